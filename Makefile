@@ -1,0 +1,28 @@
+# minroot: from "I just built a kernel" to a shell prompt inside it.
+# Each part has its own fragment (init/init.mk, packer/packer.mk, ...);
+# settings live in config.mk.
+include config.mk
+
+.DELETE_ON_ERROR:
+.PHONY: all install uninstall test run bench soak fuzz clean deps
+
+all:
+
+# Fragments append to these: suites for tests/run (fast ones first), and what
+# must be built before the suites run.
+TEST_SUITES :=
+TEST_DEPS   :=
+
+include init/init.mk
+include packer/packer.mk
+include qemu/qemu.mk
+include bench/bench.mk
+
+deps:
+	scripts/deps $(DEPS_INIT) $(DEPS_PACKER) $(DEPS_RUN) $(DEPS_TEST)
+
+test: deps all $(TEST_DEPS)
+	BUILD=$(BUILD) tests/run $(TEST_SUITES)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,25 @@
+# Build settings users change live here (and can be overridden on the make command line).
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+SBINDIR   ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/lib/minroot
+MANDIR    ?= $(PREFIX)/share/man
+DESTDIR   ?=
+
+BUILD     ?= build
+CC        ?= cc
+MUSLCC    ?= musl-gcc
+PKG_CONFIG ?= pkg-config
+WERROR    ?=
+CFLAGS    ?= -std=c11 -Wall -Wextra -O2 $(WERROR)
+LDFLAGS   ?=
+# PID 1 is built small and static on musl.
+INIT_CFLAGS  ?= -std=c11 -Wall -Wextra -Os $(WERROR) -ffunction-sections -fdata-sections
+INIT_LDFLAGS ?= -static -s -Wl,--gc-sections
+
+# Debian packages each part needs; scripts/deps installs the missing ones.
+DEPS_INIT   = musl-tools
+DEPS_PACKER = libext2fs-dev pkg-config e2fsprogs zlib1g-dev busybox-static
+DEPS_RUN    = qemu-system-x86 busybox-static
+DEPS_TEST   = util-linux e2fsprogs cpio python3-pexpect clang libclang-rt-14-dev

@@ -1,0 +1,27 @@
+# Shared helpers for shell test suites. Source it; report with ok/fail/check.
+# Every check prints "ok - WHAT" or "not ok - WHAT" (the runner counts these)
+# and a failure shows its evidence indented below it.
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+B=$TOP/${BUILD:-build}
+_failures=0
+
+ok()   { echo "ok - $*"; }
+fail() { echo "not ok - $*"; _failures=$((_failures + 1)); }
+
+# evidence FILE: show a file's last lines under a failed check.
+evidence() { sed -e 's/^/    | /' "$1" | tail -n "${2:-40}"; }
+
+# check WHAT CMD...: run CMD, pass if it exits 0.
+check() {
+	local what=$1; shift
+	local out; out=$("$@" 2>&1)
+	if [ $? -eq 0 ]; then ok "$what"; else fail "$what"; printf '%s\n' "$out" | sed 's/^/    | /' | tail -n 40; fi
+}
+
+# expect_eq WHAT EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" == "$3" ]; then ok "$1"; else fail "$1"; echo "    expected: $2"; echo "    actual:   $3"; fi
+}
+
+# Exit status of a suite: non-zero when any check failed.
+finish() { exit $((_failures > 0)); }
