@@ -15,8 +15,8 @@ WERROR    ?=
 CFLAGS    ?= -std=c11 -Wall -Wextra -O2 $(WERROR)
 LDFLAGS   ?=
 # PID 1 is built small and static on musl.
-INIT_CFLAGS  ?= -std=c11 -Wall -Wextra -Os $(WERROR) -ffunction-sections -fdata-sections
-INIT_LDFLAGS ?= -static -s -Wl,--gc-sections
+INIT_CFLAGS  ?= -std=c11 -Wall -Wextra -Os $(WERROR) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
+INIT_LDFLAGS ?= -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none
 
 # Debian packages each part needs; scripts/deps installs the missing ones.
 DEPS_INIT   = musl-tools

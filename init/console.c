@@ -1,0 +1,80 @@
+/* The shell's terminal. /dev/console cannot be a controlling terminal, so
+ * job control and Ctrl-C need the real device behind it (what busybox's
+ * cttyhack does): the last console in /sys/class/tty/console/active. */
+#include "init.h"
+#include "format.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+static bool is_dev_console(int fd)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 5 &&
+	       minor(st.st_rdev) == 1;
+}
+
+static void device_path(const char *name, char *path, size_t size)
+{
+	format(path, size, "%s%s", name[0] == '/' ? "" : "/dev/", name);
+}
+
+/* The preferred console is the last one listed, e.g. "tty0 ttyS0". */
+static bool active_console(char *path, size_t size)
+{
+	char list[256];
+	if (!read_small_file("/sys/class/tty/console/active", list, sizeof list))
+		return false;
+	char *end = list + strcspn(list, "\n");
+	*end = '\0';
+	char *last = strrchr(list, ' ');
+	last = last ? last + 1 : list;
+	if (!*last)
+		return false;
+	/* tty0 means "the current virtual terminal": at boot, that is tty1. */
+	device_path(strcmp(last, "tty0") ? last : "tty1", path, size);
+	return access(path, R_OK | W_OK) == 0;
+}
+
+/* Leaves path empty when the child should simply inherit init's stdio. */
+void find_console_tty(const struct options *o, char *path, size_t size)
+{
+	*path = '\0';
+	if (*o->tty) {
+		device_path(o->tty, path, size);
+	} else if (is_dev_console(STDIN_FILENO)) {
+		if (!active_console(path, size))
+			format(path, size, "/dev/console");
+	} else if (isatty(STDIN_FILENO)) {
+		if (ttyname_r(STDIN_FILENO, path, size) != 0)
+			*path = '\0';
+	}
+}
+
+/* In the child, after setsid(): a session leader that opens a terminal
+ * becomes its controlling process; TIOCSCTTY says so explicitly and takes it
+ * from a session that may still hold it (a shell that just died). */
+int attach_controlling_tty(const char *path)
+{
+	int fd = open(path, O_RDWR);
+	if (fd < 0)
+		return -1;
+	if (ioctl(fd, TIOCSCTTY, 1) < 0 && !is_dev_console(fd)) {
+		int err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	for (int i = 0; i <= 2; i++)
+		if (fd != i && dup2(fd, i) < 0)
+			return -1;
+	if (fd > 2)
+		close(fd);
+	return 0;
+}

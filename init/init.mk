@@ -1,0 +1,34 @@
+# The init: a small static PID 1, built with musl.
+INIT_SRCS := $(addprefix init/,main.c options.c policy.c format.c log.c mounts.c devices.c \
+	environment.c console.c supervise.c shutdown.c)
+INIT_HDRS := $(wildcard init/*.h)
+INIT_MAX_BYTES := 32768
+
+all: $(BUILD)/init
+
+$(BUILD)/init: $(INIT_SRCS) $(INIT_HDRS) config.mk
+	@scripts/deps $(DEPS_INIT)
+	@mkdir -p $(@D)
+	$(MUSLCC) $(INIT_CFLAGS) -D_GNU_SOURCE -DMINROOT_VERSION='"$(VERSION)"' $(INIT_LDFLAGS) -o $@ $(INIT_SRCS)
+
+# Pure modules, linked directly by the unit tests (and again with sanitizers).
+UNIT_INIT_SRCS := init/options.c init/policy.c init/format.c
+$(BUILD)/unit/test_init: tests/unit/test_init.c $(UNIT_INIT_SRCS) tests/unit/check.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iinit -o $@ tests/unit/test_init.c $(UNIT_INIT_SRCS)
+$(BUILD)/unit/test_init.san: tests/unit/test_init.c $(UNIT_INIT_SRCS) tests/unit/check.h
+	@mkdir -p $(@D)
+	clang -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
+		-Iinit -o $@ tests/unit/test_init.c $(UNIT_INIT_SRCS)
+
+TEST_DEPS += $(BUILD)/init $(BUILD)/unit/test_init $(BUILD)/unit/test_init.san
+TEST_SUITES += tests/unit/init.sh tests/ns/init.sh
+
+install: install-init
+uninstall: uninstall-init
+.PHONY: install-init uninstall-init
+install-init: $(BUILD)/init
+	install -D -m 0755 $(BUILD)/init $(DESTDIR)$(LIBEXECDIR)/init
+	install -D -m 0644 init/init.8 $(DESTDIR)$(MANDIR)/man8/minroot-init.8
+uninstall-init:
+	rm -f $(DESTDIR)$(LIBEXECDIR)/init $(DESTDIR)$(MANDIR)/man8/minroot-init.8

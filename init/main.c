@@ -1,0 +1,235 @@
+/* minroot init: what a Linux PID 1 must do, as a list of steps.
+ *
+ * PID 1 blocks every signal and takes them one at a time with sigwaitinfo():
+ * no handler ever runs in the middle of its work, and the kernel delivers to
+ * PID 1 only the signals it handles or waits for. It never exits: the kernel
+ * panics if it does. Every failure is reported and, where nothing can go on,
+ * ends in an orderly power-off. */
+#include "init.h"
+#include "format.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MINROOT_VERSION
+#define MINROOT_VERSION "unknown"
+#endif
+
+#define NUM_DEFAULT_SHELLS 3
+
+struct init {
+	struct options opt;
+	char tty[OPT_PATH_MAX];  /* the shell's controlling terminal, "" = inherit */
+	char *const *command;    /* command mode: argv to run; NULL = a shell */
+	pid_t child;
+	struct throttle throttle;
+	sigset_t all;
+};
+
+/* busybox's poweroff, halt and reboot applets signal PID 1 these ways. */
+static const struct {
+	int sig;
+	enum action action;
+} shutdown_signals[] = {
+	{ SIGUSR2, ACTION_POWEROFF }, { SIGPWR, ACTION_POWEROFF }, { SIGUSR1, ACTION_HALT },
+	{ SIGTERM, ACTION_REBOOT },   { SIGINT, ACTION_REBOOT }, /* Ctrl-Alt-Del */
+};
+
+static const char usage[] =
+	"Usage: init [COMMAND [ARG...]]\n"
+	"minroot's PID 1: mounts /proc, /sys, /dev, gives a shell the console as its\n"
+	"controlling terminal, reaps orphans and shuts down cleanly. The kernel runs it;\n"
+	"with words after \" -- \" on the kernel command line it runs them instead of a\n"
+	"shell, prints \"init: exit status N\" and powers off.\n"
+	"Kernel command-line options: minroot.tty=NAME minroot.shell=PATH\n"
+	"  minroot.onexit=poweroff|reboot|halt|respawn minroot.grace=MS\n"
+	"  minroot.status=DEV quiet\n"
+	"See init(8). Exit status when not PID 1: 0 for --help/--version, 1 otherwise.\n";
+
+/* Only meaningful when not PID 1: as PID 1, every argument is the command. */
+static int run_by_hand(int argc, char **argv)
+{
+	static const char version[] = "minroot init " MINROOT_VERSION "\n";
+	if (argc == 2 && !strcmp(argv[1], "--help"))
+		return write(STDOUT_FILENO, usage, sizeof usage - 1) < 0;
+	if (argc == 2 && !strcmp(argv[1], "--version"))
+		return write(STDOUT_FILENO, version, sizeof version - 1) < 0;
+	char msg[160];
+	size_t n = format(msg, sizeof msg, "init: must be run as PID 1 by the kernel "
+			  "(this is PID %d); see init --help\n", (int)getpid());
+	if (write(STDERR_FILENO, msg, n) < 0) {
+	}
+	return 1;
+}
+
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void read_options(struct init *in, int argc, char **argv)
+{
+	static char cmdline[4096];
+	options_init(&in->opt);
+	if (!read_small_file("/proc/cmdline", cmdline, sizeof cmdline))
+		*cmdline = '\0';
+	options_parse(&in->opt, cmdline);
+	log_set_quiet(in->opt.quiet);
+	if (in->opt.problems)
+		complain("kernel command line: %s%s", in->opt.problem,
+			 in->opt.problems > 1 ? " (and more)" : "");
+	int start = command_start(argc, argv, cmdline);
+	in->command = start < argc ? argv + start : NULL;
+}
+
+/* The result line, on the console and on the status device if one is set:
+ * a channel nothing else writes to, so a host can read it reliably. */
+static _Noreturn void finish_command(struct init *in, int code)
+{
+	char line[40];
+	size_t len = format(line, sizeof line, "init: exit status %d\n", code);
+	if (write(STDERR_FILENO, line, len) < 0) {
+	}
+	if (*in->opt.status) {
+		char path[OPT_PATH_MAX];
+		format(path, sizeof path, "%s%s", in->opt.status[0] == '/' ? "" : "/dev/",
+			 in->opt.status);
+		int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0 || write(fd, line, len) != (ssize_t)len)
+			complain_errno("write the exit status to %s", path);
+		if (fd >= 0) {
+			tcdrain(fd);
+			close(fd);
+		}
+	}
+	shut_down(ACTION_POWEROFF, in->opt.grace_ms);
+}
+
+static void start_command(struct init *in)
+{
+	int err;
+	struct program prog = { in->command[0], in->command, true };
+	in->child = spawn_child(in->tty, &prog, 1, &err);
+	if (in->child < 0) {
+		errno = err;
+		complain_errno("error: cannot run %s", in->command[0]);
+		finish_command(in, err == ENOENT ? 127 : 126);
+	}
+}
+
+/* Login shells are named "-sh": busybox strips the dash to find the applet. */
+static void start_shell(struct init *in)
+{
+	static char login_name[OPT_PATH_MAX + 1];
+	char *const *dash_sh = (char *const[]){ "-sh", NULL };
+	char *const *custom = (char *const[]){ login_name, NULL };
+	const struct program defaults[NUM_DEFAULT_SHELLS] = {
+		{ "/bin/sh", dash_sh, false },
+		{ "/bin/busybox", dash_sh, false },
+		{ "/busybox", dash_sh, false },
+	};
+	struct program chosen = { in->opt.shell, custom, false };
+	const struct program *progs = *in->opt.shell ? &chosen : defaults;
+	int n = *in->opt.shell ? 1 : NUM_DEFAULT_SHELLS, errs[NUM_DEFAULT_SHELLS];
+	if (*in->opt.shell) {
+		const char *base = strrchr(in->opt.shell, '/');
+		format(login_name, sizeof login_name, "-%s", base ? base + 1 : in->opt.shell);
+	}
+	in->child = spawn_child(in->tty, progs, n, errs);
+	if (in->child > 0) {
+		say("started a shell on %s", *in->tty ? in->tty : "init's stdin");
+		return;
+	}
+	char why[512] = "";
+	for (int i = 0; i < n; i++)
+		format(why + strlen(why), sizeof why - strlen(why), "%s%s: %s", i ? "; " : "",
+			 progs[i].path, strerror(errs[i]));
+	complain("error: no shell could be started (%s)", why);
+	shut_down(ACTION_POWEROFF, in->opt.grace_ms);
+}
+
+static void start_child(struct init *in)
+{
+	if (in->command)
+		start_command(in);
+	else
+		start_shell(in);
+}
+
+static enum action action_for(enum onexit e)
+{
+	return e == ONEXIT_REBOOT ? ACTION_REBOOT : e == ONEXIT_HALT ? ACTION_HALT : ACTION_POWEROFF;
+}
+
+static void child_ended(struct init *in, int wait_status)
+{
+	int code = exit_code_of(wait_status);
+	if (in->command)
+		finish_command(in, code);
+	say("the shell ended with status %d (minroot.onexit=%s)", code, onexit_name(in->opt.onexit));
+	if (in->opt.onexit != ONEXIT_RESPAWN)
+		shut_down(action_for(in->opt.onexit), in->opt.grace_ms);
+	if (!respawn_allowed(&in->throttle, monotonic_ms())) {
+		complain("error: the shell ended %d times within %d s; powering off instead of "
+			 "respawning it", RESPAWN_LIMIT, RESPAWN_WINDOW_MS / 1000);
+		shut_down(ACTION_POWEROFF, in->opt.grace_ms);
+	}
+	start_child(in);
+}
+
+static void handle_signal(struct init *in, int sig)
+{
+	int status;
+	if (sig == SIGCHLD) {
+		if (reap_children(in->child, &status))
+			child_ended(in, status);
+		return;
+	}
+	for (size_t i = 0; i < sizeof shutdown_signals / sizeof shutdown_signals[0]; i++) {
+		if (shutdown_signals[i].sig == sig) {
+			say("signal %d received", sig);
+			shut_down(shutdown_signals[i].action, in->opt.grace_ms);
+		}
+	}
+	/* Any other signal is deliberately ignored. */
+}
+
+int main(int argc, char **argv)
+{
+	if (getpid() != 1)
+		return run_by_hand(argc, argv);
+
+	struct init in = { .child = -1 };
+	sigfillset(&in.all);
+	sigprocmask(SIG_BLOCK, &in.all, NULL);
+	/* Ctrl-Alt-Del then arrives as SIGINT instead of an instant reboot. */
+	reboot(RB_DISABLE_CAD);
+
+	mount_proc();
+	read_options(&in, argc, argv);
+	mount_sys_and_dev();
+	ensure_device_nodes();
+	ensure_console_fds();
+	log_open_kmsg();
+	mount_dev_subdirs();
+	umask(022);
+	set_hostname();
+	set_environment(in.command ? NULL : *in.opt.shell ? in.opt.shell : "/bin/sh");
+	find_console_tty(&in.opt, in.tty, sizeof in.tty);
+	start_child(&in);
+
+	for (;;) {
+		int sig = sigwaitinfo(&in.all, NULL);
+		if (sig > 0)
+			handle_signal(&in, sig);
+	}
+}

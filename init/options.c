@@ -1,0 +1,220 @@
+/* Kernel command line parsing. The kernel hands init a parameter as an
+ * argument or environment string only when its key has no dot, so minroot.*
+ * options must be read from /proc/cmdline and split here the way the
+ * kernel's next_arg() splits them. */
+#include "options.h"
+#include "format.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#define WORD_MAX 4096 /* x86's whole command line is at most 2048 bytes */
+
+void options_init(struct options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->onexit = ONEXIT_POWEROFF;
+	o->grace_ms = GRACE_MS_DEFAULT;
+}
+
+const char *onexit_name(enum onexit e)
+{
+	static const char *const names[] = { "poweroff", "reboot", "halt", "respawn" };
+	return names[e];
+}
+
+/* Mirrors next_arg() in the kernel's lib/cmdline.c: a leading quote or a
+ * quote anywhere toggles quoting; quotes are removed only around the whole
+ * word or around the value after the first '='. */
+bool cmdline_next_word(const char **s, char *out, size_t size, bool *truncated)
+{
+	const char *p = *s;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!*p) {
+		*s = p;
+		return false;
+	}
+	bool quoted = *p == '"', in_quote = quoted, stripped = false;
+	if (quoted)
+		p++;
+	size_t n, eq = 0;
+	for (n = 0; p[n] && (in_quote || !isspace((unsigned char)p[n])); n++) {
+		if (!eq && p[n] == '=')
+			eq = n;
+		if (p[n] == '"')
+			in_quote = !in_quote;
+	}
+	size_t end = n, vstart = eq ? eq + 1 : n;
+	if (eq && p[vstart] == '"') {
+		vstart++;
+		if (end > vstart && p[end - 1] == '"') {
+			end--;
+			stripped = true;
+		}
+	}
+	if (quoted && !stripped && end > 0 && p[end - 1] == '"')
+		end--;
+	size_t keylen = eq ? eq + 1 : end;
+	size_t vlen = eq && end > vstart ? end - vstart : 0;
+	*truncated = keylen + vlen >= size;
+	if (!*truncated) {
+		memcpy(out, p, keylen);
+		memcpy(out + keylen, p + vstart, vlen);
+		out[keylen + vlen] = '\0';
+	} else if (size) {
+		out[0] = '\0';
+	}
+	*s = p + n;
+	return true;
+}
+
+/* Keep the first problem, explained: "KEY[=VALUE]: COMPLAINT". */
+static void note_problem(struct options *o, const char *key, const char *val,
+			 const char *complaint)
+{
+	if (!o->problems++)
+		format(o->problem, sizeof o->problem, "%s%s%s: %s", key, val ? "=" : "",
+		       val ? val : "", complaint);
+}
+
+static bool copy_value(struct options *o, char *dst, size_t size, const char *key,
+		       const char *val)
+{
+	if (!*val) {
+		note_problem(o, key, val, "empty value, ignored");
+		return false;
+	}
+	if (strlen(val) >= size) {
+		note_problem(o, key, NULL, "value too long, ignored");
+		return false;
+	}
+	strcpy(dst, val);
+	return true;
+}
+
+static void parse_onexit(struct options *o, const char *val)
+{
+	for (enum onexit e = ONEXIT_POWEROFF; e <= ONEXIT_RESPAWN; e++) {
+		if (!strcmp(val, onexit_name(e))) {
+			o->onexit = e;
+			return;
+		}
+	}
+	note_problem(o, "minroot.onexit", val, "not poweroff, reboot, halt or respawn");
+}
+
+static void parse_grace(struct options *o, const char *val)
+{
+	unsigned long ms = 0;
+	const char *p = val;
+	while (isdigit((unsigned char)*p) && ms <= GRACE_MS_MAX)
+		ms = ms * 10 + (unsigned long)(*p++ - '0');
+	if (!*val || *p || ms > GRACE_MS_MAX) {
+		note_problem(o, "minroot.grace", val, "not a number of milliseconds (0..600000)");
+		return;
+	}
+	o->grace_ms = (unsigned)ms;
+}
+
+/* One "key" or "key=value" word before " -- ". */
+static void parse_word(struct options *o, char *word)
+{
+	char *val = strchr(word, '=');
+	if (val)
+		*val++ = '\0';
+	if (!strcmp(word, "quiet")) {
+		o->quiet = !val;
+		return;
+	}
+	if (strncmp(word, "minroot.", 8))
+		return;
+	if (!val)
+		note_problem(o, word, NULL, "needs a value, ignored");
+	else if (!strcmp(word, "minroot.tty"))
+		copy_value(o, o->tty, sizeof o->tty, word, val);
+	else if (!strcmp(word, "minroot.shell"))
+		copy_value(o, o->shell, sizeof o->shell, word, val);
+	else if (!strcmp(word, "minroot.status"))
+		copy_value(o, o->status, sizeof o->status, word, val);
+	else if (!strcmp(word, "minroot.onexit"))
+		parse_onexit(o, val);
+	else if (!strcmp(word, "minroot.grace"))
+		parse_grace(o, val);
+	else
+		note_problem(o, word, val, "unknown option, ignored");
+}
+
+void options_parse(struct options *o, const char *cmdline)
+{
+	char word[WORD_MAX];
+	bool truncated;
+	while (cmdline_next_word(&cmdline, word, sizeof word, &truncated)) {
+		if (truncated) {
+			note_problem(o, "command line", NULL, "overlong word ignored");
+			continue;
+		}
+		if (!strcmp(word, "--"))
+			break;
+		parse_word(o, word);
+	}
+}
+
+/* Number of words after " -- "; *rest points at the first of them. */
+static int count_after_dashes(const char *cmdline, const char **rest)
+{
+	char word[WORD_MAX];
+	bool truncated, seen = false;
+	int n = 0;
+	*rest = NULL;
+	while (cmdline_next_word(&cmdline, word, sizeof word, &truncated)) {
+		if (seen)
+			n++;
+		else if (!truncated && !strcmp(word, "--")) {
+			seen = true;
+			*rest = cmdline;
+		}
+	}
+	return n;
+}
+
+static bool argv_matches_words(char *const argv[], int n, const char *words)
+{
+	char word[WORD_MAX];
+	bool truncated;
+	for (int i = 0; i < n; i++) {
+		if (!cmdline_next_word(&words, word, sizeof word, &truncated) || truncated ||
+		    strcmp(word, argv[i]))
+			return false;
+	}
+	return true;
+}
+
+/* Are argv[1..] the bare words (no '=') before " -- ", in order? Known kernel
+ * parameters among them are not passed, so a subsequence is enough. */
+static bool argv_is_leftover_words(int argc, char *const argv[], const char *cmdline)
+{
+	char word[WORD_MAX];
+	bool truncated;
+	int i = 1;
+	while (i < argc && cmdline_next_word(&cmdline, word, sizeof word, &truncated)) {
+		if (truncated || !strcmp(word, "--"))
+			break;
+		if (!strchr(word, '=') && !strcmp(word, argv[i]))
+			i++;
+	}
+	return i == argc;
+}
+
+int command_start(int argc, char *const argv[], const char *cmdline)
+{
+	if (argc <= 1)
+		return argc;
+	const char *rest;
+	int n = count_after_dashes(cmdline, &rest);
+	if (n > 0 && n <= argc - 1 && argv_matches_words(argv + argc - n, n, rest))
+		return argc - n;
+	if (argv_is_leftover_words(argc, argv, cmdline))
+		return argc;
+	return 1;
+}

@@ -1,0 +1,48 @@
+/* Kernel command line: minroot.* options and the command after " -- ".
+ * Pure logic, no system calls: unit tests link it directly. */
+#ifndef MINROOT_OPTIONS_H
+#define MINROOT_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum onexit { ONEXIT_POWEROFF, ONEXIT_REBOOT, ONEXIT_HALT, ONEXIT_RESPAWN };
+
+#define OPT_NAME_MAX 64
+#define OPT_PATH_MAX 256
+#define OPT_PROBLEM_MAX 160
+#define GRACE_MS_DEFAULT 2000u
+#define GRACE_MS_MAX 600000u
+
+struct options {
+	char tty[OPT_NAME_MAX];      /* minroot.tty: console tty, "" = detect */
+	char shell[OPT_PATH_MAX];    /* minroot.shell: "" = search the defaults */
+	char status[OPT_NAME_MAX];   /* minroot.status: device for the exit-status line */
+	enum onexit onexit;          /* minroot.onexit: what to do when the shell ends */
+	unsigned grace_ms;           /* minroot.grace: SIGTERM -> SIGKILL wait */
+	bool quiet;                  /* quiet: only errors are printed */
+	unsigned problems;           /* how many words were rejected */
+	char problem[OPT_PROBLEM_MAX]; /* the first rejected word, explained */
+};
+
+void options_init(struct options *o);
+
+/* Parse the words before " -- ". Later words win over earlier ones; a bad
+ * word is counted in o->problems and leaves the option unchanged. */
+void options_parse(struct options *o, const char *cmdline);
+
+/* Index in argv of the first word of the command to run, argc if none.
+ * The kernel passes init both the command line's unrecognised bare words and
+ * the words after " -- "; only the latter are a command. When argv is not
+ * what this command line would give (init started by hand or in a
+ * container), all of argv[1..] is the command. */
+int command_start(int argc, char *const argv[], const char *cmdline);
+
+/* The kernel's word splitter: copies the next word of *s into out (quotes
+ * removed as the kernel removes them) and advances *s. Returns false at the
+ * end; sets *truncated when the word did not fit. */
+bool cmdline_next_word(const char **s, char *out, size_t size, bool *truncated);
+
+const char *onexit_name(enum onexit e);
+
+#endif

@@ -1,0 +1,84 @@
+/* Starting PID 1's one child and reaping every process that ends. */
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Runs in the child: it must leave PID 1's state behind (signals blocked,
+ * no session) and get the terminal before running the program. Exec
+ * failures go back to PID 1 through report_fd, which exec closes. */
+static _Noreturn void run_child(const char *tty, const struct program *progs, int n,
+				int report_fd)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	setsid();
+	if (*tty && attach_controlling_tty(tty) < 0)
+		complain_errno("open %s as the controlling terminal; no job control", tty);
+	int err = ENOENT;
+	for (int i = 0; i < n; i++) {
+		if (progs[i].search)
+			execvp(progs[i].path, progs[i].argv);
+		else
+			execv(progs[i].path, progs[i].argv);
+		err = errno;
+		if (write(report_fd, &err, sizeof err) < 0)
+			break;
+	}
+	_exit(err == ENOENT ? 127 : 126);
+}
+
+/* No program could even be tried: each failed for the same reason. */
+static pid_t fail_all(int *errs, int n)
+{
+	for (int i = 0; i < n; i++)
+		errs[i] = errno;
+	return -1;
+}
+
+/* Returns the child's pid, or -1 when none of the n programs could be run:
+ * then errs[i] says why programs[i] failed and the child is already reaped. */
+pid_t spawn_child(const char *tty, const struct program *progs, int n, int *errs)
+{
+	int pipefd[2];
+	pid_t pid = -1;
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return fail_all(errs, n);
+	if ((pid = fork()) == 0)
+		run_child(tty, progs, n, pipefd[1]);
+	close(pipefd[1]);
+	if (pid < 0) {
+		close(pipefd[0]);
+		return fail_all(errs, n);
+	}
+	/* EOF before n reports: one of the programs is running. */
+	int got = 0;
+	ssize_t r;
+	while (got < n && (r = read(pipefd[0], &errs[got], sizeof errs[got])) > 0)
+		got++;
+	close(pipefd[0]);
+	if (got < n)
+		return pid;
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
+/* Reaps every child that has ended, orphans included; true when watched
+ * was one of them, with its status. */
+bool reap_children(pid_t watched, int *wait_status)
+{
+	bool found = false;
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == watched) {
+			found = true;
+			*wait_status = status;
+		}
+	}
+	return found;
+}
