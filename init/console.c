@@ -52,8 +52,10 @@ void find_console_tty(const struct options *o, char *path, size_t size)
 		if (!active_console(path, size))
 			format(path, size, "/dev/console");
 	} else if (isatty(STDIN_FILENO)) {
+		/* A terminal whose name is not visible here (a pty of another
+		 * devpts instance) can still be reopened through /proc. */
 		if (ttyname_r(STDIN_FILENO, path, size) != 0)
-			*path = '\0';
+			format(path, size, "/proc/self/fd/0");
 	}
 }
 

@@ -22,7 +22,7 @@ $(BUILD)/unit/test_init.san: tests/unit/test_init.c $(UNIT_INIT_SRCS) tests/unit
 		-Iinit -o $@ tests/unit/test_init.c $(UNIT_INIT_SRCS)
 
 TEST_DEPS += $(BUILD)/init $(BUILD)/unit/test_init $(BUILD)/unit/test_init.san
-TEST_SUITES += tests/unit/init.sh tests/ns/init.sh
+TEST_SUITES += tests/unit/init.sh tests/ns/init.sh tests/ns/terminal.py
 
 install: install-init
 uninstall: uninstall-init

@@ -18,7 +18,7 @@ static _Noreturn void run_child(const char *tty, const struct program *progs, in
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setsid();
 	if (*tty && attach_controlling_tty(tty) < 0)
-		complain_errno("open %s as the controlling terminal; no job control", tty);
+		complain_errno("%s as controlling terminal, no job control", tty);
 	int err = ENOENT;
 	for (int i = 0; i < n; i++) {
 		if (progs[i].search)
