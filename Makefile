@@ -16,6 +16,7 @@ TEST_DEPS   :=
 include init/init.mk
 include packer/packer.mk
 include qemu/qemu.mk
+include qemu/kernel-src.mk
 include bench/bench.mk
 
 deps:

@@ -1,0 +1,94 @@
+#!/bin/bash
+# The minimal kernel from source (qemu/build-kernel, `make kernel-src`):
+# the image is a 64-bit bzImage, every option of qemu/minimal.config took
+# effect, a second build comes from the cache, bad input is refused clearly.
+# Needs $B/bzImage-min (make kernel-src).
+source "$(dirname "$0")/../lib.sh"
+cd "$TOP" || exit 1
+img=$B/bzImage-min
+fragment=qemu/minimal.config
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+if [ ! -s "$img" ]; then
+	fail "$img exists (run make kernel-src)"; finish
+fi
+ok "$img exists: $(stat -c %s "$img") bytes"
+
+# The x86 boot protocol header: "HdrS" at 0x202; xloadflags (0x236) bit 0
+# says the kernel has a 64-bit entry point, which a 32-bit tinyconfig lacks.
+magic=$(dd if="$img" bs=1 skip=$((0x202)) count=4 2>/dev/null)
+expect_eq "bzImage has the x86 boot header" "HdrS" "$magic"
+xlf=$(od -An -tu2 -j $((0x236)) -N 2 "$img" | tr -d ' ')
+expect_eq "bzImage is a 64-bit kernel (xloadflags bit 0)" 1 $((xlf & 1))
+
+# Each line of the fragment against the kernel's final .config.
+config=$img.config
+if [ ! -s "$config" ]; then
+	fail "$config exists beside the image"
+else
+	missing=
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=*) grep -qx -- "$line" "$config" || missing="$missing ${line%%=*}" ;;
+		"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}
+			grep -q "^$opt=" "$config" && missing="$missing $opt(should be off)" ;;
+		esac
+	done <"$fragment"
+	expect_eq "every option of $fragment is in the built kernel's config" "" "${missing# }"
+fi
+
+# A second build does no work: from Debian's source it comes from the cache
+# and leaves the image as it is; from a tree of one's own (KSRC) the
+# out-of-tree build is up to date and compiles nothing.
+before=$(stat -c %Y.%s "$img")
+qemu/build-kernel -o "$img" >"$tmp/again" 2>&1
+rc=$?
+if [ -z "${KSRC:-}" ]; then
+	what="a second build comes from the cache"
+	done_line=$(grep "cached:" "$tmp/again")
+else
+	what="a second build of KSRC compiles nothing"
+	done_line=$(grep -x "build-kernel: 0 files compiled" "$tmp/again")
+fi
+if [ "$rc" -eq 0 ] && [ -n "$done_line" ]; then
+	ok "$what: $done_line"
+else
+	fail "$what (exit $rc)"; evidence "$tmp/again"
+fi
+expect_eq "the second build leaves $img unchanged" "$before" "$(stat -c %Y.%s "$img")"
+
+# refused WHAT WANT_STATUS MESSAGE_REGEX CMD...: a one-line error naming the
+# problem, the given exit status, and no image written.
+refused() {
+	local what=$1 want=$2 re=$3; shift 3
+	"$@" >"$tmp/out" 2>&1
+	local rc=$?
+	if [ "$rc" = "$want" ] && grep -Eq "$re" "$tmp/out" && [ ! -e "$tmp/never" ]; then
+		ok "$what: exit $rc, $(head -n 1 "$tmp/out")"
+	else
+		fail "$what (exit $rc, wanted $want and /$re/)"; evidence "$tmp/out"
+	fi
+}
+mkdir -p "$tmp/notlinux" "$tmp/configured/arch/x86"
+touch "$tmp/configured/Makefile" "$tmp/configured/arch/x86/Kconfig" "$tmp/configured/.config"
+refused "unknown option refused" 2 "unknown argument: --bogus" \
+	qemu/build-kernel --bogus -o "$tmp/never"
+refused "-o without a value refused" 2 "usage:" qemu/build-kernel -o
+refused "KSRC that does not exist refused" 1 "KSRC.*no such directory" \
+	env KSRC="$tmp/nonexistent" qemu/build-kernel -o "$tmp/never"
+refused "KSRC that is not a kernel tree refused" 1 "not a Linux source tree" \
+	env KSRC="$tmp/notlinux" qemu/build-kernel -o "$tmp/never"
+refused "KSRC with its own .config refused (out-of-tree builds need a clean tree)" 1 \
+	"KSRC=.*has its own .config.*mrproper" \
+	env KSRC="$tmp/configured" qemu/build-kernel -o "$tmp/never"
+# A build tool missing from PATH (bison here) is named before any work.
+mkdir "$tmp/bin"
+for c in bash sh dirname dpkg-query id make gcc bc flex perl xz tar flock; do
+	ln -s "$(command -v "$c")" "$tmp/bin/$c"
+done
+refused "a missing build tool is named" 1 "needs 'bison'" \
+	env PATH="$tmp/bin" qemu/build-kernel -o "$tmp/never"
+refused "JOBS that is not a number refused" 1 "JOBS must be a number" \
+	env JOBS=lots qemu/build-kernel -o "$tmp/never"
+
+finish
