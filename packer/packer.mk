@@ -1,1 +1,72 @@
-# (to be written)
+# packer/packer.mk - build/mkrootfs (the image packer), its unit tests and
+# suites. Included by the top Makefile; settings come from config.mk.
+
+PACKER_SRCS := $(wildcard packer/*.c)
+PACKER_OBJS := $(PACKER_SRCS:packer/%.c=$(BUILD)/packer/%.o)
+# The pure parts (no system calls, no libext2fs), linked into the unit tests.
+PACKER_PURE := util parse manifest hash elfinfo ext_plan options newc
+PACKER_UNIT := $(BUILD)/packer_test
+PACKER_UNIT_OBJS := $(PACKER_PURE:%=$(BUILD)/packer/%.o) $(BUILD)/tests/packer_test.o
+
+PACKER_CPPFLAGS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
+	-DMINROOT_VERSION='"$(VERSION)"' -DMINROOT_LIBEXECDIR='"$(LIBEXECDIR)"'
+# Shell substitutions, so pkg-config runs inside the recipes: after
+# packer-deps has installed it (and libext2fs-dev) on a fresh machine.
+# libext2fs's headers are system headers: -isystem keeps -Wextra to our code.
+PACKER_EXT_CFLAGS = $$($(PKG_CONFIG) --cflags ext2fs com_err | sed 's/-I/-isystem /g')
+PACKER_LIBS = $$($(PKG_CONFIG) --libs ext2fs com_err) -lz
+
+all: $(BUILD)/mkrootfs
+
+TEST_SUITES += tests/packer/unit.sh tests/packer/image.sh tests/packer/repro.sh \
+	tests/packer/cpio.sh tests/packer/update.sh tests/packer/badinput.sh
+TEST_DEPS += $(BUILD)/mkrootfs $(BUILD)/init $(PACKER_UNIT) $(PACKER_UNIT).san
+
+.PHONY: packer-deps packer-san-deps packer-flags install-packer uninstall-packer
+install: install-packer
+uninstall: uninstall-packer
+
+packer-deps:
+	@scripts/deps $(DEPS_PACKER)
+
+packer-san-deps:
+	@scripts/deps clang libclang-rt-14-dev
+
+# Rewritten only when the flags change (e.g. another LIBEXECDIR), so the
+# objects that bake them in are rebuilt then and only then.
+PACKER_FLAGS_TEXT = $(subst ','\'',$(CC) $(CFLAGS) $(PACKER_CPPFLAGS))
+$(BUILD)/packer/flags: packer-flags
+	@mkdir -p $(@D)
+	@echo '$(PACKER_FLAGS_TEXT)' | cmp -s - $@ || echo '$(PACKER_FLAGS_TEXT)' > $@
+
+$(BUILD)/packer/%.o: packer/%.c $(BUILD)/packer/flags | packer-deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PACKER_CPPFLAGS) $(PACKER_EXT_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/packer_test.o: tests/unit/packer_test.c $(BUILD)/packer/flags | packer-deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PACKER_CPPFLAGS) -Ipacker -MMD -MP -c -o $@ $<
+
+$(BUILD)/mkrootfs: $(PACKER_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_OBJS) $(PACKER_LIBS)
+
+$(PACKER_UNIT): $(PACKER_UNIT_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_UNIT_OBJS)
+
+# The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+$(PACKER_UNIT).san: tests/unit/packer_test.c $(PACKER_PURE:%=packer/%.c) $(wildcard packer/*.h) \
+		$(BUILD)/packer/flags | packer-san-deps
+	@mkdir -p $(@D)
+	clang -std=c11 -Wall -Wextra $(WERROR) -g -O1 -fsanitize=address,undefined \
+		-fno-sanitize-recover=all $(PACKER_CPPFLAGS) -Ipacker -o $@ \
+		tests/unit/packer_test.c $(PACKER_PURE:%=packer/%.c)
+
+install-packer: $(BUILD)/mkrootfs
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BUILD)/mkrootfs $(DESTDIR)$(BINDIR)/mkrootfs
+	install -m 0644 packer/mkrootfs.1 $(DESTDIR)$(MANDIR)/man1/mkrootfs.1
+
+uninstall-packer:
+	rm -f $(DESTDIR)$(BINDIR)/mkrootfs $(DESTDIR)$(MANDIR)/man1/mkrootfs.1
+
+-include $(PACKER_OBJS:.o=.d) $(BUILD)/tests/packer_test.d

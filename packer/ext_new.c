@@ -1,0 +1,150 @@
+/* ext_new.c - a new image: check that the manifest fits, format, fill. */
+#include "ext.h"
+#include "ext_format.h"
+#include "ext_plan.h"
+#include "ext_write.h"
+#include "util.h"
+
+#include <et/com_err.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#define MIB ((uint64_t)1024 * 1024)
+
+static void image_needs(const struct manifest *m, enum image_kind kind,
+			struct ext_need *need)
+{
+	ext_estimate(m, EXT_BLOCKSIZE, ext_kind_has_extents(kind),
+		     ext_kind_has_csum(kind), need);
+}
+
+/* 1 when it fits, 0 when not, -1 on an error other than "too small". */
+static int fits(const struct ext_image *img, const struct ext_need *need,
+		errcode_t *err)
+{
+	struct ext_need room;
+	errcode_t rc = ext_capacity(img, ext_inode_count(img->bytes, need->inodes), &room);
+
+	if (rc == EXT2_ET_TOOSMALL || rc == EXT2_ET_TOO_MANY_INODES ||
+	    rc == EXT2_ET_INVALID_ARGUMENT)
+		return 0;
+	*err = rc;
+	if (rc)
+		return -1;
+	return room.blocks >= need->blocks && room.inodes >= need->inodes;
+}
+
+static int fits_mib(const struct ext_image *img, uint64_t mib,
+		    const struct ext_need *need)
+{
+	struct ext_image try = *img;
+	errcode_t err = 0;
+
+	try.bytes = mib * MIB;
+	return fits(&try, need, &err) == 1;
+}
+
+/* Smallest whole number of MiB that holds the manifest (0 if none does). */
+static uint64_t minimum_mib(const struct ext_image *img, const struct ext_need *need)
+{
+	uint64_t lo = 1, hi = 8, limit = MAX_IMAGE_BYTES / MIB;
+
+	while (hi < limit && !fits_mib(img, hi, need)) {
+		lo = hi;
+		hi *= 2;
+	}
+	if (hi >= limit)
+		return fits_mib(img, limit, need) ? limit : 0;
+	while (lo + 1 < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (fits_mib(img, mid, need))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	/* capacity is not strictly monotonic at group boundaries */
+	while (hi < limit && !fits_mib(img, hi, need))
+		hi++;
+	return hi;
+}
+
+static void human(uint64_t bytes, char buf[32])
+{
+	if (bytes % (1024 * MIB) == 0)
+		snprintf(buf, 32, "%" PRIu64 "G", bytes / (1024 * MIB));
+	else if (bytes % MIB == 0)
+		snprintf(buf, 32, "%" PRIu64 "M", bytes / MIB);
+	else if (bytes % 1024 == 0)
+		snprintf(buf, 32, "%" PRIu64 "K", bytes / 1024);
+	else
+		snprintf(buf, 32, "%" PRIu64, bytes);
+}
+
+int ext_check_fits(const struct manifest *m, const struct ext_image *img)
+{
+	struct ext_need need;
+	errcode_t err = 0;
+	char given[32];
+	uint64_t mib;
+	int ok;
+
+	image_needs(m, img->kind, &need);
+	ok = fits(img, &need, &err);
+	if (ok == 1)
+		return 0;
+	if (ok < 0) {
+		errorf("planning the %s layout: %s", kind_name(img->kind), error_message(err));
+		return -1;
+	}
+	human(img->bytes, given);
+	mib = minimum_mib(img, &need);
+	if (mib)
+		errorf("the content does not fit in --size %s: it needs at least %" PRIu64
+		       "M (%" PRIu64 " blocks of data and %" PRIu64 " inodes, plus the "
+		       "%s metadata); use --size %" PRIu64 "M or more", given, mib,
+		       need.blocks, need.inodes, kind_name(img->kind), mib);
+	else
+		errorf("the content does not fit in any %s image (%" PRIu64 " blocks, %"
+		       PRIu64 " inodes)", kind_name(img->kind), need.blocks, need.inodes);
+	return -1;
+}
+
+static errcode_t install_all(ext2_filsys fs, const struct manifest *m, uint32_t epoch)
+{
+	struct ext_writer w;
+	errcode_t rc = 0;
+
+	ext_writer_init(&w, fs, epoch, 0);
+	for (size_t i = 0; i < m->n && !rc; i++)
+		rc = ext_install(&w, &m->e[i]);
+	ext_writer_free(&w);
+	return rc;
+}
+
+int ext_write_new(const char *path, const struct manifest *m,
+		  const struct ext_image *img)
+{
+	struct ext_need need;
+	const char *doing = "";
+	ext2_filsys fs;
+	errcode_t rc;
+
+	image_needs(m, img->kind, &need);
+	rc = ext_format(path, img, ext_inode_count(img->bytes, need.inodes), &fs, &doing);
+	if (rc) {
+		errorf("%s in %s: %s", doing, path, error_message(rc));
+		return -1;
+	}
+	rc = install_all(fs, m, img->epoch);
+	if (rc) {
+		ext2fs_free(fs);	/* no flush: the temporary file is dropped anyway */
+		return -1;
+	}
+	rc = ext2fs_close_free(&fs);
+	if (rc) {
+		errorf("writing the file system metadata of %s: %s", path, error_message(rc));
+		return -1;
+	}
+	return 0;
+}

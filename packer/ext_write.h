@@ -1,0 +1,42 @@
+/* ext_write.h - installing manifest entries into an open ext2/3/4 file
+ * system: directories, files, symlinks and nodes, owned 0:0, with the
+ * manifest's modes and one fixed timestamp. */
+#ifndef MKROOTFS_EXT_WRITE_H
+#define MKROOTFS_EXT_WRITE_H
+
+#include "manifest.h"
+
+#include <ext2fs/ext2fs.h>
+#include <stdint.h>
+
+struct ext_writer {
+	ext2_filsys fs;
+	uint32_t epoch;
+	int update;		/* existing image: keep its directories, replace the rest */
+	const char *doing;	/* the step that failed, for the message */
+	char *parent_path;	/* the directory looked up last ... */
+	ext2_ino_t parent_ino;	/* ... and its inode: entries come sorted */
+	char *buf;		/* copy buffer */
+};
+
+void ext_writer_init(struct ext_writer *w, ext2_filsys fs, uint32_t epoch, int update);
+void ext_writer_free(struct ext_writer *w);
+
+/* Install one entry; its parent must already be there. Reports errors. */
+errcode_t ext_install(struct ext_writer *w, const struct entry *e);
+
+/* Resolve a directory path, following symlinks the way the kernel would
+ * inside the image. */
+errcode_t ext_lookup_dir(struct ext_writer *w, const char *path, ext2_ino_t *ino);
+
+/* Remove one name of a non-directory; free the inode with its last link. */
+errcode_t ext_remove_name(struct ext_writer *w, ext2_ino_t dir, const char *name,
+			  ext2_ino_t ino);
+
+/* Link with a retry after growing the directory. */
+errcode_t ext_link(ext2_filsys fs, ext2_ino_t dir, const char *name,
+		   ext2_ino_t ino, int filetype);
+
+int ext_filetype(unsigned i_mode);
+
+#endif

@@ -1,0 +1,242 @@
+/* main.c - mkrootfs: a bootable ext2/3/4 image or cpio archive from a
+ * static init and busybox, rootless. main reads as the list of steps. */
+#include "cpio.h"
+#include "newc.h"
+#include "digest.h"
+#include "ext.h"
+#include "hash.h"
+#include "manifest.h"
+#include "options.h"
+#include "output.h"
+#include "program.h"
+#include "source.h"
+#include "util.h"
+
+#include <errno.h>
+#include <et/com_err.h>
+#include <ext2fs/ext2_err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MINROOT_VERSION
+#define MINROOT_VERSION "unknown"
+#endif
+
+/* Without SOURCE_DATE_EPOCH a new image is still reproducible: every
+ * timestamp is this second. */
+#define DEFAULT_EPOCH 1
+
+#define EXIT_USAGE 2
+
+#define INIT_HINT "PID 1 must be statically linked (build it with -static)"
+
+/* SOURCE_DATE_EPOCH, else `fallback`; -1 after reporting a bad value. */
+static int64_t timestamp(uint32_t fallback)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	uint32_t epoch;
+
+	if (!s)
+		return fallback;
+	if (parse_epoch(s, &epoch) < 0) {
+		errorf("SOURCE_DATE_EPOCH=%s: not a number of seconds from 1 to 2147483647", s);
+		return -1;
+	}
+	return epoch;
+}
+
+static int add_program(struct manifest *m, const char *src, const char *dest,
+		       const char *origin)
+{
+	struct entry *e;
+	struct stat st;
+
+	if (stat(src, &st) < 0) {
+		errorf("%s %s: %s", origin, src, strerror(errno));
+		return -1;
+	}
+	/* executable whatever mode the build left on the host file */
+	e = manifest_add(m, E_FILE, dest, 0755, origin);
+	e->source = xstrdup(src);
+	e->size = (uint64_t)st.st_size;
+	return 0;
+}
+
+static char *checked_init(const struct options *o)
+{
+	char *init = o->init ? xstrdup(o->init) : program_default_init();
+
+	if (init && program_require_static("--init", init, INIT_HINT) < 0) {
+		free(init);
+		return NULL;
+	}
+	return init;
+}
+
+static int add_sources(struct manifest *m, const struct options *o)
+{
+	for (size_t i = 0; i < o->nsources; i++) {
+		const struct source_arg *s = &o->sources[i];
+		int rc = s->overlay ? source_add_overlay(m, s->src, s->origin)
+				    : source_add(m, s->src, s->dest, s->origin);
+
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int finish(struct manifest *m)
+{
+	char err[ERRLEN];
+
+	if (manifest_finish(m, err) < 0) {
+		errorf("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* busybox, its applets and the init on top of the fixed skeleton. */
+static int build_new_manifest(struct manifest *m, const struct options *o,
+			      const char *init)
+{
+	char err[ERRLEN], *busybox, *applets;
+	int rc = -1;
+
+	busybox = program_find_busybox(o->busybox);
+	applets = busybox ? program_list_applets(busybox) : NULL;
+	if (!applets)
+		goto out;
+	manifest_add_base(m);
+	if (manifest_add_applets(m, applets, err) < 0) {
+		errorf("%s", err);
+		goto out;
+	}
+	if (add_program(m, busybox, "/bin/busybox", "--busybox") < 0 ||
+	    add_program(m, init, "/sbin/init", "--init") < 0)
+		goto out;
+	if (o->kind == KIND_CPIO)	/* where the kernel looks first in an initramfs */
+		manifest_add_symlink(m, "/init", "/sbin/init", "the initramfs layout");
+	else
+		manifest_add(m, E_DIR, "/lost+found", 0700, "the ext2/3/4 layout");
+	rc = add_sources(m, o) < 0 || finish(m) < 0 ? -1 : 0;
+out:
+	free(applets);
+	free(busybox);
+	return rc;
+}
+
+static int write_image(const struct options *o, const struct manifest *m,
+		       const struct ext_image *img)
+{
+	struct output out;
+
+	if (output_begin(&out, o->output) < 0)
+		return -1;
+	if (o->kind == KIND_CPIO) {
+		if (cpio_write(out.fd, out.temp, archive_wants_gzip(o->output), m, img->epoch) < 0)
+			goto fail;
+	} else {
+		if (ftruncate(out.fd, (off_t)img->bytes) < 0) {
+			errorf("sizing %s: %s", out.temp, strerror(errno));
+			goto fail;
+		}
+		if (ext_write_new(out.temp, m, img) < 0)
+			goto fail;
+	}
+	return output_commit(&out);
+fail:
+	output_abort(&out);
+	return -1;
+}
+
+static int run_new(const struct options *o)
+{
+	struct ext_image img = { .kind = o->kind, .bytes = o->size };
+	struct manifest m;
+	uint8_t digest[16];
+	int64_t epoch = timestamp(DEFAULT_EPOCH);
+	char *init = NULL, uuid[37];
+	int rc = 1;
+
+	manifest_init(&m);
+	if (epoch < 0 || output_check(o->output) < 0 || !(init = checked_init(o)) ||
+	    build_new_manifest(&m, o, init) < 0)
+		goto out;
+	img.epoch = (uint32_t)epoch;
+	/* before reading every file for the digest: a misfit is told at once */
+	if (o->kind != KIND_CPIO && ext_check_fits(&m, &img) < 0)
+		goto out;
+	if (image_digest(&m, o->kind, o->size, img.epoch, digest) < 0)
+		goto out;
+	if (o->uuid_given)
+		memcpy(img.uuid, o->uuid, 16);
+	else
+		hash_derive_uuid(digest, "uuid", img.uuid);
+	hash_derive_uuid(digest, "hash seed", img.hash_seed);
+	if (write_image(o, &m, &img) < 0)
+		goto out;
+	format_uuid(img.uuid, uuid);
+	if (verbosity > 0)
+		printf("mkrootfs: wrote %s (%s, %zu entries%s%s)\n", o->output,
+		       kind_name(o->kind), m.n, o->kind == KIND_CPIO ? "" : ", UUID ",
+		       o->kind == KIND_CPIO ? "" : uuid);
+	rc = 0;
+out:
+	free(init);
+	manifest_free(&m);
+	return rc;
+}
+
+static int run_update(const struct options *o)
+{
+	struct ext_update_options uo = { .no_backup = o->no_backup };
+	int64_t epoch = timestamp((uint32_t)time(NULL));
+	struct manifest m;
+	char *init = NULL;
+	int rc = 1;
+
+	manifest_init(&m);
+	if (epoch < 0 || !(init = checked_init(o)) ||
+	    add_program(&m, init, "/sbin/init", "--init") < 0 ||
+	    add_sources(&m, o) < 0 || finish(&m) < 0)
+		goto out;
+	uo.epoch = (uint32_t)epoch;
+	if (ext_update(o->update, &m, &uo) < 0)
+		goto out;
+	if (verbosity > 0)
+		printf("mkrootfs: updated %s\n", o->update);
+	rc = 0;
+out:
+	free(init);
+	manifest_free(&m);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	char err[ERRLEN];
+	int rc;
+
+	if (options_parse(argc, argv, &o, err) < 0) {
+		errorf("%s", err);
+		options_free(&o);
+		return EXIT_USAGE;
+	}
+	if (o.help || o.version) {
+		fputs(o.help ? options_usage : "mkrootfs " MINROOT_VERSION "\n", stdout);
+		options_free(&o);
+		return 0;
+	}
+	verbosity = o.verbosity;
+	initialize_ext2_error_table();
+	rc = o.update ? run_update(&o) : run_new(&o);
+	options_free(&o);
+	return rc;
+}

@@ -1,0 +1,175 @@
+/* options.c - getopt_long and the rules between options. */
+#include "options.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_INIT = 256, OPT_BUSYBOX, OPT_ADD, OPT_OVERLAY, OPT_UPDATE,
+       OPT_NO_BACKUP, OPT_UUID, OPT_VERSION };
+
+static const struct option long_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "type", required_argument, NULL, 't' },
+	{ "size", required_argument, NULL, 's' },
+	{ "init", required_argument, NULL, OPT_INIT },
+	{ "busybox", required_argument, NULL, OPT_BUSYBOX },
+	{ "add", required_argument, NULL, OPT_ADD },
+	{ "overlay", required_argument, NULL, OPT_OVERLAY },
+	{ "update", required_argument, NULL, OPT_UPDATE },
+	{ "no-backup", no_argument, NULL, OPT_NO_BACKUP },
+	{ "uuid", required_argument, NULL, OPT_UUID },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+const char options_usage[] =
+	"Usage: mkrootfs [options] -o IMAGE          make a new image\n"
+	"       mkrootfs --update IMAGE [options]    install into an existing ext2/3/4 image\n"
+	"\n"
+	"  -o, --output IMAGE     the image to write (replaced atomically)\n"
+	"  -t, --type TYPE        ext3 (default), ext2, ext4 or cpio (newc; gzip if IMAGE ends in .gz)\n"
+	"  -s, --size SIZE        image size, K/M/G/T suffixes (default 128M; the file is sparse)\n"
+	"      --init PATH        the static init for /sbin/init (default: init beside mkrootfs,\n"
+	"                         else the installed one)\n"
+	"      --busybox PATH     static busybox (default: $BUSYBOX, else a static busybox in PATH)\n"
+	"      --add SRC:DEST     copy a file, symlink or directory tree to DEST (repeatable)\n"
+	"      --overlay DIR      copy DIR's contents onto the image root (repeatable)\n"
+	"      --update IMAGE     replace /sbin/init in IMAGE (old one kept as /sbin/init.orig)\n"
+	"      --no-backup        with --update: do not keep the old init\n"
+	"      --uuid UUID        file system UUID (default: derived from the inputs)\n"
+	"  -q, --quiet            print errors only\n"
+	"  -v, --verbose          print every entry written\n"
+	"  -h, --help             show this help\n"
+	"      --version          show the version\n"
+	"\n"
+	"Timestamps are $SOURCE_DATE_EPOCH, else 1 (1970-01-01 00:00:01 UTC) for new images\n"
+	"and the current time for --update. Exit status: 0 done, 1 failed, 2 bad usage.\n";
+
+static int add_source(struct options *o, int overlay, const char *arg, char *err)
+{
+	struct source_arg s = { .overlay = overlay };
+
+	if (overlay) {
+		if (!*arg)
+			return seterr(err, "--overlay: the directory is empty");
+		s.src = xstrdup(arg);
+		s.dest = xstrdup("/");
+		s.origin = xasprintf("--overlay %s", arg);
+	} else {
+		if (parse_add_spec(arg, &s.src, &s.dest, err) < 0)
+			return -1;
+		s.origin = xasprintf("--add %s", arg);
+	}
+	o->sources = xrealloc(o->sources, (o->nsources + 1) * sizeof(*o->sources));
+	o->sources[o->nsources++] = s;
+	return 0;
+}
+
+static int take_option(struct options *o, int c, const char *arg, char *err)
+{
+	const char *why;
+
+	switch (c) {
+	case 'o': o->output = arg; return 0;
+	case 't':
+		if (parse_kind(arg, &o->kind) < 0)
+			return seterr(err, "--type %s: unknown type (ext3, ext2, ext4 or cpio)", arg);
+		return 0;
+	case 's':
+		if (parse_size(arg, &o->size, &why) < 0)
+			return seterr(err, "--size %s: %s", arg, why);
+		o->size_given = 1;
+		return 0;
+	case OPT_INIT: o->init = arg; return 0;
+	case OPT_BUSYBOX: o->busybox = arg; return 0;
+	case OPT_ADD: return add_source(o, 0, arg, err);
+	case OPT_OVERLAY: return add_source(o, 1, arg, err);
+	case OPT_UPDATE: o->update = arg; return 0;
+	case OPT_NO_BACKUP: o->no_backup = 1; return 0;
+	case OPT_UUID:
+		if (parse_uuid(arg, o->uuid) < 0)
+			return seterr(err, "--uuid %s: not a UUID (like 01234567-89ab-cdef-0123-456789abcdef)", arg);
+		o->uuid_given = 1;
+		return 0;
+	case 'q': o->verbosity = 0; return 0;
+	case 'v': o->verbosity = 2; return 0;
+	case 'h': o->help = 1; return 0;
+	case OPT_VERSION: o->version = 1; return 0;
+	}
+	return seterr(err, "internal error: option %d", c);
+}
+
+/* Options that make no sense together are refused, never ignored. */
+static int check_combination(const struct options *o, char *err)
+{
+	if (o->output && o->update)
+		return seterr(err, "-o and --update cannot be used together");
+	if (!o->output && !o->update)
+		return seterr(err, "no image given: use -o IMAGE, or --update IMAGE");
+	if (o->update && o->kind == KIND_CPIO)
+		return seterr(err, "--update works on ext2/3/4 images, not cpio archives");
+	if (o->update && o->size_given)
+		return seterr(err, "--size cannot change the size of an existing image (--update)");
+	if (o->update && o->busybox)
+		return seterr(err, "--update does not install busybox; use --add BUSYBOX:/bin/busybox");
+	if (o->update && o->uuid_given)
+		return seterr(err, "--uuid cannot be used with --update");
+	if (!o->update && o->no_backup)
+		return seterr(err, "--no-backup only applies to --update");
+	if (o->kind == KIND_CPIO && o->size_given)
+		return seterr(err, "--size does not apply to cpio archives");
+	return 0;
+}
+
+/* getopt_long returns ':' for a missing value and '?' for an unknown
+ * option; argv[optind - 1] is then the option as typed. */
+static int bad_option(int c, int argc, char **argv, char *err)
+{
+	const char *arg = optind - 1 < argc ? argv[optind - 1] : "?";
+
+	if (c == ':')
+		return seterr(err, "option %s needs a value", arg);
+	if (optopt > 0 && optopt < 256)
+		return seterr(err, "unknown option -%c", optopt);
+	return seterr(err, "unknown option %s", arg);
+}
+
+int options_parse(int argc, char **argv, struct options *o, char *err)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->kind = KIND_EXT3;
+	o->size = DEFAULT_SIZE;
+	o->verbosity = 1;
+	optind = 0;		/* a full reset, so tests can parse many times */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:o:t:s:qvh", long_options, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return bad_option(c, argc, argv, err);
+		if (take_option(o, c, optarg, err) < 0)
+			return -1;
+	}
+	if (optind < argc)
+		return seterr(err, "unexpected argument '%s'", argv[optind]);
+	if (o->help || o->version)
+		return 0;
+	return check_combination(o, err);
+}
+
+void options_free(struct options *o)
+{
+	for (size_t i = 0; i < o->nsources; i++) {
+		free(o->sources[i].src);
+		free(o->sources[i].dest);
+		free(o->sources[i].origin);
+	}
+	free(o->sources);
+	o->sources = NULL;
+	o->nsources = 0;
+}

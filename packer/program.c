@@ -1,0 +1,270 @@
+/* program.c - checking, finding and running the programs of an image. */
+#include "program.h"
+#include "elfinfo.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef MINROOT_LIBEXECDIR
+#define MINROOT_LIBEXECDIR "/usr/local/lib/minroot"
+#endif
+
+#define BUSYBOX_FIX "install busybox-static or pass --busybox"
+
+/* Read the program header table and look for an interpreter. */
+static int read_has_interp(int fd, const struct elf_info *info, int *has)
+{
+	size_t len = (size_t)info->phnum * info->phentsize;
+	unsigned char *buf;
+	ssize_t got;
+
+	if (len == 0 || len > 1 << 20) {
+		*has = 0;
+		return 0;
+	}
+	buf = xmalloc(len);
+	got = pread(fd, buf, len, (off_t)info->phoff);
+	*has = got > 0 && elf_has_interp(buf, (size_t)got, info);
+	free(buf);
+	return got < 0 ? -1 : 0;
+}
+
+enum program_verdict program_check(const char *path, char machine[32], int *err)
+{
+	unsigned char head[ELF_HEADER_BYTES];
+	struct elf_info info;
+	struct stat st;
+	ssize_t got;
+	int fd, has_interp = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		*err = errno;
+		if (fd >= 0)
+			close(fd);
+		return PROGRAM_UNREADABLE;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		*err = EISDIR;
+		close(fd);
+		return PROGRAM_UNREADABLE;
+	}
+	got = pread(fd, head, sizeof(head), 0);
+	if (got < 0 || elf_parse_header(head, (size_t)got, &info) < 0) {
+		*err = got < 0 ? errno : 0;
+		close(fd);
+		return got < 0 ? PROGRAM_UNREADABLE : PROGRAM_NOT_ELF;
+	}
+	if (read_has_interp(fd, &info, &has_interp) < 0) {
+		*err = errno;
+		close(fd);
+		return PROGRAM_UNREADABLE;
+	}
+	close(fd);
+	if (!elf_is_executable(&info))
+		return PROGRAM_NOT_EXECUTABLE;
+	if (!elf_is_native(&info)) {
+		char buf[32];
+
+		snprintf(machine, 32, "%s", elf_machine_name(&info, buf));
+		return PROGRAM_FOREIGN;
+	}
+	return has_interp ? PROGRAM_DYNAMIC : PROGRAM_OK;
+}
+
+int program_require_static(const char *option, const char *path,
+			   const char *dynamic_hint)
+{
+	char machine[32];
+	int err = 0;
+
+	switch (program_check(path, machine, &err)) {
+	case PROGRAM_OK:
+		return 0;
+	case PROGRAM_UNREADABLE:
+		errorf("%s %s: %s", option, path, strerror(err));
+		break;
+	case PROGRAM_NOT_ELF:
+		errorf("%s %s: is not an ELF executable", option, path);
+		break;
+	case PROGRAM_NOT_EXECUTABLE:
+		errorf("%s %s: is an ELF file but not an executable", option, path);
+		break;
+	case PROGRAM_FOREIGN:
+		errorf("%s %s: is a program for %s, but this image is for %s",
+		       option, path, machine, elf_native_name());
+		break;
+	case PROGRAM_DYNAMIC:
+		errorf("%s %s: is dynamically linked; %s", option, path, dynamic_hint);
+		break;
+	}
+	return -1;
+}
+
+static char *self_directory(void)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	return xstrdup(*self ? self : "/");
+}
+
+char *program_default_init(void)
+{
+	char *dir = self_directory();
+	char *beside = dir ? xasprintf("%s/init", dir) : NULL;
+	const char *installed = MINROOT_LIBEXECDIR "/init";
+
+	free(dir);
+	if (beside && access(beside, F_OK) == 0)
+		return beside;
+	if (access(installed, F_OK) == 0) {
+		free(beside);
+		return xstrdup(installed);
+	}
+	errorf("no init found (looked for %s and %s); build it or pass --init",
+	       beside ? beside : "init beside mkrootfs", installed);
+	free(beside);
+	return NULL;
+}
+
+/* First static, native busybox in PATH; remembers the first other one seen
+ * so the error can say what is wrong with it. */
+static char *search_path_for_busybox(void)
+{
+	const char *env = getenv("PATH");
+	char *path = xstrdup(env && *env ? env : "/usr/local/bin:/usr/bin:/bin");
+	char *found = NULL, *unusable = NULL, *save = NULL;
+	char machine[32];
+	int err;
+
+	for (char *dir = strtok_r(path, ":", &save); dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char *cand = xasprintf("%s/busybox", *dir ? dir : ".");
+
+		if (access(cand, X_OK) != 0)
+			free(cand);
+		else if (program_check(cand, machine, &err) == PROGRAM_OK)
+			found = cand;
+		else if (!unusable)
+			unusable = cand;
+		else
+			free(cand);
+	}
+	free(path);
+	if (!found && unusable)
+		program_require_static("busybox found in PATH at", unusable, BUSYBOX_FIX);
+	else if (!found)
+		errorf("no busybox found in PATH; " BUSYBOX_FIX);
+	free(unusable);
+	return found;
+}
+
+char *program_find_busybox(const char *given)
+{
+	const char *env = getenv("BUSYBOX");
+
+	if (given || (env && *env)) {
+		const char *path = given ? given : env;
+
+		if (program_require_static(given ? "--busybox" : "$BUSYBOX", path,
+					   BUSYBOX_FIX) < 0)
+			return NULL;
+		return xstrdup(path);
+	}
+	return search_path_for_busybox();
+}
+
+static char *read_all(int fd)
+{
+	size_t len = 0, cap = 16384;
+	char *buf = xmalloc(cap);
+	ssize_t n;
+
+	for (;;) {
+		if (len + 1 >= cap)
+			buf = xrealloc(buf, cap *= 2);
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int wait_for(pid_t pid, const char *busybox)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			errorf("waiting for %s --list-full: %s", busybox, strerror(errno));
+			return -1;
+		}
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status))
+		errorf("%s --list-full failed with exit status %d", busybox,
+		       WEXITSTATUS(status));
+	else
+		errorf("%s --list-full was killed by signal %d", busybox,
+		       WTERMSIG(status));
+	return -1;
+}
+
+char *program_list_applets(const char *busybox)
+{
+	int pipefd[2];
+	char *out;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		errorf("pipe for %s --list-full: %s", busybox, strerror(errno));
+		return NULL;
+	}
+	pid = fork();
+	if (pid < 0) {
+		errorf("fork for %s --list-full: %s", busybox, strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return NULL;
+	}
+	if (pid == 0) {
+		dup2(pipefd[1], STDOUT_FILENO);
+		execl(busybox, busybox, "--list-full", (char *)NULL);
+		fprintf(stderr, "mkrootfs: error: running %s: %s\n", busybox, strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+	out = read_all(pipefd[0]);
+	close(pipefd[0]);
+	if (wait_for(pid, busybox) < 0 || !out) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}

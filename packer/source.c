@@ -1,0 +1,154 @@
+/* source.c - walking host files into the manifest. */
+#include "source.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+static int add_path(struct manifest *m, const char *src, const char *dest,
+		    const char *origin);
+
+static int add_regular(struct manifest *m, const char *src, const char *dest,
+		       const struct stat *st, const char *origin)
+{
+	int fd = open(src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct entry *e;
+
+	if (fd < 0) {
+		errorf("%s: cannot read %s: %s", origin, src, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	e = manifest_add(m, E_FILE, dest, st->st_mode, origin);
+	e->source = xstrdup(src);
+	e->size = (uint64_t)st->st_size;
+	return 0;
+}
+
+static int add_symlink(struct manifest *m, const char *src, const char *dest,
+		       const char *origin)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlink(src, target, sizeof(target) - 1);
+
+	if (n < 0) {
+		errorf("%s: cannot read link %s: %s", origin, src, strerror(errno));
+		return -1;
+	}
+	target[n] = '\0';
+	manifest_add_symlink(m, dest, target, origin);
+	return 0;
+}
+
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+
+	return xasprintf("%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name);
+}
+
+/* The directory's children; the directory entry itself is the caller's. */
+static int add_children(struct manifest *m, const char *src, const char *dest,
+			const char *origin)
+{
+	DIR *d = opendir(src);
+	struct dirent *de;
+	int rc = 0;
+
+	if (!d) {
+		errorf("%s: cannot read directory %s: %s", origin, src, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (errno = 0, de = readdir(d))) {
+		char *csrc, *cdest;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		csrc = join(src, de->d_name);
+		cdest = join(dest, de->d_name);
+		rc = add_path(m, csrc, cdest, origin);
+		free(csrc);
+		free(cdest);
+	}
+	if (rc == 0 && errno) {
+		errorf("%s: reading directory %s: %s", origin, src, strerror(errno));
+		rc = -1;
+	}
+	closedir(d);
+	return rc;
+}
+
+static int add_path(struct manifest *m, const char *src, const char *dest,
+		    const char *origin)
+{
+	struct stat st;
+
+	if (lstat(src, &st) < 0) {
+		errorf("%s: %s: %s", origin, src, strerror(errno));
+		return -1;
+	}
+	switch (st.st_mode & S_IFMT) {
+	case S_IFREG:
+		return add_regular(m, src, dest, &st, origin);
+	case S_IFLNK:
+		return add_symlink(m, src, dest, origin);
+	case S_IFDIR:
+		/* the image root keeps its own mode */
+		if (strcmp(dest, "/") != 0)
+			manifest_add(m, E_DIR, dest, st.st_mode, origin);
+		return add_children(m, src, dest, origin);
+	case S_IFCHR:
+	case S_IFBLK:
+		manifest_add_node(m, S_ISCHR(st.st_mode) ? E_CHAR : E_BLOCK, dest,
+				  st.st_mode, major(st.st_rdev), minor(st.st_rdev), origin);
+		return 0;
+	case S_IFIFO:
+		manifest_add(m, E_FIFO, dest, st.st_mode, origin);
+		return 0;
+	case S_IFSOCK:
+		manifest_add(m, E_SOCKET, dest, st.st_mode, origin);
+		return 0;
+	}
+	errorf("%s: %s: unsupported file type", origin, src);
+	return -1;
+}
+
+int source_add(struct manifest *m, const char *src, const char *dest,
+	       const char *origin)
+{
+	struct stat st;
+
+	if (strcmp(dest, "/") == 0) {
+		if (lstat(src, &st) < 0) {
+			errorf("%s: %s: %s", origin, src, strerror(errno));
+			return -1;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			errorf("%s: only a directory can be added at /", origin);
+			return -1;
+		}
+	}
+	return add_path(m, src, dest, origin);
+}
+
+int source_add_overlay(struct manifest *m, const char *dir, const char *origin)
+{
+	struct stat st;
+
+	if (stat(dir, &st) < 0) {
+		errorf("%s: %s", origin, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		errorf("%s: is not a directory", origin);
+		return -1;
+	}
+	return add_children(m, dir, "/", origin);
+}

@@ -1,0 +1,445 @@
+/* packer_test.c - unit tests of mkrootfs's pure parts: parsing, the
+ * manifest, hashing, ELF headers, space estimates, options and cpio
+ * headers. Prints "ok - ..." / "not ok - ..." lines for tests/run. */
+#include "newc.h"
+#include "elfinfo.h"
+#include "ext_plan.h"
+#include "hash.h"
+#include "manifest.h"
+#include "options.h"
+#include "parse.h"
+#include "util.h"
+
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+
+static void check(int cond, const char *what)
+{
+	printf("%s - %s\n", cond ? "ok" : "not ok", what);
+	if (!cond)
+		failures++;
+}
+
+static void check_str(const char *got, const char *want, const char *what)
+{
+	int same = got && want ? strcmp(got, want) == 0 : got == want;
+
+	check(same, what);
+	if (!same)
+		printf("    expected: %s\n    actual:   %s\n", want ? want : "(null)",
+		       got ? got : "(null)");
+}
+
+static void test_sizes(void)
+{
+	static const struct { const char *s; uint64_t want; } good[] = {
+		{ "128M", 128ULL << 20 }, { "1G", 1ULL << 30 }, { "4096", 4096 },
+		{ "512K", 512 << 10 }, { "2m", 2 << 20 }, { "1KiB", 1024 },
+		{ "15T", 15ULL << 40 },
+	};
+	static const char *const bad[] = {
+		"", "12Q", "-5M", "0", "M", "1.5G", "99999999999999999999G", "16T",
+		"12MB", " 1M", "1M ",
+	};
+	const char *why;
+	char name[64];
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		uint64_t got = 0;
+
+		snprintf(name, sizeof(name), "parse_size accepts '%s'", good[i].s);
+		check(parse_size(good[i].s, &got, &why) == 0 && got == good[i].want, name);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uint64_t got;
+
+		snprintf(name, sizeof(name), "parse_size refuses '%s'", bad[i]);
+		check(parse_size(bad[i], &got, &why) < 0 && why && *why, name);
+	}
+}
+
+static void test_paths(void)
+{
+	static const char *const cases[][2] = {
+		{ "/usr//bin/./x", "/usr/bin/x" }, { "/", "/" }, { "//", "/" },
+		{ "/a/", "/a" }, { "/a/./b/.", "/a/b" }, { "/...", "/..." },
+		{ "rel", NULL }, { "", NULL }, { "/a/../b", NULL }, { "/..", NULL },
+		{ "./a", NULL },
+	};
+	char longname[300];
+	const char *why;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = normalize_image_path(cases[i][0], &why), name[64];
+
+		snprintf(name, sizeof(name), "normalize_image_path '%s'", cases[i][0]);
+		check_str(got, cases[i][1], name);
+		free(got);
+	}
+	memset(longname, 'n', sizeof(longname));
+	longname[0] = '/';
+	longname[sizeof(longname) - 1] = '\0';
+	check(normalize_image_path(longname, &why) == NULL, "a name over 255 bytes is refused");
+	check(path_compare("/a", "/a/b") < 0 && path_compare("/a/b", "/a-b") < 0 &&
+	      path_compare("/", "/a") < 0 && path_compare("/a", "/a") == 0,
+	      "path_compare sorts depth-first: /a, /a/b, /a-b");
+	{
+		char *p = path_parent("/a/b"), *r = path_parent("/a"), *b = path_basename("x/y/");
+
+		check_str(p, "/a", "path_parent /a/b");
+		check_str(r, "/", "path_parent /a");
+		check_str(path_name("/a/b"), "b", "path_name /a/b");
+		check_str(b, "y", "path_basename x/y/");
+		free(p);
+		free(r);
+		free(b);
+	}
+}
+
+static void expect_add(const char *arg, const char *src, const char *dest, const char *err_part)
+{
+	char err[ERRLEN] = "", *s = NULL, *d = NULL, name[128];
+	int rc = parse_add_spec(arg, &s, &d, err);
+
+	snprintf(name, sizeof(name), "--add '%s'", arg);
+	if (err_part) {
+		check(rc < 0 && strstr(err, err_part) != NULL, name);
+		if (rc == 0 || !strstr(err, err_part))
+			printf("    expected an error with '%s', got '%s'\n", err_part, err);
+	} else {
+		check(rc == 0 && strcmp(s, src) == 0 && strcmp(d, dest) == 0, name);
+		free(s);
+		free(d);
+	}
+}
+
+static void test_add_specs(void)
+{
+	expect_add("src:/dest", "src", "/dest", NULL);
+	expect_add("a:b:/c", "a:b", "/c", NULL);
+	expect_add("dir/file:/opt/", "dir/file", "/opt/file", NULL);
+	expect_add("tree:/", "tree", "/tree", NULL);
+	expect_add("tree:/.", "tree", "/", NULL);
+	expect_add("x://etc//y", "x", "/etc/y", NULL);
+	expect_add("foo:bar", NULL, NULL, "not an absolute path");
+	expect_add("foo", NULL, NULL, "expected SRC:DEST");
+	expect_add(":/x", NULL, NULL, "SRC is empty");
+	expect_add("x:/../etc", NULL, NULL, "'..'");
+	expect_add("x:/a/../../b", NULL, NULL, "'..'");
+	expect_add("x:", NULL, NULL, "is empty");
+}
+
+static void test_values(void)
+{
+	uint8_t u[16];
+	char s[37];
+	uint32_t e = 0;
+	enum image_kind k;
+
+	check(parse_uuid("01234567-89ab-cdef-0123-456789ABCDEF", u) == 0, "parse_uuid accepts a UUID");
+	format_uuid(u, s);
+	check_str(s, "01234567-89ab-cdef-0123-456789abcdef", "format_uuid round trip");
+	check(parse_uuid("0123456789ab-cdef-0123-456789abcdef", u) < 0, "parse_uuid refuses misplaced dashes");
+	check(parse_uuid("01234567-89ab-cdef-0123-456789abcdeg", u) < 0, "parse_uuid refuses non-hex");
+	check(parse_epoch("1", &e) == 0 && e == 1, "SOURCE_DATE_EPOCH=1");
+	check(parse_epoch("2147483647", &e) == 0 && e == 2147483647u, "SOURCE_DATE_EPOCH=2^31-1");
+	check(parse_epoch("0", &e) < 0 && parse_epoch("2147483648", &e) < 0 &&
+	      parse_epoch("12a", &e) < 0 && parse_epoch("", &e) < 0 && parse_epoch("-1", &e) < 0,
+	      "bad SOURCE_DATE_EPOCH values are refused");
+	check(parse_kind("ext4", &k) == 0 && k == KIND_EXT4 && parse_kind("cpio", &k) == 0 &&
+	      k == KIND_CPIO && parse_kind("xfs", &k) < 0, "parse_kind");
+}
+
+static const struct entry *find(const struct manifest *m, const char *path)
+{
+	return manifest_find(m, path);
+}
+
+static int is_sorted_with_parents_first(const struct manifest *m)
+{
+	for (size_t i = 1; i < m->n; i++)
+		if (path_compare(m->e[i - 1].path, m->e[i].path) >= 0)
+			return 0;
+	for (size_t i = 0; i < m->n; i++) {
+		char *p = path_parent(m->e[i].path);
+		const struct entry *pe = find(m, p);
+		int ok = pe && pe->type == E_DIR && pe < &m->e[i] + (strcmp(m->e[i].path, "/") == 0);
+
+		free(p);
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+static void test_base_manifest(void)
+{
+	struct manifest m;
+	char err[ERRLEN];
+	const struct entry *e;
+	int owners = 1;
+
+	manifest_init(&m);
+	manifest_add_base(&m);
+	check(manifest_add_applets(&m, "usr/bin/[\nbin/sh\r\n\nbin/busybox\nsbin/init\n", err) == 0,
+	      "applet list parses");
+	check(manifest_finish(&m, err) == 0, "base manifest finishes");
+	check(is_sorted_with_parents_first(&m), "entries sorted, every parent a directory before its children");
+	e = find(&m, "/dev/console");
+	check(e && e->type == E_CHAR && e->major == 5 && e->minor == 1 && e->mode == 0600,
+	      "/dev/console is c 5 1 0600");
+	e = find(&m, "/dev/ttyS3");
+	check(e && e->major == 4 && e->minor == 67 && e->mode == 0660, "/dev/ttyS3 is c 4 67 0660");
+	e = find(&m, "/tmp");
+	check(e && e->type == E_DIR && e->mode == 01777, "/tmp is 1777");
+	e = find(&m, "/root");
+	check(e && e->mode == 0700, "/root is 0700");
+	e = find(&m, "/etc/mtab");
+	check(e && e->type == E_SYMLINK && strcmp(e->target, "/proc/mounts") == 0, "/etc/mtab -> /proc/mounts");
+	e = find(&m, "/usr/bin/[");
+	check(e && e->type == E_SYMLINK && strcmp(e->target, "/bin/busybox") == 0, "applet /usr/bin/[ links to busybox");
+	check(find(&m, "/bin/busybox") == NULL, "bin/busybox from the list is not made a link");
+	e = find(&m, "/etc/profile");
+	check(e && e->data && strstr(e->data, "\\u@\\h:\\w"), "/etc/profile sets a user@host:cwd prompt");
+	for (size_t i = 0; i < m.n; i++)
+		owners &= m.e[i].uid == 0 && m.e[i].gid == 0;
+	check(owners, "every entry is owned 0:0");
+	manifest_free(&m);
+}
+
+static void test_manifest_rules(void)
+{
+	struct manifest m;
+	char err[ERRLEN];
+	struct entry *e;
+
+	manifest_init(&m);
+	manifest_add_symlink(&m, "/bin/sh", "/bin/busybox", "applets");
+	e = manifest_add(&m, E_FILE, "/bin/sh", 0755, "--add sh:/bin/sh");
+	e->data = "#!";
+	manifest_add(&m, E_DIR, "/opt/deep/dir", 0700, "--add");
+	check(manifest_finish(&m, err) == 0, "a file may replace a symlink");
+	check(find(&m, "/bin/sh") && find(&m, "/bin/sh")->type == E_FILE, "the later entry wins");
+	check(find(&m, "/opt") && find(&m, "/opt")->mode == 0755 && find(&m, "/opt/deep") &&
+	      find(&m, "/") && find(&m, "/bin"), "missing parents are added as 0755 directories");
+	check(find(&m, "/opt/deep/dir")->mode == 0700, "explicit directory keeps its mode");
+	manifest_free(&m);
+
+	manifest_init(&m);
+	manifest_add(&m, E_DIR, "/etc", 0755, "built-in");
+	manifest_add(&m, E_FILE, "/etc", 0644, "--add x:/etc")->data = "";
+	check(manifest_finish(&m, err) < 0 && strstr(err, "/etc") && strstr(err, "conflicts"),
+	      "a file may not replace a directory");
+	manifest_free(&m);
+
+	manifest_init(&m);
+	manifest_add_symlink(&m, "/lib", "usr/lib", "--add");
+	manifest_add(&m, E_FILE, "/lib/x", 0644, "--add")->data = "";
+	check(manifest_finish(&m, err) < 0 && strstr(err, "not a directory"),
+	      "an entry under a symlink is refused");
+	manifest_free(&m);
+
+	manifest_init(&m);
+	check(manifest_add_applets(&m, "\n\n", err) < 0, "an empty applet list is refused");
+	check(manifest_add_applets(&m, "bin/../../etc/x\n", err) < 0 && strstr(err, "unusable"),
+	      "an applet path with .. is refused");
+	manifest_free(&m);
+}
+
+static void test_hash(void)
+{
+	struct hash128 a, b;
+	uint8_t da[16], db[16], u[16];
+	const char *text = "the quick brown fox jumps over the lazy dog";
+
+	hash_init(&a, 0);
+	hash_update(&a, text, strlen(text));
+	hash_final(&a, da);
+	hash_init(&b, 0);
+	for (size_t i = 0; i < strlen(text); i += 3)
+		hash_update(&b, text + i, strlen(text) - i < 3 ? strlen(text) - i : 3);
+	hash_final(&b, db);
+	check(memcmp(da, db, 16) == 0, "hash: pieces give the same digest as the whole");
+	hash_init(&b, 0);
+	hash_update(&b, text, strlen(text) - 1);
+	hash_final(&b, db);
+	check(memcmp(da, db, 16) != 0, "hash: one byte less, another digest");
+	hash_init(&b, 0);
+	hash_update(&b, "", 0);
+	hash_final(&b, db);
+	hash_init(&a, 0);
+	hash_update(&a, "\0", 1);
+	hash_final(&a, da);
+	check(memcmp(da, db, 16) != 0, "hash: length counts (empty vs one NUL)");
+	hash_derive_uuid(da, "uuid", u);
+	check((u[6] & 0xf0) == 0x80 && (u[8] & 0xc0) == 0x80, "derived UUID is version 8, RFC variant");
+	hash_derive_uuid(da, "hash seed", db);
+	check(memcmp(u, db, 16) != 0, "UUID and hash seed differ");
+}
+
+static void put16(unsigned char *p, unsigned v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
+
+static void test_elf(void)
+{
+	unsigned char h[64] = { 0x7f, 'E', 'L', 'F', ELFCLASS64, ELFDATA2LSB, 1 };
+	unsigned char ph[2 * 56] = { 0 };
+	struct elf_info info;
+	char buf[32];
+
+	put16(h + 16, ET_EXEC);
+	put16(h + 18, EM_AARCH64);
+	h[32] = 64;		/* phoff */
+	put16(h + 54, 56);
+	put16(h + 56, 2);
+	check(elf_parse_header(h, sizeof(h), &info) == 0 && info.class64 && info.phnum == 2 &&
+	      info.phoff == 64 && info.machine == EM_AARCH64, "elf header parsed");
+	check_str(elf_machine_name(&info, buf), "aarch64", "machine name aarch64");
+	check(elf_is_executable(&info), "ET_EXEC is executable");
+	ph[56] = PT_INTERP;
+	check(elf_has_interp(ph, sizeof(ph), &info), "PT_INTERP means dynamically linked");
+	ph[56] = PT_LOAD;
+	check(!elf_has_interp(ph, sizeof(ph), &info), "no PT_INTERP means static");
+	check(elf_parse_header((const unsigned char *)"#!/bin/sh\n", 10, &info) < 0,
+	      "a script is not ELF");
+	h[EI_CLASS] = 7;
+	check(elf_parse_header(h, sizeof(h), &info) < 0, "a bad ELF class is not ELF");
+	h[EI_CLASS] = ELFCLASS64;
+	put16(h + 18, EM_X86_64);
+	elf_parse_header(h, sizeof(h), &info);
+#if defined(__x86_64__)
+	check(elf_is_native(&info) && strcmp(elf_native_name(), "x86-64") == 0, "x86-64 is native here");
+#endif
+	put16(h + 16, ET_REL);
+	elf_parse_header(h, sizeof(h), &info);
+	check(!elf_is_executable(&info), "an object file is not executable");
+}
+
+static void test_plan(void)
+{
+	struct manifest m;
+	struct ext_need need;
+	char err[ERRLEN];
+	struct entry *e;
+
+	check(ext_file_blocks(0, 4096, 0) == 0, "empty file: no block");
+	check(ext_file_blocks(1, 4096, 0) == 1, "1 byte: one block");
+	check(ext_file_blocks(12 * 4096, 4096, 0) == 12, "12 blocks: no indirect block");
+	check(ext_file_blocks(13 * 4096, 4096, 0) == 14, "13 blocks: one indirect block");
+	check(ext_file_blocks((12 + 1024 + 1) * 4096ULL, 4096, 0) == 12 + 1024 + 1 + 1 + 2,
+	      "past the single indirect: double indirect top and leaf");
+	check(ext_file_blocks(100 * 4096, 4096, 1) == 100, "ext4: a small file needs no extent block");
+	check(ext_dir_blocks(0, 4096, 0, 0) == 1, "an empty directory takes one block");
+	check(ext_dir_blocks(20000, 4096, 0, 0) >= 20000 / 4096 + 1, "a big directory takes enough blocks");
+	manifest_init(&m);
+	manifest_add(&m, E_DIR, "/", 0755, "t");
+	e = manifest_add(&m, E_FILE, "/big", 0644, "t");
+	e->data = "";
+	e->size = 10 * 4096;
+	manifest_add_symlink(&m, "/short", "/bin/busybox", "t");
+	manifest_add_symlink(&m, "/long", "/a/very/long/target/that/does/not/fit/in/the/inode/block/array/xx", "t");
+	manifest_finish(&m, err);
+	ext_estimate(&m, 4096, 0, 0, &need);
+	check(need.inodes == 3, "estimate: one inode per entry, the root's is reserved");
+	check(need.blocks == 10 + 1 + 1, "estimate: file blocks, a slow symlink's block, the root's block");
+	manifest_free(&m);
+}
+
+/* options_parse keeps pointers into argv: the words live until the next call. */
+static int parse(const char *line, struct options *o, char *err)
+{
+	static char *words;
+	char *argv[32], *save = NULL;
+	int argc = 0;
+
+	free(words);
+	words = xstrdup(line);
+	for (char *t = strtok_r(words, " ", &save); t && argc < 31; t = strtok_r(NULL, " ", &save))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	return options_parse(argc, argv, o, err);
+}
+
+static void expect_usage_error(const char *line, const char *part)
+{
+	struct options o;
+	char err[ERRLEN] = "", name[160];
+	int rc = parse(line, &o, err);
+
+	snprintf(name, sizeof(name), "usage error: %s", line);
+	check(rc < 0 && strstr(err, part), name);
+	if (rc == 0 || !strstr(err, part))
+		printf("    expected '%s' in '%s'\n", part, err);
+	options_free(&o);
+}
+
+static void test_options(void)
+{
+	struct options o;
+	char err[ERRLEN];
+
+	check(parse("mkrootfs -t ext4 -s 1G -o x.img --add a:/b --overlay d -v", &o, err) == 0 &&
+	      o.kind == KIND_EXT4 && o.size == 1ULL << 30 && o.nsources == 2 &&
+	      strcmp(o.sources[1].dest, "/") == 0 && o.sources[1].overlay &&
+	      strcmp(o.output, "x.img") == 0 && o.verbosity == 2, "a full command line parses");
+	options_free(&o);
+	check(parse("mkrootfs -o x", &o, err) == 0 && o.kind == KIND_EXT3 && o.size == 128ULL << 20,
+	      "defaults: ext3, 128M");
+	options_free(&o);
+	check(parse("mkrootfs --update x --no-backup -q", &o, err) == 0 && o.update && o.no_backup &&
+	      o.verbosity == 0, "--update parses");
+	options_free(&o);
+	check(parse("mkrootfs --help", &o, err) == 0 && o.help, "--help needs no image");
+	options_free(&o);
+	expect_usage_error("mkrootfs", "no image given");
+	expect_usage_error("mkrootfs -o a --update b", "cannot be used together");
+	expect_usage_error("mkrootfs --update b -t cpio", "not cpio");
+	expect_usage_error("mkrootfs --update b -s 1G", "--size");
+	expect_usage_error("mkrootfs -t cpio -s 1G -o x", "--size does not apply");
+	expect_usage_error("mkrootfs -o x --no-backup", "--no-backup");
+	expect_usage_error("mkrootfs -o x -s 12Q", "--size 12Q: not a size");
+	expect_usage_error("mkrootfs -o x -t xfs", "unknown type");
+	expect_usage_error("mkrootfs -o x --frobnicate", "unknown option --frobnicate");
+	expect_usage_error("mkrootfs -o x -Z", "unknown option -Z");
+	expect_usage_error("mkrootfs -o x --init", "needs a value");
+	expect_usage_error("mkrootfs -o", "needs a value");
+	expect_usage_error("mkrootfs -o x extra", "unexpected argument 'extra'");
+	expect_usage_error("mkrootfs -o x --add nodest", "expected SRC:DEST");
+	expect_usage_error("mkrootfs -o x --uuid nope", "not a UUID");
+}
+
+static void test_cpio(void)
+{
+	struct newc_fields f = { .ino = 1, .mode = 0100755, .nlink = 1, .mtime = 1, .filesize = 5 };
+	struct entry dev = { .type = E_CHAR, .mode = 0600 };
+	char buf[256];
+	size_t n = newc_header(buf, sizeof(buf), "bin/x", &f);
+
+	check(n == 116 && memcmp(buf, "070701", 6) == 0, "newc header is 110 bytes + name, 4-aligned");
+	check(memcmp(buf + 6, "00000001000081ED", 16) == 0, "ino and mode in 8 hex digits");
+	check(memcmp(buf + 94, "00000006", 8) == 0 && strcmp(buf + 110, "bin/x") == 0,
+	      "namesize counts the NUL");
+	check(newc_header(buf, 100, "bin/x", &f) == 0, "a short buffer is refused");
+	check(newc_mode(&dev) == 020600, "character device mode");
+	check(archive_wants_gzip("a.cpio.gz") && !archive_wants_gzip("a.cpio") && !archive_wants_gzip(".gz"),
+	      "gzip chosen by the .gz suffix");
+}
+
+int main(void)
+{
+	test_sizes();
+	test_paths();
+	test_add_specs();
+	test_values();
+	test_base_manifest();
+	test_manifest_rules();
+	test_hash();
+	test_elf();
+	test_plan();
+	test_options();
+	test_cpio();
+	return failures != 0;
+}
