@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,6 +68,23 @@ static int run_by_hand(int argc, char **argv)
 	if (write(STDERR_FILENO, msg, n) < 0) {
 	}
 	return 1;
+}
+
+/* An ignored signal stays ignored across exec: when init is started by
+ * something other than the kernel (a container, a test), its children must
+ * not inherit that. The raw system call, because musl's signal() brings in
+ * its handler trampolines (3 KiB) to set nothing but SIG_DFL. SIGKILL and
+ * SIGSTOP refuse, harmlessly. */
+static void reset_signal_dispositions(void)
+{
+	struct {
+		void (*handler)(int);
+		unsigned long flags;
+		void (*restorer)(void);
+		unsigned long mask;
+	} dfl = { SIG_DFL, 0, NULL, 0 };
+	for (int sig = 1; sig < NSIG; sig++)
+		syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
 }
 
 static long long monotonic_ms(void)
@@ -211,6 +229,7 @@ int main(int argc, char **argv)
 	struct init in = { .child = -1 };
 	sigfillset(&in.all);
 	sigprocmask(SIG_BLOCK, &in.all, NULL);
+	reset_signal_dispositions();
 	/* Ctrl-Alt-Del then arrives as SIGINT instead of an instant reboot. */
 	reboot(RB_DISABLE_CAD);
 

@@ -397,10 +397,12 @@ static errcode_t install(struct ext_writer *w, const struct entry *e)
 	}
 }
 
+/* Only libext2fs's own codes mean the image is full: a plain ENOSPC comes
+ * from the host's disk, which a larger --size would only make worse. */
 static int is_full(errcode_t rc)
 {
 	return rc == EXT2_ET_BLOCK_ALLOC_FAIL || rc == EXT2_ET_INODE_ALLOC_FAIL ||
-	       rc == EXT2_ET_DIR_NO_SPACE || rc == ENOSPC;
+	       rc == EXT2_ET_DIR_NO_SPACE;
 }
 
 errcode_t ext_install(struct ext_writer *w, const struct entry *e)

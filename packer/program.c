@@ -45,7 +45,8 @@ enum program_verdict program_check(const char *path, char machine[32], int *err)
 	ssize_t got;
 	int fd, has_interp = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO would otherwise wait for a writer for ever. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		*err = errno;
 		if (fd >= 0)
@@ -56,6 +57,10 @@ enum program_verdict program_check(const char *path, char machine[32], int *err)
 		*err = EISDIR;
 		close(fd);
 		return PROGRAM_UNREADABLE;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return PROGRAM_NOT_REGULAR;
 	}
 	got = pread(fd, head, sizeof(head), 0);
 	if (got < 0 || elf_parse_header(head, (size_t)got, &info) < 0) {
@@ -91,6 +96,9 @@ int program_require_static(const char *option, const char *path,
 		return 0;
 	case PROGRAM_UNREADABLE:
 		errorf("%s %s: %s", option, path, strerror(err));
+		break;
+	case PROGRAM_NOT_REGULAR:
+		errorf("%s %s: is not a regular file", option, path);
 		break;
 	case PROGRAM_NOT_ELF:
 		errorf("%s %s: is not an ELF executable", option, path);

@@ -9,6 +9,7 @@
 enum program_verdict {
 	PROGRAM_OK,
 	PROGRAM_UNREADABLE,	/* errno says why */
+	PROGRAM_NOT_REGULAR,	/* a FIFO, a device, a directory ... */
 	PROGRAM_NOT_ELF,
 	PROGRAM_NOT_EXECUTABLE,
 	PROGRAM_FOREIGN,	/* another machine */

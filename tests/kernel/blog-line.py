@@ -39,7 +39,7 @@ def check_session(t, con):
     # mountinfo ("/" is the only one-character mount point); sda is 8:0.
     m = con.command("echo root:$(awk '$2 == \"/\" {print $3, substr($4, 1, 2)}' /proc/mounts)"
                     ":$(awk 'length($5) == 1 {print $3}' /proc/self/mountinfo)",
-                    r"root:(\S+) (\w\w):(\d+:\d+)")
+                    r"root:(\S+) (\w\w):(\d+:\d+)\s")
     t.check("root is /dev/sda (8:0), ext3 mounted rw: %s" % (str(m.groups()) if m else "no answer"),
             m is not None and m.group(1) in ("ext3", "ext4") and m.group(2) == "rw"
             and m.group(3) == "8:0", con.log())
@@ -47,7 +47,7 @@ def check_session(t, con):
     con.sync()
     con.send("sleep 100\r")
     presses = con.expect(r"sleep 100\r*\n") and con.interrupt("\x03", PROMPT)
-    m = presses and con.command("echo rc=$?", r"rc=(\d+)")
+    m = presses and con.command("echo rc=$?", r"rc=(\d+)\s")
     if not t.check("Ctrl-C ends a foreground `sleep 100` (status %s, %d key press(es))"
                    % (m.group(1) if m else None, presses or 0),
                    bool(m) and m.group(1) == "130", con.log()):

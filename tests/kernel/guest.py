@@ -166,7 +166,7 @@ def interactive_boot(t, label, argv, check_shell=None):
         if not t.check("%s: the prompt comes without pressing Enter" % label,
                        con.expect(PROMPT, BOOT_TIMEOUT), con.log()):
             return
-        m = con.command("echo answer$((6*7))", r"answer(\d+)")
+        m = con.command("echo answer$((6*7))", r"answer(\d+)\s")
         t.check("%s: the shell answers a command" % label, bool(m) and m.group(1) == "42",
                 con.log())
         if check_shell:

@@ -69,7 +69,7 @@ def main():
             p.expect("# ")
             report(True, "prompt without pressing Enter")
             p.sendline("echo tty_nr=$(cut -d' ' -f7 /proc/$$/stat) sid=$(cut -d' ' -f6 /proc/$$/stat) pid=$$")
-            p.expect(r"tty_nr=(\d+) sid=(\d+) pid=(\d+)")
+            p.expect(r"tty_nr=(\d+) sid=(\d+) pid=(\d+)\s")
             tty_nr, sid, pid = p.match.groups()
             report(tty_nr != "0", "the shell has a controlling terminal", text())
             report(sid == pid, "the shell leads its own session", text())
@@ -79,7 +79,7 @@ def main():
             p.send("\x03")  # Ctrl-C
             p.expect("# ", timeout=10)
             p.sendline("echo status=$?")
-            p.expect(r"status=(\d+)")
+            p.expect(r"status=(\d+)\s")
             report(p.match.group(1) == "130", "Ctrl-C interrupts a foreground command (status 130)", text())
             p.expect("# ")
             p.sendline("sleep 100 &")

@@ -36,6 +36,7 @@ echo secret >"$S/secret"; chmod 000 "$S/secret"
 echo ok >"$S/tree/fine"; echo no >"$S/tree/locked/x"; chmod 000 "$S/tree/locked"
 echo ok >"$S/tree2/fine"; echo no >"$S/tree2/noread"; chmod 000 "$S/tree2/noread"
 echo x >"$S/x"; truncate -s 200M "$S/huge"
+mkfifo "$S/fifo"	# opening it for reading would wait for a writer
 give -R "$S"
 [ "$(id -u)" -eq 0 ] || chmod 555 "$W/ro"	# as root, root owns it and nobody cannot write
 
@@ -43,6 +44,8 @@ echo "# the init"
 bad "--init missing" 1 "--init $S/nope: No such file or directory" --init "$S/nope" -o "$KEEP"
 bad "--init unreadable" 1 "--init $S/init.noread: Permission denied" --init "$S/init.noread" -o "$KEEP"
 bad "--init a directory" 1 "Is a directory" --init "$S" -o "$KEEP"
+bad "--init a FIFO" 1 "--init $S/fifo: is not a regular file" --init "$S/fifo" -o "$KEEP"
+bad "--busybox a FIFO" 1 "--busybox $S/fifo: is not a regular file" --busybox "$S/fifo" -o "$KEEP"
 bad "--init dynamically linked" 1 "is dynamically linked; PID 1 must be statically linked" --init "$DYNAMIC" -o "$KEEP"
 bad "--init not an ELF" 1 "--init $S/script: is not an ELF executable" --init "$S/script" -o "$KEEP"
 bad "--init for another machine" 1 "is a program for aarch64, but this image is for x86-64" --init "$S/foreign" -o "$KEEP"

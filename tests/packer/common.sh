@@ -37,7 +37,8 @@ as_builder() { "${BUILDER[@]}" "$@"; }
 pack() {
 	local name=$1 vars=(); shift
 	while [[ ${1:-} =~ ^[A-Z_]+= ]]; do vars+=("$1"); shift; done
-	as_builder env "${vars[@]}" "$MKROOTFS" "$@" >"$W/$name.log" 2>&1
+	# A hang is a failure, not a stuck suite (exit 124).
+	as_builder timeout -k 5 120 env "${vars[@]}" "$MKROOTFS" "$@" >"$W/$name.log" 2>&1
 	rc=$?
 }
 

@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+"""Faults on the real kernel (a kernel without devtmpfs is covered by the
+namespace tests, tests/ns/init.sh):
+- a read-only root (`ro` on the kernel line) still gives a working shell;
+- the shell killed with SIGKILL under minroot.onexit=respawn comes back;
+- the shell killed with SIGKILL under the default: QEMU powers off."""
+import re
+
+import guest
+
+
+def boot_to_prompt(g, what):
+    if guest.check("%s: shell prompt" % what, g.wait_prompt(), g.log()):
+        return True
+    return False
+
+
+def read_only_root():
+    with guest.Guest(append="ro", snapshot=True) as g:
+        if not boot_to_prompt(g, "ro root"):
+            return
+        out, st = g.run("grep ' / ' /proc/mounts")
+        guest.check("ro root: / is mounted read-only (%s)" % (out or "").strip(),
+                    st == 0 and re.search(r" / \S+ ro[, ]", out), out or g.log())
+        out, st = g.run("touch /written-on-a-ro-root")
+        guest.check("ro root: writing fails as it should (status %s)" % st,
+                    st not in (0, None) and "Read-only file system" in (out or ""), out or g.log())
+        out, st = g.run("echo works >/run/x && cat /run/x && uname -r")
+        guest.check("ro root: the shell runs commands and /run (tmpfs) is writable",
+                    st == 0 and "works" in (out or ""), out or g.log())
+        g.p.sendline("poweroff")
+        st = g.wait_exit()
+        guest.check("ro root: poweroff ends QEMU (exit %s)" % st, st == 0, g.log())
+
+
+def shell_pid(g):
+    out, st = g.run("echo pid=$$")
+    return out.split("pid=", 1)[1].split()[0] if st == 0 and "pid=" in out else None
+
+
+def killed_shell_respawns():
+    with guest.Guest(append="minroot.onexit=respawn", snapshot=True) as g:
+        if not boot_to_prompt(g, "respawn"):
+            return
+        first = shell_pid(g)
+        g.p.sendline("kill -9 $$")
+        came_back = g.expect("the shell ended with status 137 \\(minroot.onexit=respawn\\)") \
+            and g.wait_prompt()
+        guest.check("respawn: init reports the SIGKILL (status 137) and a new prompt comes",
+                    came_back, g.log())
+        second = shell_pid(g) if came_back else None
+        guest.check("respawn: a new shell (pid %s, then %s)" % (first, second),
+                    first and second and first != second, g.log())
+        g.p.sendline("poweroff")
+        st = g.wait_exit()
+        guest.check("respawn: poweroff ends QEMU (exit %s)" % st, st == 0, g.log())
+
+
+def killed_shell_powers_off():
+    with guest.Guest(snapshot=True) as g:
+        if not boot_to_prompt(g, "default onexit"):
+            return
+        g.p.sendline("kill -9 $$")
+        st = g.wait_exit()
+        log = g.log()
+        guest.check("default onexit: the shell killed by SIGKILL powers off (run-qemu exit %s)"
+                    % st, st == 0 and "reboot: Power down" in log, log)
+        guest.check("default onexit: init says why",
+                    "the shell ended with status 137 (minroot.onexit=poweroff)" in log, log)
+        guest.check("default onexit: no kernel panic", "Kernel panic" not in log, log)
+
+
+read_only_root()
+killed_shell_respawns()
+killed_shell_powers_off()
+guest.finish()
