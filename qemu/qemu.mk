@@ -1,1 +1,46 @@
-# (to be written)
+# Booting: the default kernel (Debian's cloud kernel, no compilation), the
+# root image, `make run`, and the end-to-end tests on a real kernel.
+#
+#   make run                      boot to a shell prompt (exit or Ctrl-D ends it)
+#   make run CMD='uname -a'       run one command in the guest, exit with its status
+#   make run KERNEL=/path/bzImage your own kernel (or MINROOT_KERNEL=...)
+#   make run RUN_FLAGS='--accel tcg --snapshot'   more qemu/run-qemu options
+.PHONY: kernel run run-deps install-qemu uninstall-qemu
+
+KERNEL    ?= $(or $(MINROOT_KERNEL),$(BUILD)/vmlinuz)
+CMD       ?=
+RUN_FLAGS ?=
+
+# Only the default kernel is made here; a kernel of the user's own is checked
+# by run-qemu, which names it if it is missing.
+RUN_KERNEL_DEP := $(filter $(BUILD)/vmlinuz,$(KERNEL))
+
+kernel: $(BUILD)/vmlinuz
+
+# Cached outside the tree (see qemu/fetch-kernel): a second fetch downloads nothing.
+$(BUILD)/vmlinuz:
+	qemu/fetch-kernel $@
+
+# mkrootfs replaces the image atomically: a failed pack leaves the old one.
+$(BUILD)/rootfs.img: $(BUILD)/init $(BUILD)/mkrootfs
+	$(BUILD)/mkrootfs --init $(BUILD)/init -o $@
+
+run-deps:
+	@scripts/deps $(DEPS_RUN)
+
+# Listed in order: with make -j, run-deps may still run alongside the builds.
+run: run-deps $(BUILD)/rootfs.img $(RUN_KERNEL_DEP)
+	qemu/run-qemu --kernel $(KERNEL) --image $(BUILD)/rootfs.img $(RUN_FLAGS) $(if $(CMD),-- $(CMD))
+
+install: install-qemu
+uninstall: uninstall-qemu
+install-qemu:
+	install -D -m 0755 qemu/run-qemu $(DESTDIR)$(BINDIR)/run-qemu
+	install -D -m 0644 qemu/run-qemu.1 $(DESTDIR)$(MANDIR)/man1/run-qemu.1
+uninstall-qemu:
+	rm -f $(DESTDIR)$(BINDIR)/run-qemu $(DESTDIR)$(MANDIR)/man1/run-qemu.1
+
+# Fast suites first: the runner's command lines, then boots.
+TEST_SUITES += tests/qemu/cmdline.sh tests/qemu/command.sh tests/qemu/console.py \
+	tests/qemu/images.py
+TEST_DEPS   += $(BUILD)/rootfs.img $(BUILD)/vmlinuz $(BUILD)/mkrootfs $(BUILD)/init

@@ -1,0 +1,172 @@
+#!/bin/bash
+# shellcheck disable=SC2016 # single quotes: these words are for the guest's shell
+# The runner's QEMU and kernel command lines, checked with --print: no boot.
+# What the kernel must receive for each disk, the quoting of a command into
+# kernel words, and the clear refusals of what the kernel cannot express.
+. "$(dirname "$0")/../lib.sh"
+RUN=$TOP/qemu/run-qemu
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+touch "$T/kernel" "$T/disk.img" "$T/initrd.cpio" "$T/a,b.img"
+K=$T/kernel I=$T/disk.img
+
+# qprint ARGS...: the --print command line of run-qemu, split into the array Q.
+qprint() {
+	local out
+	out=$("$RUN" --print --accel tcg --kernel "$K" --image "$I" "$@" 2>"$T/err") || return 1
+	eval "Q=($out)"
+}
+# after WORD: the word following WORD in Q.
+after() {
+	local i
+	for ((i = 0; i < ${#Q[@]} - 1; i++)); do [ "${Q[i]}" = "$1" ] && { echo "${Q[i + 1]}"; return; }; done
+}
+# drives: every -drive and -device value in Q, one per line.
+drives() {
+	local i
+	for ((i = 0; i < ${#Q[@]} - 1; i++)); do
+		case ${Q[i]} in -drive|-device) echo "${Q[i]} ${Q[i + 1]}" ;; esac
+	done
+}
+# refused WHAT ARGS...: run-qemu exits 2 with one line naming the problem.
+refused() {
+	local what=$1 want=$2; shift 2
+	"$RUN" --print --accel tcg --kernel "$K" --image "$I" "$@" >"$T/out" 2>"$T/err"
+	local rc=$?
+	if [ $rc -eq 2 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q -- "$want" "$T/err" && [ ! -s "$T/out" ]; then
+		ok "$what: exit 2, '$(cat "$T/err")'"
+	else
+		fail "$what: expected exit 2 and one line with '$want'; got exit $rc"; evidence "$T/err"; evidence "$T/out"
+	fi
+}
+
+echo "# disks: what a kernel with the driver built in expects"
+qprint
+expect_eq "nvme (default): drive and device" "-drive file=$I,if=none,id=d0,format=raw
+-device nvme,drive=d0,serial=r0" "$(drives)"
+expect_eq "nvme: kernel line" "console=ttyS0 root=/dev/nvme0n1 rw panic=-1" "$(after -append)"
+qprint --disk ide
+expect_eq "ide: exactly the blog's -drive" "-drive format=raw,file=$I" "$(drives)"
+expect_eq "ide: root=/dev/sda" "console=ttyS0 root=/dev/sda rw panic=-1" "$(after -append)"
+qprint --disk=virtio
+expect_eq "virtio: drive" "-drive file=$I,format=raw,if=virtio" "$(drives)"
+expect_eq "virtio: root=/dev/vda" "console=ttyS0 root=/dev/vda rw panic=-1" "$(after -append)"
+qprint --disk ide --image "$T/a,b.img"
+expect_eq "a comma in the image name is doubled for QEMU" "-drive format=raw,file=$T/a,,b.img" "$(drives)"
+
+echo "# initramfs"
+Q=(); out=$("$RUN" --print --accel tcg --kernel "$K" --initrd "$T/initrd.cpio" -- true) && eval "Q=($out)"
+expect_eq "--initrd: the file is passed" "$T/initrd.cpio" "$(after -initrd)"
+expect_eq "--initrd: no disk attached" "" "$(drives)"
+expect_eq "--initrd: no root=, command mode words" \
+	"console=ttyS0 panic=-1 quiet minroot.status=ttyS1 -- true" "$(after -append)"
+qprint --initrd "$T/initrd.cpio" --disk virtio
+expect_eq "--initrd with --image: the disk too" "-drive file=$I,format=raw,if=virtio" "$(drives)"
+
+echo "# the rest of the QEMU command line"
+qprint
+for w in -nographic -no-reboot; do
+	if printf '%s\n' "${Q[@]}" | grep -qx -- "$w"; then ok "has $w"; else fail "has $w"; echo "    ${Q[*]}"; fi
+done
+expect_eq "default memory 256M" "256M" "$(after -m)"
+expect_eq "TCG as asked" "tcg" "$(after -accel)"
+expect_eq "the kernel" "$K" "$(after -kernel)"
+expect_eq "interactive: one serial port, the terminal" "chardev:con" "$(after -serial)"
+expect_eq "interactive: no -snapshot by default" "" "$(printf '%s\n' "${Q[@]}" | grep -x -- -snapshot)"
+qprint --mem 1G --smp 2 --snapshot
+expect_eq "--mem" "1G" "$(after -m)"
+expect_eq "--smp" "2" "$(after -smp)"
+expect_eq "--snapshot" "-snapshot" "$(printf '%s\n' "${Q[@]}" | grep -x -- -snapshot)"
+MINROOT_KERNEL=$T/kernel "$RUN" --print --accel tcg --image "$I" >"$T/out" 2>&1
+expect_eq "MINROOT_KERNEL is the default kernel" "1" "$(grep -c -- "-kernel $T/kernel " "$T/out")"
+
+echo "# command mode: status channel and kernel words"
+qprint -- sh -c 'exit 7'
+expect_eq "command: quiet, status on ttyS1, args after --" \
+	'console=ttyS0 root=/dev/nvme0n1 rw panic=-1 quiet minroot.status=ttyS1 -- sh -c "exit 7"' "$(after -append)"
+expect_eq "command: ttyS1 is a second serial port to a file" "status" \
+	"$(printf '%s\n' "${Q[@]}" | sed -n 's|^file:.*/||p')"
+qprint --append 'loglevel=7 foo=bar' -- echo hi
+expect_eq "--append comes after run-qemu's words, before the command" \
+	'console=ttyS0 root=/dev/nvme0n1 rw panic=-1 quiet minroot.status=ttyS1 loglevel=7 foo=bar -- echo hi' \
+	"$(after -append)"
+qprint -- sh -c 'echo $0; echo $1' 'a b' '' "$(printf 'tab\there')" 'x=y z'
+expect_eq "quoting: white space and empty words in double quotes" \
+	'-- sh -c "echo $0; echo $1" "a b" "" "'"$(printf 'tab\there')"'" "x=y z"' "$(after -append | sed 's/.*ttyS1 //')"
+args=(); for i in $(seq 31); do args+=("a$i"); done
+qprint -- "${args[@]}"
+expect_eq "31 command words pass" "a31" "$(after -append | awk '{print $NF}')"
+refused "32 command words" "at most 31" -- "${args[@]}" a32
+refused "a double quote in an argument" "double quote" -- sh -c 'echo "hi"'
+refused "an argument that is exactly --" "'--'" -- echo -- x
+refused "a kernel line over 2047 bytes" "at most 2047" -- echo "$(head -c 2100 /dev/zero | tr '\0' x)"
+refused "--append holding --" "must not hold '--'" --append 'a -- b'
+
+echo "# bad input"
+refused "missing kernel" "no kernel at '$T/none'" --kernel "$T/none"
+refused "missing image" "no image at '$T/none.img'" --image "$T/none.img"
+refused "missing initrd" "no initrd at '$T/none.cpio'" --initrd "$T/none.cpio"
+refused "a directory as kernel" "not a regular file" --kernel "$T"
+refused "unknown option" "unknown option '--bogus'" --bogus
+refused "bad --disk" "nvme, ide or virtio" --disk scsi
+refused "bad --accel" "auto, kvm or tcg" --accel xen
+refused "bad --mem" "size like 256M" --mem lots
+refused "bad --smp" "positive number" --smp 0
+refused "bad --timeout" "positive number of seconds" --timeout -1
+refused "option without its value" "needs a value" --kernel
+
+echo "# documentation"
+"$RUN" --help >"$T/help" 2>&1; rc=$?
+expect_eq "--help exits 0" 0 $rc
+missing=
+for o in --kernel --image --initrd --disk --accel --mem --smp --append --snapshot --timeout --print --help \
+	MINROOT_KERNEL 124 125; do
+	grep -q -- "$o" "$T/help" || missing+=" $o(--help)"
+	sed 's/\\//g' "$TOP/qemu/run-qemu.1" | grep -q -- "$o" || missing+=" $o(run-qemu.1)"
+done
+expect_eq "--help and run-qemu.1 mention every option and exit status" "" "$missing"
+if command -v man >/dev/null; then
+	check "run-qemu.1 renders without warnings" \
+		sh -c "! MANWIDTH=80 man --warnings -l '$TOP/qemu/run-qemu.1' 2>&1 >/dev/null | grep ."
+fi
+
+echo "# acceleration: auto probes KVM and says why it falls back"
+"$RUN" --print --kernel "$K" --image "$I" >"$T/out" 2>"$T/err"; rc=$?
+eval "Q=($(cat "$T/out"))"
+a=$(after -accel)
+if [ $rc -eq 0 ] && { [ "$a" = kvm ] || { [ "$a" = tcg ] && { [ ! -e /dev/kvm ] || [ "$(wc -l <"$T/err")" -eq 1 ]; }; }; }; then
+	ok "auto chose $a${a:+ }$(cat "$T/err")"
+else
+	fail "auto: expected kvm, or tcg with one line saying why"; evidence "$T/err"; evidence "$T/out"
+fi
+
+# Where KVM works the probe exits at once: play that host by running the
+# probe under TCG, which checks the probe's boot sector too.
+cat >"$T/fake-qemu" <<'EOF'
+#!/bin/sh
+for a; do shift; [ "$a" = kvm ] && a=tcg; set -- "$@" "$a"; done
+exec qemu-system-x86_64 "$@"
+EOF
+chmod +x "$T/fake-qemu"
+QEMU=$T/fake-qemu "$RUN" --print --kernel "$K" --image "$I" >"$T/out" 2>"$T/err"; rc=$?
+eval "Q=($(cat "$T/out"))"
+if [ -e /dev/kvm ]; then
+	if [ $rc -eq 0 ] && [ "$(after -accel)" = kvm ] && [ ! -s "$T/err" ]; then
+		ok "auto: a probe that runs (here under TCG) means KVM, silently"
+	else
+		fail "auto: the probe did not pass on an accelerator that works"; evidence "$T/err"; evidence "$T/out"
+	fi
+else
+	expect_eq "auto without /dev/kvm: TCG, silently" "0 tcg " "$rc $(after -accel) $(cat "$T/err")"
+fi
+
+echo "# the default kernel comes from the cache the second time"
+# The first run may download, if apt knows a newer kernel than the cache holds.
+"$TOP/qemu/fetch-kernel" "$T/vmlinuz.1" >"$T/out1" 2>&1
+"$TOP/qemu/fetch-kernel" "$T/vmlinuz" >"$T/out" 2>&1; rc=$?
+if [ $rc -eq 0 ] && ! grep -q downloading "$T/out" && cmp -s "$T/vmlinuz" "$T/vmlinuz.1" &&
+	file "$T/vmlinuz" | grep -q 'Linux kernel x86 boot executable'; then
+	ok "fetch-kernel: no download, same kernel ($(tail -n 1 "$T/out"))"
+else
+	fail "fetch-kernel from the cache (exit $rc)"; evidence "$T/out1"; evidence "$T/out"
+fi
+finish

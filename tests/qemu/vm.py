@@ -1,0 +1,149 @@
+"""Helpers for the QEMU suites: drive qemu/run-qemu on a serial console with
+pexpect, report "ok - " / "not ok - " lines, and show the console log of a
+failed boot as evidence. Timeouts are generous and a timeout is a failure."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import pexpect
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+B = os.path.join(TOP, os.environ.get("BUILD", "build"))
+RUN = os.path.join(TOP, "qemu", "run-qemu")
+KERNEL = os.path.join(B, "vmlinuz")
+IMAGE = os.path.join(B, "rootfs.img")
+
+BOOT_TIMEOUT = 180   # TCG on a busy shared machine: a boot is seconds, allow minutes
+STEP_TIMEOUT = 60
+# The shell prompt: "root@minroot:/# ", busybox's "/ # ", "~ $ "...
+PROMPT = r"[/~][^\s]*\s?[#$] "
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1bc")
+
+failures = 0
+
+
+def ok(what):
+    print("ok - " + what, flush=True)
+
+
+def fail(what, evidence=None):
+    global failures
+    failures += 1
+    print("not ok - " + what, flush=True)
+    if evidence:
+        for line in evidence.splitlines()[-40:]:
+            print("    | " + line)
+        sys.stdout.flush()
+
+
+def check(what, cond, evidence=None):
+    if cond:
+        ok(what)
+    else:
+        fail(what, evidence)
+    return cond
+
+
+def finish():
+    sys.exit(1 if failures else 0)
+
+
+def clean(text):
+    """Console text without terminal escapes and carriage returns."""
+    return ANSI.sub("", text).replace("\r", "")
+
+
+def scratch():
+    """A temporary directory removed when the suite ends."""
+    d = tempfile.mkdtemp(prefix="minroot-qemu-")
+    import atexit
+    atexit.register(shutil.rmtree, d, True)
+    return d
+
+
+def copy_image(src, dst):
+    subprocess.run(["cp", "--sparse=always", src, dst], check=True)
+    return dst
+
+
+def host(*argv):
+    """Run a host command; returns (exit status, output)."""
+    try:
+        r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, encoding="utf-8", errors="replace")
+    except OSError as e:
+        return 127, "%s: %s" % (argv[0], e.strerror)
+    return r.returncode, r.stdout
+
+
+class Console:
+    """One interactive boot of run-qemu on a pseudo-terminal."""
+
+    def __init__(self, image=IMAGE, *, kernel=KERNEL, accel="tcg", extra=()):
+        self.logpath = tempfile.mktemp(prefix="minroot-console-", suffix=".log")
+        self.logfile = open(self.logpath, "w", encoding="utf-8", errors="replace")
+        argv = ["--kernel", kernel, "--image", image, "--accel", accel,
+                "--timeout", "600"] + list(extra)
+        self.p = pexpect.spawn(RUN, argv, encoding="utf-8", codec_errors="replace",
+                               dimensions=(40, 200), timeout=STEP_TIMEOUT)
+        self.p.logfile_read = self.logfile
+        self.status = None
+        self._seq = 0
+
+    def log(self):
+        self.logfile.flush()
+        with open(self.logpath, encoding="utf-8", errors="replace") as f:
+            return clean(f.read())
+
+    def expect(self, pattern, timeout=STEP_TIMEOUT):
+        """True when pattern shows up; False on timeout or end of output."""
+        try:
+            self.p.expect(pattern, timeout=timeout)
+            return True
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            return False
+
+    def wait_prompt(self, timeout=BOOT_TIMEOUT):
+        return self.expect(PROMPT, timeout)
+
+    def run(self, command, timeout=STEP_TIMEOUT):
+        """Type command at the prompt; returns (its output, $?) or (None, None).
+        The markers are computed by the shell, so the echo of the typed line
+        cannot match them."""
+        self._seq += 1
+        n = self._seq
+        self.p.sendline("echo B$((%d+1000))B; %s; echo E$((%d+1000))E $?" % (n, command, n))
+        if not self.expect("B%dB" % (n + 1000), timeout):
+            return None, None
+        # The end of the line too: "E1001E 1" must not match "E1001E 127" early.
+        if not self.expect(r"E%dE (\d+)[\r\n]" % (n + 1000), timeout):
+            return None, None
+        status = int(self.p.match.group(1))
+        return clean(self.p.before).strip("\n"), status
+
+    def wait_exit(self, timeout=BOOT_TIMEOUT):
+        """Wait for QEMU and run-qemu to end; returns run-qemu's exit status,
+        None if it did not end in time (then it is killed)."""
+        if not self.expect(pexpect.EOF, timeout):
+            self.kill()
+            return None
+        self.p.close()
+        self.status = self.p.exitstatus if self.p.exitstatus is not None else 128 + self.p.signalstatus
+        return self.status
+
+    def kill(self):
+        if self.p.isalive():
+            self.p.kill(15)
+            self.expect(pexpect.EOF, 30)
+            self.p.close(force=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+        self.logfile.close()
+        os.unlink(self.logpath)
