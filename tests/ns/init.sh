@@ -81,14 +81,25 @@ run_init "$R" "$LOUD minroot.bogus=1 minroot.grace=x" true </dev/null
 expect_run "bad options reported, not fatal" 130 \
 	"init: kernel command line: minroot.bogus=1: unknown option, ignored (and more)" "init: exit status 0"
 
+echo "# no console from the kernel: fds 0-2 closed"
+C=$NS_TMP/noconsole
+make_root "$C"
+touch "$C/dev/console" "$NS_TMP/console.out"
+RUN_PRE="mount --bind '$NS_TMP/console.out' '$C/dev/console' &&" RUN_REDIR="0<&- 1>&- 2>&-" \
+	run_init "$C" "$LOUD" sh -c 'echo on the console; exit 8'
+expect_eq "nothing reaches init's original stdout" "" "$(cat "$NS_TMP/out")"
+if grep -qxF "on the console" "$NS_TMP/console.out" && grep -qxF "init: exit status 8" "$NS_TMP/console.out"; then
+	ok "init opens /dev/console itself: the command's output and the status are there"
+else fail "init opens /dev/console itself"; evidence "$NS_TMP/console.out"; fi
+
 echo "# reaping"
 # Each (sleep &) leaves an orphan that init inherits; wait until only this
 # shell is left as init's child, then count zombies anywhere.
 run_init "$R" "$LOUD" sh -c '
 	orphans() { grep -l "^PPid:	1\$" /proc/[0-9]*/status 2>/dev/null | wc -l; }
-	i=0; while [ $i -lt 1000 ]; do (sleep 2 </dev/null &); i=$((i+1)); done
+	i=0; while [ $i -lt 1000 ]; do (sleep 5 </dev/null &); i=$((i+1)); done
 	echo "orphans-seen=$(orphans)"
-	n=0; while [ $n -lt 200 ] && [ "$(orphans)" -gt 1 ]; do sleep 0.1; n=$((n+1)); done
+	n=0; while [ $n -lt 300 ] && [ "$(orphans)" -gt 1 ]; do sleep 0.1; n=$((n+1)); done
 	echo "init-children-left=$(orphans)"
 	echo "zombies=$(grep -l "^State:.*Z" /proc/[0-9]*/status 2>/dev/null | wc -l)"' </dev/null
 seen=$(sed -n 's/^orphans-seen=//p' "$NS_TMP/out")

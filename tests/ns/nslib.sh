@@ -28,7 +28,8 @@ make_root() {
 # run_init ROOT CMDLINE [INIT_ARGS...]: runs init with /proc/cmdline
 # replaced by CMDLINE (""=keep the host's, and let init mount /proc itself).
 # Output (stdout+stderr) in $NS_TMP/out, exit status in $rc. Stdin is kept;
-# RUN_PRE holds extra shell commands run just before the chroot.
+# RUN_PRE holds extra shell commands run just before the chroot, RUN_REDIR
+# redirections for init itself (e.g. "0<&- 1>&- 2>&-").
 # A hang is a failure: the run is killed after ${NS_TIMEOUT:-30} s (rc 124).
 run_init() {
 	local root=$1 cmdline=$2
@@ -43,7 +44,7 @@ run_init() {
 	fi
 	# In a command substitution, so that bash's "Hangup" note goes nowhere.
 	rc=$( { timeout -k 5 "${NS_TIMEOUT:-30}" unshare --user --map-root-user --pid --fork \
-		--mount --net --uts --ipc -- sh -c "$pre exec chroot '$root' /sbin/init \"\$@\"" \
+		--mount --net --uts --ipc -- sh -c "$pre exec chroot '$root' /sbin/init \"\$@\" ${RUN_REDIR:-}" \
 		init "$@" >"$NS_TMP/out" 2>&1; echo $?; } 2>/dev/null)
 }
 
