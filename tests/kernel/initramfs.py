@@ -51,7 +51,7 @@ def check_command_mode(t, label, kernel, initrd):
 
 
 def check_root_in_memory(t, con, label):
-    m = con.command(SHOW_ROOT, r"rt2=\w*")
+    m = con.command(SHOW_ROOT, r"rt2=\w*\s")
     t.check("%s: the interactive shell's root is in memory (%s)"
             % (label, m.group(0) if m else "no answer"),
             bool(m) and bool(ROOT_IN_MEMORY.match(m.group(0))), con.log())

@@ -43,13 +43,13 @@ echo "# disks: what a kernel with the driver built in expects"
 qprint
 expect_eq "nvme (default): drive and device" "-drive file=$I,if=none,id=d0,format=raw
 -device nvme,drive=d0,serial=r0" "$(drives)"
-expect_eq "nvme: kernel line" "console=ttyS0 root=/dev/nvme0n1 rw panic=-1" "$(after -append)"
+expect_eq "nvme: kernel line" "console=ttyS0 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off" "$(after -append)"
 qprint --disk ide
 expect_eq "ide: exactly the blog's -drive" "-drive format=raw,file=$I" "$(drives)"
-expect_eq "ide: root=/dev/sda" "console=ttyS0 root=/dev/sda rw panic=-1" "$(after -append)"
+expect_eq "ide: root=/dev/sda" "console=ttyS0 root=/dev/sda rw panic=-1 nohz=off highres=off" "$(after -append)"
 qprint --disk=virtio
 expect_eq "virtio: drive" "-drive file=$I,format=raw,if=virtio" "$(drives)"
-expect_eq "virtio: root=/dev/vda" "console=ttyS0 root=/dev/vda rw panic=-1" "$(after -append)"
+expect_eq "virtio: root=/dev/vda" "console=ttyS0 root=/dev/vda rw panic=-1 nohz=off highres=off" "$(after -append)"
 qprint --disk ide --image "$T/a,b.img"
 expect_eq "a comma in the image name is doubled for QEMU" "-drive format=raw,file=$T/a,,b.img" "$(drives)"
 
@@ -58,7 +58,7 @@ Q=(); out=$("$RUN" --print --accel tcg --kernel "$K" --initrd "$T/initrd.cpio" -
 expect_eq "--initrd: the file is passed" "$T/initrd.cpio" "$(after -initrd)"
 expect_eq "--initrd: no disk attached" "" "$(drives)"
 expect_eq "--initrd: no root=, command mode words" \
-	"console=ttyS0 panic=-1 quiet minroot.status=ttyS1 -- true" "$(after -append)"
+	"console=ttyS0 panic=-1 nohz=off highres=off quiet minroot.status=ttyS1 -- true" "$(after -append)"
 qprint --initrd "$T/initrd.cpio" --disk virtio
 expect_eq "--initrd with --image: the disk too" "-drive file=$I,format=raw,if=virtio" "$(drives)"
 
@@ -82,12 +82,12 @@ expect_eq "MINROOT_KERNEL is the default kernel" "1" "$(grep -c -- "-kernel $T/k
 echo "# command mode: status channel and kernel words"
 qprint -- sh -c 'exit 7'
 expect_eq "command: quiet, status on ttyS1, args after --" \
-	'console=ttyS0 root=/dev/nvme0n1 rw panic=-1 quiet minroot.status=ttyS1 -- sh -c "exit 7"' "$(after -append)"
+	'console=ttyS0 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off quiet minroot.status=ttyS1 -- sh -c "exit 7"' "$(after -append)"
 expect_eq "command: ttyS1 is a second serial port to a file" "status" \
 	"$(printf '%s\n' "${Q[@]}" | sed -n 's|^file:.*/||p')"
 qprint --append 'loglevel=7 foo=bar' -- echo hi
 expect_eq "--append comes after run-qemu's words, before the command" \
-	'console=ttyS0 root=/dev/nvme0n1 rw panic=-1 quiet minroot.status=ttyS1 loglevel=7 foo=bar -- echo hi' \
+	'console=ttyS0 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off quiet minroot.status=ttyS1 loglevel=7 foo=bar -- echo hi' \
 	"$(after -append)"
 qprint -- sh -c 'echo $0; echo $1' 'a b' '' "$(printf 'tab\there')" 'x=y z'
 expect_eq "quoting: white space and empty words in double quotes" \
@@ -150,8 +150,9 @@ chmod +x "$T/fake-qemu"
 QEMU=$T/fake-qemu "$RUN" --print --kernel "$K" --image "$I" >"$T/out" 2>"$T/err"; rc=$?
 eval "Q=($(cat "$T/out"))"
 if [ -e /dev/kvm ]; then
-	if [ $rc -eq 0 ] && [ "$(after -accel)" = kvm ] && [ ! -s "$T/err" ]; then
-		ok "auto: a probe that runs (here under TCG) means KVM, silently"
+	if [ $rc -eq 0 ] && [ "$(after -accel)" = kvm ] && [ ! -s "$T/err" ] &&
+		[ "$(after -append)" = "console=ttyS0 root=/dev/nvme0n1 rw panic=-1" ]; then
+		ok "auto: a probe that runs (here under TCG) means KVM, silently, and no TCG tick words"
 	else
 		fail "auto: the probe did not pass on an accelerator that works"; evidence "$T/err"; evidence "$T/out"
 	fi
