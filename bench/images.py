@@ -18,14 +18,15 @@ class SetupFailed(Exception):
     pass
 
 
-def run(argv, what):
+def run(argv, what, failure=SetupFailed):
+    """A host command's output; raises failure, saying what failed and how."""
     try:
         r = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, encoding="utf-8", errors="replace")
     except OSError as e:
-        raise SetupFailed("%s: cannot run %s: %s" % (what, argv[0], e.strerror))
+        raise failure("%s: cannot run %s: %s" % (what, argv[0], e.strerror))
     if r.returncode != 0:
-        raise SetupFailed("%s: %s exited %d:\n%s" % (what, argv[0], r.returncode, r.stdout))
+        raise failure("%s: %s exited %d:\n%s" % (what, argv[0], r.returncode, r.stdout))
     return r.stdout
 
 

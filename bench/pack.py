@@ -21,13 +21,7 @@ class Unavailable(Exception):
 
 
 def sh(argv, what):
-    try:
-        r = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, encoding="utf-8", errors="replace")
-    except OSError as e:
-        raise PackFailed("%s: cannot run %s: %s" % (what, argv[0], e.strerror))
-    if r.returncode != 0:
-        raise PackFailed("%s: %s exited %d: %s" % (what, argv[0], r.returncode, r.stdout.strip()))
+    images.run(argv, what, PackFailed)
 
 
 class Packers:

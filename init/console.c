@@ -20,7 +20,8 @@ static bool is_dev_console(int fd)
 	       minor(st.st_rdev) == 1;
 }
 
-static void device_path(const char *name, char *path, size_t size)
+/* "ttyS1" -> "/dev/ttyS1"; a path is kept as it is. */
+void device_path(const char *name, char *path, size_t size)
 {
 	format(path, size, "%s%s", name[0] == '/' ? "" : "/dev/", name);
 }

@@ -34,6 +34,7 @@ bool read_small_file(const char *path, char *buf, size_t size);
 /* console.c */
 void find_console_tty(const struct options *o, char *path, size_t size);
 int attach_controlling_tty(const char *path);
+void device_path(const char *name, char *path, size_t size);
 
 /* supervise.c */
 struct program {
@@ -43,6 +44,7 @@ struct program {
 };
 pid_t spawn_child(const char *tty, const struct program *progs, int n, int *errs);
 bool reap_children(pid_t watched, int *wait_status);
+long long monotonic_ms(void);
 
 /* shutdown.c */
 _Noreturn void shut_down(enum action a, unsigned grace_ms);

@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef MINROOT_VERSION
@@ -87,13 +86,6 @@ static void reset_signal_dispositions(void)
 		syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
 }
 
-static long long monotonic_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static void read_options(struct init *in, int argc, char **argv)
 {
 	static char cmdline[4096];
@@ -119,8 +111,7 @@ static _Noreturn void finish_command(struct init *in, int code)
 	}
 	if (*in->opt.status) {
 		char path[OPT_PATH_MAX];
-		format(path, sizeof path, "%s%s", in->opt.status[0] == '/' ? "" : "/dev/",
-			 in->opt.status);
+		device_path(in->opt.status, path, sizeof path);
 		int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
 		if (fd < 0 || write(fd, line, len) != (ssize_t)len)
 			complain_errno("write the exit status to %s", path);

@@ -18,13 +18,6 @@
 #define KILL_WAIT_MS 2000 /* after SIGKILL, for processes still in the kernel */
 #define MAX_MOUNTS 128
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* Reaps until no child is left (true) or timeout_ms passes (false). Every
  * user process is init's descendant by now, orphans are reparented to it,
  * so ECHILD means all are gone; kill(-1, 0) would count kernel threads. */
@@ -33,14 +26,14 @@ static bool wait_for_all_children(unsigned timeout_ms)
 	sigset_t chld;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = monotonic_ms() + timeout_ms;
 	for (;;) {
 		pid_t r;
 		while ((r = waitpid(-1, NULL, WNOHANG)) > 0)
 			;
 		if (r < 0 && errno == ECHILD)
 			return true;
-		long long left = deadline - now_ms();
+		long long left = deadline - monotonic_ms();
 		if (left <= 0)
 			return false;
 		struct timespec ts = { left / 1000, (left % 1000) * 1000000 };

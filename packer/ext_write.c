@@ -52,16 +52,24 @@ static unsigned type_bits(enum entry_type t)
 	return bits[t];
 }
 
+/* ext2fs_link, ext2fs_mkdir and ext2fs_symlink fail with DIR_NO_SPACE when
+ * the directory's blocks are full and do not grow it themselves: grow it by
+ * a block and say whether the caller should try once more. */
+static int grew_full_dir(ext2_filsys fs, ext2_ino_t dir, errcode_t *rc)
+{
+	if (*rc != EXT2_ET_DIR_NO_SPACE)
+		return 0;
+	*rc = ext2fs_expand_dir(fs, dir);
+	return *rc == 0;
+}
+
 errcode_t ext_link(ext2_filsys fs, ext2_ino_t dir, const char *name,
 		   ext2_ino_t ino, int filetype)
 {
 	errcode_t rc = ext2fs_link(fs, dir, name, ino, filetype);
 
-	if (rc == EXT2_ET_DIR_NO_SPACE) {
-		rc = ext2fs_expand_dir(fs, dir);
-		if (!rc)
-			rc = ext2fs_link(fs, dir, name, ino, filetype);
-	}
+	if (grew_full_dir(fs, dir, &rc))
+		rc = ext2fs_link(fs, dir, name, ino, filetype);
 	return rc;
 }
 
@@ -134,11 +142,8 @@ static errcode_t make_dir(struct ext_writer *w, ext2_ino_t parent, const char *n
 		return rc;
 	w->doing = "creating directory";
 	rc = ext2fs_mkdir(w->fs, parent, ino, name);
-	if (rc == EXT2_ET_DIR_NO_SPACE) {
-		rc = ext2fs_expand_dir(w->fs, parent);
-		if (!rc)
-			rc = ext2fs_mkdir(w->fs, parent, ino, name);
-	}
+	if (grew_full_dir(w->fs, parent, &rc))
+		rc = ext2fs_mkdir(w->fs, parent, ino, name);
 	if (!rc && parent == EXT2_ROOT_INO && strcmp(name, "lost+found") == 0)
 		rc = grow_lost_found(w, ino);
 	return rc ? rc : set_attributes(w, ino, e);
@@ -157,11 +162,8 @@ static errcode_t make_symlink(struct ext_writer *w, ext2_ino_t parent, const cha
 	/* ext2fs_symlink writes 0:0, 0777 and fs->now (our epoch) itself */
 	w->doing = "creating symlink";
 	rc = ext2fs_symlink(w->fs, parent, ino, name, e->target);
-	if (rc == EXT2_ET_DIR_NO_SPACE) {
-		rc = ext2fs_expand_dir(w->fs, parent);
-		if (!rc)
-			rc = ext2fs_symlink(w->fs, parent, ino, name, e->target);
-	}
+	if (grew_full_dir(w->fs, parent, &rc))
+		rc = ext2fs_symlink(w->fs, parent, ino, name, e->target);
 	return rc;
 }
 
