@@ -8,6 +8,7 @@
 
 #include "options.h"
 #include "policy.h"
+#include "request.h"
 
 /* log.c: "init: ..." on the console (fd 2), and in the kernel log. */
 void log_set_quiet(bool quiet);
@@ -42,9 +43,24 @@ struct program {
 	char *const *argv;
 	bool search;
 };
-pid_t spawn_child(const char *tty, const struct program *progs, int n, int *errs);
+pid_t spawn_child(const char *tty, int stdin_fd, const struct program *progs, int n, int *errs);
 bool reap_children(pid_t watched, int *wait_status);
 long long monotonic_ms(void);
+
+/* channel.c: run-qemu's command channel (minroot.channel) */
+#define CHANNEL_READY "\nminroot-channel-ready\n"
+int channel_open(const char *name);
+bool channel_read_request(int fd, struct request *rq);
+int channel_start_relay(int chan, const char *tty, bool stdin_follows);
+void channel_send(int chan, const char *line, size_t len);
+void set_window_size(const char *tty, unsigned rows, unsigned cols);
+void disable_output_crlf(const char *tty);
+
+/* disks.c: disks found by UUID and mounted as the request says */
+void mount_requested_disks(const struct request *rq);
+
+/* blockdev.c */
+bool find_block_device_by_uuid(const char *uuid, char *path, size_t size);
 
 /* shutdown.c */
 _Noreturn void shut_down(enum action a, unsigned grace_ms);

@@ -137,6 +137,8 @@ static void parse_word(struct options *o, char *word)
 		copy_value(o, o->shell, sizeof o->shell, word, val);
 	else if (!strcmp(word, "minroot.status"))
 		copy_value(o, o->status, sizeof o->status, word, val);
+	else if (!strcmp(word, "minroot.channel"))
+		copy_value(o, o->channel, sizeof o->channel, word, val);
 	else if (!strcmp(word, "minroot.onexit"))
 		parse_onexit(o, val);
 	else if (!strcmp(word, "minroot.grace"))

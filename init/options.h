@@ -18,6 +18,7 @@ struct options {
 	char tty[OPT_NAME_MAX];      /* minroot.tty: console tty, "" = detect */
 	char shell[OPT_PATH_MAX];    /* minroot.shell: "" = search the defaults */
 	char status[OPT_NAME_MAX];   /* minroot.status: device for the exit-status line */
+	char channel[OPT_NAME_MAX];  /* minroot.channel: run-qemu's command channel */
 	enum onexit onexit;          /* minroot.onexit: what to do when the shell ends */
 	unsigned grace_ms;           /* minroot.grace: SIGTERM -> SIGKILL wait */
 	bool quiet;                  /* quiet: only errors are printed */

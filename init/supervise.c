@@ -18,8 +18,8 @@ long long monotonic_ms(void)
 /* Runs in the child: it must leave PID 1's state behind (signals blocked,
  * no session) and get the terminal before running the program. Exec
  * failures go back to PID 1 through report_fd, which exec closes. */
-static _Noreturn void run_child(const char *tty, const struct program *progs, int n,
-				int report_fd)
+static _Noreturn void run_child(const char *tty, int stdin_fd, const struct program *progs,
+				int n, int report_fd)
 {
 	sigset_t none;
 	sigemptyset(&none);
@@ -27,6 +27,8 @@ static _Noreturn void run_child(const char *tty, const struct program *progs, in
 	setsid();
 	if (*tty && attach_controlling_tty(tty) < 0)
 		complain_errno("%s as controlling terminal, no job control", tty);
+	if (stdin_fd >= 0 && dup2(stdin_fd, STDIN_FILENO) < 0)
+		complain_errno("the command's stdin from the command channel");
 	int err = ENOENT;
 	for (int i = 0; i < n; i++) {
 		if (progs[i].search)
@@ -50,14 +52,14 @@ static pid_t fail_all(int *errs, int n)
 
 /* Returns the child's pid, or -1 when none of the n programs could be run:
  * then errs[i] says why programs[i] failed and the child is already reaped. */
-pid_t spawn_child(const char *tty, const struct program *progs, int n, int *errs)
+pid_t spawn_child(const char *tty, int stdin_fd, const struct program *progs, int n, int *errs)
 {
 	int pipefd[2];
 	pid_t pid = -1;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return fail_all(errs, n);
 	if ((pid = fork()) == 0)
-		run_child(tty, progs, n, pipefd[1]);
+		run_child(tty, stdin_fd, progs, n, pipefd[1]);
 	close(pipefd[1]);
 	if (pid < 0) {
 		close(pipefd[0]);
