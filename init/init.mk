@@ -1,6 +1,6 @@
 # The init: a small static PID 1, built with musl.
 INIT_SRCS := $(addprefix init/,main.c options.c policy.c format.c log.c mounts.c devices.c \
-	environment.c console.c supervise.c shutdown.c)
+	environment.c console.c supervise.c shutdown.c dir.c blockdev.c)
 INIT_HDRS := $(wildcard init/*.h)
 INIT_MAX_BYTES := 32768
 
