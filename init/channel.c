@@ -200,3 +200,16 @@ void channel_send(int chan, const char *line, size_t len)
 		complain_errno("write the exit status to the command channel");
 	tcdrain(chan);
 }
+
+/* When run-qemu's stdout is a file or a pipe, the command's output is kept
+ * as written: no CR added before each LF by the terminal. */
+void disable_output_crlf(const char *tty)
+{
+	struct termios t;
+	int fd = open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 || tcgetattr(fd, &t) < 0 || (t.c_oflag &= ~(tcflag_t)ONLCR, 0) ||
+	    tcsetattr(fd, TCSANOW, &t) < 0)
+		complain_errno("turn off CR/LF output on %s", tty);
+	if (fd >= 0)
+		close(fd);
+}

@@ -59,8 +59,19 @@ void disable_output_crlf(const char *tty);
 /* disks.c: disks found by UUID and mounted as the request says */
 void mount_requested_disks(const struct request *rq);
 
+/* dir.c: fn is called for each name but "." and ".."; a true return stops
+ * the walk, and for_each_entry returns true then. */
+typedef bool entry_fn(int dirfd, const char *name, unsigned char type, void *ctx);
+bool for_each_entry(int dirfd, entry_fn *fn, void *ctx);
+
 /* blockdev.c */
+/* Path of the block device whose ext2/3/4 superblock has this UUID
+ * ("01234567-89ab-cdef-0123-456789abcdef"); false when none is there now. */
 bool find_block_device_by_uuid(const char *uuid, char *path, size_t size);
+/* The ext2/3/4 UUID of a device, lower case; false when it has none. */
+bool read_ext_uuid(const char *device, char uuid[37]);
+/* fn for each name in /sys/class/block (dirfd is that directory). */
+bool for_each_block_device(entry_fn *fn, void *ctx);
 
 /* shutdown.c */
 _Noreturn void shut_down(enum action a, unsigned grace_ms);
