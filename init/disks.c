@@ -7,6 +7,8 @@
 #include "format.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -77,4 +79,15 @@ void mount_requested_disks(const struct request *rq)
 {
 	for (int i = 0; i < rq->nmounts; i++)
 		mount_disk(&rq->mounts[i], i);
+}
+
+/* A script sent with the request (run-qemu --script), written to a tmpfs. */
+void write_requested_file(const char *path, const char *content)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0755);
+	size_t len = strlen(content);
+	if (fd < 0 || write(fd, content, len) != (ssize_t)len)
+		complain_errno("write %s", path);
+	if (fd >= 0)
+		close(fd);
 }

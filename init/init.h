@@ -58,6 +58,7 @@ void disable_output_crlf(const char *tty);
 
 /* disks.c: disks found by UUID and mounted as the request says */
 void mount_requested_disks(const struct request *rq);
+void write_requested_file(const char *path, const char *content);
 
 /* dir.c: fn is called for each name but "." and ".."; a true return stops
  * the walk, and for_each_entry returns true then. */

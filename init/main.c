@@ -181,6 +181,8 @@ static void read_channel_request(struct init *in)
 		return;
 	for (char **w = in->request.opts; *w; w++)
 		options_parse(&in->opt, *w);
+	if (in->request.file)
+		write_requested_file(in->request.file, in->request.file_content);
 	if (in->request.argc > 0)
 		in->command = in->request.argv;
 }

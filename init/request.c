@@ -70,6 +70,10 @@ const char *request_parse(char *buf, size_t len, struct request *rq, char **slot
 			(is_arg ? rq->argv : rq->opts)[(*n)++] = word;
 		} else if (!strcmp(tag, "mount")) {
 			problem = parse_mount(&c, rq);
+		} else if (!strcmp(tag, "file")) {
+			rq->file = next_string(&c);
+			if (!(rq->file_content = next_string(&c)) || rq->file[0] != '/')
+				return "a file record needs an absolute path and content";
 		} else if (!strcmp(tag, "stdin")) {
 			rq->stdin_follows = true;
 		} else if (!strcmp(tag, "rawout")) {

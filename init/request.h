@@ -8,6 +8,7 @@
  *   "opt" WORD                      a kernel command-line option word
  *   "mount" FLAGS UUID SUBDIR DIR   mount the ext disk with this UUID (FLAGS
  *                                   "ro" or "rw"), SUBDIR of it ("" = all) at DIR
+ *   "file" PATH CONTENT             write an executable file (--script)
  *   "stdin"                         the command's stdin follows as frames
  *   "rawout"                        no CR before LF on the terminal's output
  * Unknown tags are a problem: the two sides come from one source tree. */
@@ -42,6 +43,7 @@ struct request {
 	int nopts;
 	struct mount_request mounts[REQUEST_MAX_MOUNTS];
 	int nmounts;
+	const char *file, *file_content; /* NULL when none */
 	bool stdin_follows, raw_output;
 };
 
