@@ -16,10 +16,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #define REQUEST_WAIT_MS 60000 /* the host answers at once; this is for a port nobody serves */
+#define RELAY_STOP_MS 2000
 
 static bool read_exact(int fd, void *buf, size_t len)
 {
@@ -143,36 +145,78 @@ static bool forward_data(int chan, int *to, uint32_t len)
 	return true;
 }
 
-static _Noreturn void relay_frames(int chan, const char *tty, int to)
+/* One frame from the host: stdin bytes, their end, or a window size. */
+static bool relay_one_frame(int chan, const char *tty, int *to)
 {
 	unsigned char head[5], size[4];
-	while (read_exact(chan, head, sizeof head)) {
-		uint32_t len = le32(head + 1);
-		if (head[0] == FRAME_WINSIZE && len == sizeof size) {
-			if (!read_exact(chan, size, sizeof size))
-				break;
-			if (*tty)
-				set_window_size(tty, size[0] | size[1] << 8, size[2] | size[3] << 8);
-			continue;
-		}
-		if (head[0] == FRAME_EOF && to >= 0) {
-			close(to);
-			to = -1;
-		}
-		int drop = -1;
-		if (!forward_data(chan, head[0] == FRAME_DATA ? &to : &drop, len))
-			break;
+	if (!read_exact(chan, head, sizeof head))
+		return false;
+	uint32_t len = le32(head + 1);
+	if (head[0] == FRAME_WINSIZE && len == sizeof size) {
+		if (!read_exact(chan, size, sizeof size))
+			return false;
+		if (*tty)
+			set_window_size(tty, size[0] | size[1] << 8, size[2] | size[3] << 8);
+		return true;
 	}
+	if (head[0] == FRAME_EOF && *to >= 0) {
+		close(*to);
+		*to = -1;
+	}
+	int drop = -1;
+	return forward_data(chan, head[0] == FRAME_DATA ? to : &drop, len);
+}
+
+static bool send_frame(int chan, char type, const void *data, size_t len)
+{
+	unsigned char head[5] = { (unsigned char)type, (unsigned char)len, (unsigned char)(len >> 8),
+				  (unsigned char)(len >> 16), (unsigned char)(len >> 24) };
+	return write_all(chan, head, sizeof head) && write_all(chan, data, len);
+}
+
+/* Every record of the kernel log there is to read now, to the host: the
+ * whole log, at every level, whatever the console shows. */
+static void forward_kernel_log(int chan, int kmsg)
+{
+	char rec[2048];
+	ssize_t n;
+	while ((n = read(kmsg, rec, sizeof rec)) > 0 || (n < 0 && errno == EPIPE))
+		if (n > 0)
+			send_frame(chan, FRAME_KMSG, rec, (size_t)n);
+}
+
+/* Until init closes `stop`: frames from the host, kernel log to the host.
+ * Then the log is drained once more, so nothing the kernel said before the
+ * command ended is missing when init sends the status. */
+static _Noreturn void relay(int chan, const char *tty, int to, int stop)
+{
+	int kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct pollfd p[3] = { { chan, POLLIN, 0 }, { stop, POLLIN, 0 }, { kmsg, POLLIN, 0 } };
+	for (;;) {
+		if (poll(p, kmsg >= 0 ? 3 : 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[2].revents)
+			forward_kernel_log(chan, kmsg);
+		if (p[1].revents)
+			break;
+		if (p[0].revents && !relay_one_frame(chan, tty, &to))
+			p[0].fd = -1; /* the host is gone: keep the log going */
+	}
+	if (kmsg >= 0)
+		forward_kernel_log(chan, kmsg);
 	_exit(0);
 }
 
 /* A child of its own relays frames, so PID 1's loop stays one sigwaitinfo.
- * Returns the read end of the command's stdin, or -1 (no stdin frames). */
-int channel_start_relay(int chan, const char *tty, bool stdin_follows)
+ * Returns the read end of the command's stdin, or -1 (no stdin frames);
+ * r->stop is the end init closes to stop it. */
+int channel_start_relay(int chan, const char *tty, bool stdin_follows, struct relay *r)
 {
-	int pipefd[2] = { -1, -1 };
-	if (stdin_follows && pipe2(pipefd, O_CLOEXEC) < 0) {
-		complain_errno("make a pipe for the command's stdin");
+	int pipefd[2] = { -1, -1 }, stop[2];
+	r->pid = -1;
+	r->stop = -1;
+	if ((stdin_follows && pipe2(pipefd, O_CLOEXEC) < 0) || pipe2(stop, O_CLOEXEC) < 0) {
+		complain_errno("make a pipe for the command channel");
 		return -1;
 	}
 	pid_t pid = fork();
@@ -185,18 +229,38 @@ int channel_start_relay(int chan, const char *tty, bool stdin_follows)
 		sigprocmask(SIG_SETMASK, &keep_pipe_blocked, NULL);
 		if (pipefd[0] >= 0)
 			close(pipefd[0]);
-		relay_frames(chan, tty, pipefd[1]);
+		close(stop[1]);
+		relay(chan, tty, pipefd[1], stop[0]);
 	}
 	if (pid < 0)
 		complain_errno("fork the command channel's relay");
 	if (pipefd[1] >= 0)
 		close(pipefd[1]);
+	close(stop[0]);
+	r->pid = pid;
+	r->stop = stop[1];
 	return pipefd[0];
 }
 
-void channel_send(int chan, const char *line, size_t len)
+/* The relay forwards the last of the kernel log and ends; waited for, so
+ * the status is the channel's last frame and no two writers mix. */
+void channel_stop_relay(struct relay *r)
 {
-	if (!write_all(chan, line, len))
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (r->stop >= 0)
+		close(r->stop);
+	long long deadline = monotonic_ms() + RELAY_STOP_MS;
+	while (r->pid > 0 && waitpid(r->pid, NULL, WNOHANG) == 0 && monotonic_ms() < deadline)
+		sigtimedwait(&chld, NULL, &(struct timespec){ 0, 50 * 1000000 });
+	r->pid = -1;
+	r->stop = -1;
+}
+
+void channel_send_status(int chan, const char *line, size_t len)
+{
+	if (!send_frame(chan, FRAME_STATUS, line, len))
 		complain_errno("write the exit status to the command channel");
 	tcdrain(chan);
 }

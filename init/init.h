@@ -51,8 +51,13 @@ long long monotonic_ms(void);
 #define CHANNEL_READY "\nminroot-channel-ready\n"
 int channel_open(const char *name);
 bool channel_read_request(int fd, struct request *rq);
-int channel_start_relay(int chan, const char *tty, bool stdin_follows);
-void channel_send(int chan, const char *line, size_t len);
+struct relay {
+	pid_t pid;
+	int stop;
+};
+int channel_start_relay(int chan, const char *tty, bool stdin_follows, struct relay *r);
+void channel_stop_relay(struct relay *r);
+void channel_send_status(int chan, const char *line, size_t len);
 void set_window_size(const char *tty, unsigned rows, unsigned cols);
 void disable_output_crlf(const char *tty);
 

@@ -32,6 +32,7 @@ struct init {
 	int channel;             /* the command channel's fd, -1 = none */
 	int stdin_fd;            /* the command's stdin from the channel, -1 = the tty */
 	struct request request;  /* what came on the channel */
+	struct relay relay;      /* the channel's relay child */
 	struct throttle throttle;
 	sigset_t all;
 };
@@ -112,8 +113,10 @@ static _Noreturn void finish_command(struct init *in, int code)
 	size_t len = format(line, sizeof line, "init: exit status %d\n", code);
 	if (write(STDERR_FILENO, line, len) < 0) {
 	}
-	if (in->channel >= 0)
-		channel_send(in->channel, line, len);
+	if (in->channel >= 0) {
+		channel_stop_relay(&in->relay);
+		channel_send_status(in->channel, line, len);
+	}
 	if (*in->opt.status) {
 		char path[OPT_PATH_MAX];
 		device_path(in->opt.status, path, sizeof path);
@@ -194,7 +197,7 @@ static void connect_channel_to_terminal(struct init *in)
 		return;
 	if (in->request.raw_output && *in->tty)
 		disable_output_crlf(in->tty);
-	in->stdin_fd = channel_start_relay(in->channel, in->tty, in->request.stdin_follows);
+	in->stdin_fd = channel_start_relay(in->channel, in->tty, in->request.stdin_follows, &in->relay);
 }
 
 static void start_child(struct init *in)

@@ -23,12 +23,15 @@
 #define REQUEST_MAX_BYTES (64u << 20)
 #define REQUEST_MAX_MOUNTS 16
 
-/* Frames after the request, each: type byte, 32-bit little-endian length,
- * that many bytes. */
+/* Frames after the request (and, from init, after its announcement), each:
+ * type byte, 32-bit little-endian length, that many bytes. */
 enum frame_type {
 	FRAME_DATA = 'd',   /* bytes for the command's stdin */
 	FRAME_EOF = 'e',    /* end of the command's stdin */
-	FRAME_WINSIZE = 'w' /* rows, cols: two 16-bit little-endian numbers */
+	FRAME_WINSIZE = 'w', /* rows, cols: two 16-bit little-endian numbers */
+	/* from init to the host */
+	FRAME_KMSG = 'k',    /* one record of /dev/kmsg */
+	FRAME_STATUS = 's'   /* "init: exit status N...\n", the last frame */
 };
 
 struct mount_request {
