@@ -14,7 +14,7 @@ PACKER_CPPFLAGS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 # packer-deps has installed it (and libext2fs-dev) on a fresh machine.
 # libext2fs's headers are system headers: -isystem keeps -Wextra to our code.
 PACKER_EXT_CFLAGS = $$($(PKG_CONFIG) --cflags ext2fs com_err | sed 's/-I/-isystem /g')
-PACKER_LIBS = $$($(PKG_CONFIG) --libs ext2fs com_err) -lz
+PACKER_LIBS = $$($(PKG_CONFIG) --libs ext2fs com_err) -lz -llzma -lzstd
 
 all: $(BUILD)/mkrootfs
 
