@@ -118,6 +118,45 @@ static int show_depends(const char *modprobe, const struct modules_tree *full,
 	return rc;
 }
 
+/* modules.builtin (and .modinfo) as they are, modules.order cut to the
+ * modules chosen: the indexes depmod makes from them are then complete. */
+static int add_index_inputs(const struct modules_tree *full, const struct modules_tree *small)
+{
+	static const char *const whole[] = { "modules.builtin", "modules.builtin.modinfo" };
+	char *src = xasprintf("%s/modules.order", full->dir), *dst = NULL, line[4096];
+	FILE *in = fopen(src, "r"), *out = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(whole) / sizeof(whole[0]) && rc == 0; i++) {
+		char *path = xasprintf("%s/%s", full->dir, whole[i]);
+
+		if (access(path, F_OK) == 0)
+			rc = link_module(full, small, whole[i]);
+		free(path);
+	}
+	if (in && rc == 0) {
+		dst = xasprintf("%s/modules.order", small->dir);
+		if (!(out = fopen(dst, "w")))
+			rc = -1;
+		while (out && fgets(line, sizeof(line), in)) {
+			char *mod = xasprintf("%s/%.*s", small->dir, (int)strcspn(line, "\n"), line);
+
+			if (access(mod, F_OK) == 0)
+				fputs(line, out);
+			free(mod);
+		}
+		if (out && fclose(out) != 0)
+			rc = -1;
+		if (rc < 0)
+			errorf("writing %s: %s", dst, strerror(errno));
+	}
+	if (in)
+		fclose(in);
+	free(src);
+	free(dst);
+	return rc;
+}
+
 int initrd_select(const struct modules_tree *full, const char *disk,
 		  struct modules_tree *small, const char *origin)
 {
@@ -138,7 +177,7 @@ int initrd_select(const struct modules_tree *full, const char *disk,
 		rc = 1;
 		goto out;
 	}
-	rc = modules_index(small, origin);
+	rc = add_index_inputs(full, small) < 0 ? -1 : modules_index(small, origin);
 out:
 	free(modprobe);
 	return rc;

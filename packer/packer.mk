@@ -19,8 +19,12 @@ PACKER_LIBS = $$($(PKG_CONFIG) --libs ext2fs com_err) -lz -llzma -lzstd
 all: $(BUILD)/mkrootfs
 
 TEST_SUITES += tests/packer/unit.sh tests/packer/image.sh tests/packer/repro.sh \
-	tests/packer/cpio.sh tests/packer/update.sh tests/packer/badinput.sh
+	tests/packer/cpio.sh tests/packer/update.sh tests/packer/badinput.sh \
+	tests/packer/modules.sh
 TEST_DEPS += $(BUILD)/mkrootfs $(BUILD)/init $(PACKER_UNIT) $(PACKER_UNIT).san
+# --modules and -t initrd are checked on Debian's standard kernel's modules
+# (make kernel-generic, in qemu/qemu.mk).
+TEST_DEPS += $(BUILD)/modules-generic
 
 .PHONY: packer-deps packer-san-deps packer-flags install-packer uninstall-packer
 install: install-packer
