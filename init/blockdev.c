@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #define SUPERBLOCK_OFFSET 1024
@@ -57,13 +56,21 @@ struct uuid_search {
 	size_t size;
 };
 
+/* Hex digits and '-': setting bit 5 folds only the letters' case. */
+static bool same_uuid(const char *a, const char *b)
+{
+	while (*a && (*a | 0x20) == (*b | 0x20))
+		a++, b++;
+	return !*a && !*b;
+}
+
 static bool has_uuid(int dirfd, const char *name, unsigned char type, void *ctx)
 {
 	(void)dirfd, (void)type;
 	struct uuid_search *s = ctx;
 	char found[37];
 	device_path(name, s->path, s->size);
-	return read_ext_uuid(s->path, found) && !strcasecmp(found, s->uuid);
+	return read_ext_uuid(s->path, found) && same_uuid(found, s->uuid);
 }
 
 bool find_block_device_by_uuid(const char *uuid, char *path, size_t size)

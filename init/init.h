@@ -46,6 +46,7 @@ struct program {
 pid_t spawn_child(const char *tty, int stdin_fd, const struct program *progs, int n, int *errs);
 bool reap_children(pid_t watched, int *wait_status);
 long long monotonic_ms(void);
+void sleep_ms(long ms);
 
 /* channel.c: run-qemu's command channel (minroot.channel) */
 #define CHANNEL_READY "\nminroot-channel-ready\n"
@@ -78,6 +79,21 @@ bool find_block_device_by_uuid(const char *uuid, char *path, size_t size);
 bool read_ext_uuid(const char *device, char uuid[37]);
 /* fn for each name in /sys/class/block (dirfd is that directory). */
 bool for_each_block_device(entry_fn *fn, void *ctx);
+
+/* modules.c: loaded gets the names of the modules loaded, blank-separated. */
+bool load_initramfs_modules(char *loaded, size_t size);
+
+/* rootdev.c */
+bool wait_for_root(const struct root_options *r, const char *loaded, char *dev, size_t size);
+bool mount_root(const struct root_options *r, const char *dev, const char *target);
+
+/* switch_root.c */
+bool root_is_in_memory(void);
+bool switch_root(const char *newroot, const char *init, char **argv);
+
+/* stage1.c */
+bool is_stage1(const struct options *o);
+_Noreturn void run_stage1(const struct options *o, char **argv);
 
 /* shutdown.c */
 _Noreturn void shut_down(enum action a, unsigned grace_ms);

@@ -264,6 +264,8 @@ int main(int argc, char **argv)
 	ensure_device_nodes();
 	ensure_console_fds();
 	log_open_kmsg();
+	if (is_stage1(&in.opt))
+		run_stage1(&in.opt, argv);
 	mount_dev_subdirs();
 	umask(022);
 	set_hostname();

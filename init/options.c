@@ -15,6 +15,7 @@ void options_init(struct options *o)
 	memset(o, 0, sizeof *o);
 	o->onexit = ONEXIT_POWEROFF;
 	o->grace_ms = GRACE_MS_DEFAULT;
+	root_options_init(&o->root);
 }
 
 const char *onexit_name(enum onexit e)
@@ -121,8 +122,14 @@ static void parse_grace(struct options *o, const char *val)
 static void parse_word(struct options *o, char *word)
 {
 	char *val = strchr(word, '=');
+	const char *why = NULL;
 	if (val)
 		*val++ = '\0';
+	if (root_options_word(&o->root, word, val, &why)) {
+		if (why)
+			note_problem(o, word, val, why);
+		return;
+	}
 	if (!strcmp(word, "quiet")) {
 		o->quiet = !val;
 		return;

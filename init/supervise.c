@@ -15,6 +15,14 @@ long long monotonic_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/* With every signal blocked, sigtimedwait on none is a plain sleep. */
+void sleep_ms(long ms)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigtimedwait(&none, NULL, &(struct timespec){ ms / 1000, ms % 1000 * 1000000 });
+}
+
 /* Runs in the child: it must leave PID 1's state behind (signals blocked,
  * no session) and get the terminal before running the program. Exec
  * failures go back to PID 1 through report_fd, which exec closes. */
