@@ -25,6 +25,10 @@ char *normalize_image_path(const char *path, const char **why);
  * Returns 0 with *src and *dest malloc'd (dest normalised), or -1 with err. */
 int parse_add_spec(const char *arg, char **src, char **dest, char *err);
 
+/* --add-program's "PATH[:DEST]": DEST defaults to /usr/bin/NAME; with a
+ * ':' before an absolute DEST it is split like --add's SRC:DEST. */
+int parse_program_spec(const char *spec, char **src, char **dest, char *err);
+
 /* Last name of a host path, ignoring trailing slashes ("a/b/" -> "b"). */
 char *path_basename(const char *path);
 

@@ -1,5 +1,6 @@
 /* program.c - checking, finding and running the programs of an image. */
 #include "program.h"
+#include "command.h"
 #include "elfinfo.h"
 #include "util.h"
 
@@ -199,80 +200,9 @@ char *program_find_busybox(const char *given)
 	return search_path_for_busybox();
 }
 
-static char *read_all(int fd)
-{
-	size_t len = 0, cap = 16384;
-	char *buf = xmalloc(cap);
-	ssize_t n;
-
-	for (;;) {
-		if (len + 1 >= cap)
-			buf = xrealloc(buf, cap *= 2);
-		n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	if (n < 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-static int wait_for(pid_t pid, const char *busybox)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			errorf("waiting for %s --list-full: %s", busybox, strerror(errno));
-			return -1;
-		}
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (WIFEXITED(status))
-		errorf("%s --list-full failed with exit status %d", busybox,
-		       WEXITSTATUS(status));
-	else
-		errorf("%s --list-full was killed by signal %d", busybox,
-		       WTERMSIG(status));
-	return -1;
-}
-
 char *program_list_applets(const char *busybox)
 {
-	int pipefd[2];
-	char *out;
-	pid_t pid;
+	char *const argv[] = { (char *)busybox, "--list-full", NULL };
 
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		errorf("pipe for %s --list-full: %s", busybox, strerror(errno));
-		return NULL;
-	}
-	pid = fork();
-	if (pid < 0) {
-		errorf("fork for %s --list-full: %s", busybox, strerror(errno));
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		dup2(pipefd[1], STDOUT_FILENO);
-		execl(busybox, busybox, "--list-full", (char *)NULL);
-		fprintf(stderr, "mkrootfs: error: running %s: %s\n", busybox, strerror(errno));
-		_exit(127);
-	}
-	close(pipefd[1]);
-	out = read_all(pipefd[0]);
-	close(pipefd[0]);
-	if (wait_for(pid, busybox) < 0 || !out) {
-		free(out);
-		return NULL;
-	}
-	return out;
+	return command_output(argv, 0);
 }
