@@ -21,6 +21,8 @@ all: $(BUILD)/mkrootfs
 TEST_SUITES += tests/packer/unit.sh tests/packer/image.sh tests/packer/repro.sh \
 	tests/packer/cpio.sh tests/packer/update.sh tests/packer/badinput.sh \
 	tests/packer/program.sh tests/packer/copyout.sh
+# --add-program's result in a guest: boots the kernel of qemu.mk
+TEST_SUITES += tests/qemu/program.sh
 TEST_DEPS += $(BUILD)/mkrootfs $(BUILD)/init $(PACKER_UNIT) $(PACKER_UNIT).san
 
 .PHONY: packer-deps packer-san-deps packer-flags install-packer uninstall-packer

@@ -7,42 +7,9 @@
 
 S=$W/src
 T=$S/t
-mkdir -p "$T/bin" "$T/lib" "$T/src"
 LIBDIR=$(dirname "$(ldd /bin/sh | awk '$1 == "libc.so.6" { print $3 }')")
-
-# A library of our own (soname libown.so.1, a link to libown.so.1.0) and a
-# program that needs it through RUNPATH $ORIGIN/../lib, plus libm and
-# libpthread; it prints its arguments and exits with the first one.
-cat >"$T/src/own.c" <<'C'
-int own_twice(int x) { return 2 * x; }
-C
-cat >"$T/src/prog.c" <<'C'
-#include <math.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-int own_twice(int x);
-static void *work(void *arg) { return arg; }
-int main(int argc, char **argv)
-{
-	pthread_t t;
-	void *back;
-	if (pthread_create(&t, NULL, work, argv[0]) || pthread_join(t, &back))
-		return 99;
-	printf("prog: sqrt=%g own=%d argc=%d", sqrt(own_twice(8)), own_twice(21), argc);
-	for (int i = 1; i < argc; i++)
-		printf(" [%s]", argv[i]);
-	printf("\n");
-	return argc > 1 ? atoi(argv[1]) : 0;
-}
-C
-build_ok=1
-gcc -shared -fPIC -Wl,-soname,libown.so.1 -o "$T/lib/libown.so.1.0" "$T/src/own.c" || build_ok=0
-ln -sf libown.so.1.0 "$T/lib/libown.so.1"
-gcc -o "$T/bin/prog" "$T/src/prog.c" -L"$T/lib" -l:libown.so.1 -Wl,--no-as-needed -lm -l:libpthread.so.0 \
-	-Wl,--enable-new-dtags,-rpath,'$ORIGIN/../lib' || build_ok=0
-if [ "$build_ok" = 1 ] && readelf -d "$T/bin/prog" | grep -q 'RUNPATH.*\$ORIGIN/../lib' &&
-	readelf -d "$T/bin/prog" | grep -q 'NEEDED.*libpthread' && "$T/bin/prog" 3 >/dev/null; [ $? -eq 3 ]; then
+. "$(dirname "$0")/dynprog.sh"
+if build_dynamic_program "$T"; then
 	ok "the test program builds with RUNPATH \$ORIGIN/../lib and runs on the host"
 else fail "the test program builds with RUNPATH \$ORIGIN/../lib and runs on the host"; fi
 give -R "$S"
