@@ -8,6 +8,7 @@
 #include "deps.h"
 #include "elfdyn.h"
 #include "ldpaths.h"
+#include "parse.h"
 #include "util.h"
 
 #include <errno.h>
@@ -41,33 +42,6 @@ struct closure {
 	size_t nnames;
 	struct ld_paths lp;
 };
-
-char *deps_join_image_path(const char *dir, const char *rel)
-{
-	char *out = xmalloc(strlen(dir) + strlen(rel) + 3);
-	size_t len = 0;
-	char *whole = rel[0] == '/' ? xstrdup(rel) : xasprintf("%s/%s", dir, rel);
-
-	for (const char *p = whole; *p;) {
-		size_t n = strcspn(p, "/");
-
-		if (n == 2 && p[0] == '.' && p[1] == '.') {
-			while (len > 0 && out[--len] != '/')
-				;
-		} else if (n && !(n == 1 && *p == '.')) {
-			out[len++] = '/';
-			memcpy(out + len, p, n);
-			len += n;
-		}
-		p += n;
-		p += strspn(p, "/");
-	}
-	if (len == 0)
-		out[len++] = '/';
-	out[len] = '\0';
-	free(whole);
-	return out;
-}
 
 static char *dir_of(const char *path)
 {
@@ -132,7 +106,7 @@ static int place(struct closure *c, const char *host, const char *image,
 		free(h);
 		free(i);
 		h = target[0] == '/' ? xstrdup(target) : xasprintf("%s/%s", hd, target);
-		i = deps_join_image_path(id, target);
+		i = join_image_path(id, target);
 		free(hd);
 		free(id);
 	}
@@ -165,11 +139,11 @@ static int expand_element(const char *elem, size_t len, const struct object *o,
 		rest = e + 9;
 	if (rest != e && (*rest == '/' || !*rest) && !strchr(rest, '$')) {
 		d->host = xasprintf("%s%s", ho, rest);
-		d->image = deps_join_image_path(io, *rest ? rest + 1 : ".");
+		d->image = join_image_path(io, *rest ? rest + 1 : ".");
 		ok = 1;
 	} else if (e[0] == '/' && !strchr(e, '$')) {
 		d->host = xstrdup(e);
-		d->image = deps_join_image_path("/", e);
+		d->image = join_image_path("/", e);
 		ok = 1;
 	}
 	free(e);
@@ -242,7 +216,7 @@ static int search_dirs(const struct closure *c, const struct dir_pair *dirs,
 
 		if (acceptable(c, h, &f->dyn)) {
 			f->host = h;
-			f->image = deps_join_image_path(dirs[i].image, name);
+			f->image = join_image_path(dirs[i].image, name);
 			return 1;
 		}
 		free(h);
@@ -258,7 +232,7 @@ static int search_cache(const struct closure *c, const char *name, struct found 
 		if (strcmp(c->lp.cache[i].name, name) == 0 && p[0] == '/' &&
 		    acceptable(c, p, &f->dyn)) {
 			f->host = xstrdup(p);
-			f->image = deps_join_image_path("/", p);
+			f->image = join_image_path("/", p);
 			f->via_cache = 1;
 			return 1;
 		}
@@ -353,7 +327,7 @@ static void link_from_default_dir(struct closure *c, const struct found *f,
 		free(dir);
 		return;
 	}
-	link = deps_join_image_path(c->lp.dirs[0], name);
+	link = join_image_path(c->lp.dirs[0], name);
 	if (!has_image_path(c, link))
 		add_item(c, NULL, link, f->image, 0);
 	free(link);
@@ -443,7 +417,7 @@ static int resolve_elf(struct closure *c, const char *host_origin, const char *i
 		return -1;
 	}
 	ld_paths_load(&c->lp, interp);
-	at = deps_join_image_path("/", interp);
+	at = join_image_path("/", interp);
 	rc = place(c, interp, at, &he, &ie);
 	free(at);
 	free(he);

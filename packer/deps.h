@@ -33,8 +33,4 @@ int deps_resolve(const char *path, const char *dest, const char *origin,
 
 void dep_list_free(struct dep_list *l);
 
-/* "/usr/bin" + "../lib/x" -> "/usr/lib/x", lexically (".." stops at
- * "/"). Pure; malloc'd. */
-char *deps_join_image_path(const char *dir, const char *rel);
-
 #endif

@@ -247,3 +247,30 @@ int parse_program_spec(const char *spec, char **src, char **dest, char *err)
 	*src = NULL;
 	return seterr(err, "--add-program %s: the program's name %s", spec, why);
 }
+
+char *join_image_path(const char *dir, const char *rel)
+{
+	char *out = xmalloc(strlen(dir) + strlen(rel) + 3);
+	size_t len = 0;
+	char *whole = rel[0] == '/' ? xstrdup(rel) : xasprintf("%s/%s", dir, rel);
+
+	for (const char *p = whole; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 0 && out[--len] != '/')
+				;
+		} else if (n && !(n == 1 && *p == '.')) {
+			out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p += n;
+		p += strspn(p, "/");
+	}
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = '\0';
+	free(whole);
+	return out;
+}

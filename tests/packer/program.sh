@@ -91,6 +91,42 @@ done
 expect_eq "bash's libraries are there ($(echo $bashlibs))" "" "$missing"
 expect_entry "$OUT/script.img" "/bin/sh symlink 0777 0 0 - /bin/busybox"
 
+echo "# a static program, DT_RPATH inherited by libraries, the loader's cache"
+check_pack "--add-program of a static program" static -o "$OUT/static.img" --add-program "$INIT:/bin/st"
+pack static-list --list-program-deps "$INIT"
+expect_eq "a static program is its only file" "file	$INIT	/usr/bin/init" "$(cat "$W/static-list.log")"
+R=$S/r
+mkdir -p "$R/bin" "$R/lib2" "$R/cache" "$R/v3" "$R/fakebin"
+echo 'int deep(void) { return 5; }' >"$R/deep.c"
+echo 'int deep(void); int mid(void) { return deep(); }' >"$R/mid.c"
+echo 'int mid(void); int main(void) { return mid(); }' >"$R/main.c"
+echo 'int cached(void) { return 6; }' >"$R/cached.c"
+echo 'int cached(void); int main(void) { return cached(); }' >"$R/usecache.c"
+gcc -shared -fPIC -o "$R/lib2/libdeep.so" "$R/deep.c" &&
+gcc -shared -fPIC -o "$R/lib2/libmid.so" "$R/mid.c" -L"$R/lib2" -ldeep &&
+gcc -o "$R/bin/rpath" "$R/main.c" -L"$R/lib2" -lmid -Wl,--disable-new-dtags,-rpath,'$ORIGIN/../lib2' &&
+gcc -o "$R/bin/runpath" "$R/main.c" -L"$R/lib2" -lmid -Wl,-rpath-link,"$R/lib2" \
+	-Wl,--enable-new-dtags,-rpath,'$ORIGIN/../lib2' &&
+gcc -shared -fPIC -Wl,-soname,libcached.so.1 -o "$R/cache/libcached.so.1" "$R/cached.c" &&
+cp "$R/cache/libcached.so.1" "$R/v3/libcached.so.1" &&
+gcc -o "$R/bin/usecache" "$R/usecache.c" "$R/cache/libcached.so.1" || fail "the DT_RPATH and cache programs build"
+# the host's cache as ldconfig -p shows it, with a CPU-level entry first
+printf '#!/bin/sh\nprintf "2 libs found\\n\\tlibcached.so.1 (libc6,x86-64, hwcap: \\"x86-64-v3\\") => %s\\n\\tlibcached.so.1 (libc6,x86-64) => %s\\n"\n' \
+	"$R/v3/libcached.so.1" "$R/cache/libcached.so.1" >"$R/fakebin/ldconfig"
+chmod 755 "$R/fakebin/ldconfig"
+give -R "$R"
+check_pack "DT_RPATH of the program serves its libraries" rpath -o "$OUT/rpath.img" --add-program "$R/bin/rpath"
+same_file "libdeep found through the program's DT_RPATH" "$OUT/rpath.img" /usr/lib2/libdeep.so "$R/lib2/libdeep.so"
+pack runpath -o "$OUT/runpath.img" --add-program "$R/bin/runpath"
+if [ "$rc" -eq 1 ] && grep -q "library libdeep.so (needed by $R/bin/../lib2/libmid.so) not found" "$W/runpath.log"; then
+	ok "DT_RUNPATH does not serve the libraries' own needs (as ld.so(8) says; ldd: $(ldd "$R/bin/runpath" | grep -c 'not found') not found)"
+else fail "DT_RUNPATH does not serve the libraries' own needs"; evidence "$W/runpath.log"; fi
+check_pack "a library found through the loader's cache" cache PATH="$R/fakebin:$PATH" \
+	-o "$OUT/cache.img" --add-program "$R/bin/usecache"
+same_file "it is at the cache's path" "$OUT/cache.img" "$R/cache/libcached.so.1" "$R/cache/libcached.so.1"
+expect_entry "$OUT/cache.img" "$LIBDIR/libcached.so.1 symlink 0777 0 0 - $R/cache/libcached.so.1"
+expect_eq "the CPU-level variant is left out" "? ? ? ? - -" "$(describe "$OUT/cache.img" "$R/v3/libcached.so.1" | cut -d' ' -f2-)"
+
 echo "# refusals"
 mkdir -p "$S/broken/bin"
 cp "$T/bin/prog" "$S/broken/bin/prog"
