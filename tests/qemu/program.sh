@@ -19,28 +19,22 @@ if "$B/mkrootfs" -q -o "$IMG" --add-program "$T/p/bin/prog" --add-program "$T/he
 	>"$T/pack.log" 2>&1; then ok "mkrootfs --add-program packs them"
 else fail "mkrootfs --add-program packs them"; evidence "$T/pack.log"; finish; fi
 
-# boot NAME -- COMMAND...: one run, output and status in $T/NAME.*
-boot() {
-	local name=$1; shift
-	"$RUN" --accel tcg --kernel "$K" --image "$IMG" --snapshot --timeout 600 "$@" \
-		</dev/null >"$T/$name.out" 2>"$T/$name.err"
-	echo $? >"$T/$name.rc"
-}
-status_is() {
-	local got; got=$(cat "$T/$2.rc")
-	if [ "$got" = "$3" ]; then ok "$1 (exit $got)"; else
-		fail "$1: expected exit $3, got $got"; evidence "$T/$2.out"; evidence "$T/$2.err" 5
-	fi
-}
-shows() {
-	if tr -d '\r' <"$2" | grep -qF -- "$3"; then ok "$1"; else fail "$1: no '$3'"; evidence "$2"; fi
+# expect_run WHAT STATUS TEXT -- COMMAND...: one boot of the image running
+# COMMAND; run-qemu must exit with STATUS and the console show TEXT.
+expect_run() {
+	local what=$1 want=$2 text=$3 got; shift 4
+	"$RUN" --accel tcg --kernel "$K" --image "$IMG" --snapshot --timeout 600 -- "$@" \
+		</dev/null >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" != "$want" ]; then
+		fail "$what: expected exit $want, got $got"; evidence "$T/out"; evidence "$T/err" 5
+	elif ! tr -d '\r' <"$T/out" | grep -qF -- "$text"; then
+		fail "$what (exit $got): no '$text' on the console"; evidence "$T/out"
+	else ok "$what (exit $got, '$text')"; fi
 }
 
-boot prog -- /usr/bin/prog 7 'b c'
-status_is "/usr/bin/prog 7 'b c' runs in the guest and returns its status" prog 7
-shows "its output: libm, libpthread and libown worked, arguments whole" "$T/prog.out" \
-	"prog: sqrt=4 own=42 argc=3 [7] [b c]"
-boot script -- /usr/bin/hello.sh x y
-status_is "a #!/bin/bash script runs with the host's bash" script 22
-shows "bash printed its arguments" "$T/script.out" "bash in the guest: ${BASH_VERSINFO[0]} x y"
+expect_run "/usr/bin/prog 7 'b c' runs with libm, libpthread and libown, arguments whole" 7 \
+	"prog: sqrt=4 own=42 argc=3 [7] [b c]" -- /usr/bin/prog 7 'b c'
+expect_run "a #!/bin/bash script runs with the host's bash" 22 \
+	"bash in the guest: ${BASH_VERSINFO[0]} x y" -- /usr/bin/hello.sh x y
 finish

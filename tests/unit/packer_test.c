@@ -100,21 +100,29 @@ static void test_paths(void)
 	}
 }
 
-static void expect_add(const char *arg, const char *src, const char *dest, const char *err_part)
+/* parser(arg) gives src and dest, or an error holding err_part. */
+static void expect_spec(int (*parser)(const char *, char **, char **, char *),
+			const char *label, const char *arg, const char *src,
+			const char *dest, const char *err_part)
 {
 	char err[ERRLEN] = "", *s = NULL, *d = NULL, name[128];
-	int rc = parse_add_spec(arg, &s, &d, err);
+	int rc = parser(arg, &s, &d, err);
 
-	snprintf(name, sizeof(name), "--add '%s'", arg);
+	snprintf(name, sizeof(name), "%s '%s'", label, arg);
 	if (err_part) {
 		check(rc < 0 && strstr(err, err_part) != NULL, name);
 		if (rc == 0 || !strstr(err, err_part))
 			printf("    expected an error with '%s', got '%s'\n", err_part, err);
 	} else {
 		check(rc == 0 && strcmp(s, src) == 0 && strcmp(d, dest) == 0, name);
-		free(s);
-		free(d);
 	}
+	free(s);
+	free(d);
+}
+
+static void expect_add(const char *arg, const char *src, const char *dest, const char *err_part)
+{
+	expect_spec(parse_add_spec, "--add", arg, src, dest, err_part);
 }
 
 static void test_add_specs(void)
@@ -428,20 +436,10 @@ static void test_cpio(void)
 	      "gzip chosen by the .gz suffix");
 }
 
-static void expect_program(const char *arg, const char *src, const char *dest, const char *err_part)
+static void expect_program(const char *arg, const char *src, const char *dest,
+			   const char *err_part)
 {
-	char err[ERRLEN] = "", *s = NULL, *d = NULL, name[128];
-	int rc = parse_program_spec(arg, &s, &d, err);
-
-	snprintf(name, sizeof(name), "--add-program '%s'", arg);
-	if (err_part)
-		check(rc < 0 && strstr(err, err_part) != NULL, name);
-	else
-		check(rc == 0 && strcmp(s, src) == 0 && strcmp(d, dest) == 0, name);
-	if (rc < 0 && !err_part)
-		printf("    unexpected error '%s'\n", err);
-	free(s);
-	free(d);
+	expect_spec(parse_program_spec, "--add-program", arg, src, dest, err_part);
 }
 
 static void expect_join(const char *dir, const char *rel, const char *want)
