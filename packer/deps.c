@@ -73,6 +73,28 @@ static void add_item(struct closure *c, const char *host, const char *image,
 	l->n++;
 }
 
+/* Step from the link at (*h, *i) to its target, on both sides. */
+static int step_through_link(const struct closure *c, char **h, char **i)
+{
+	char target[PATH_MAX], *hd, *id;
+	ssize_t n = readlink(*h, target, sizeof(target) - 1);
+
+	if (n < 0) {
+		errorf("%s: following the link %s: %s", c->origin, *h, strerror(errno));
+		return -1;
+	}
+	target[n] = '\0';
+	hd = dir_of(*h);
+	id = dir_of(*i);
+	free(*h);
+	free(*i);
+	*h = target[0] == '/' ? xstrdup(target) : xasprintf("%s/%s", hd, target);
+	*i = join_image_path(id, target);
+	free(hd);
+	free(id);
+	return 0;
+}
+
 /* Put host at image, and when it is a symbolic link, its target too, the
  * same way, until a regular file: links are kept as links. Directories on
  * the way become real directories in the image, so a relative target
@@ -81,11 +103,10 @@ static void add_item(struct closure *c, const char *host, const char *image,
 static int place(struct closure *c, const char *host, const char *image,
 		 char **host_end, char **image_end)
 {
-	char *h = xstrdup(host), *i = xstrdup(image), target[PATH_MAX];
+	char *h = xstrdup(host), *i = xstrdup(image);
 	struct stat st;
-	int hops = 0;
 
-	for (;;) {
+	for (int hops = 0;; hops++) {
 		if (lstat(h, &st) < 0) {
 			errorf("%s: %s: %s", c->origin, h, strerror(errno));
 			goto fail;
@@ -94,21 +115,12 @@ static int place(struct closure *c, const char *host, const char *image,
 			add_item(c, h, i, NULL, 0);
 		if (!S_ISLNK(st.st_mode))
 			break;
-		ssize_t n = readlink(h, target, sizeof(target) - 1);
-
-		if (n < 0 || ++hops > MAX_LINKS) {
-			errorf("%s: following the link %s: %s", c->origin, h,
-			       n < 0 ? strerror(errno) : strerror(ELOOP));
+		if (hops == MAX_LINKS) {
+			errorf("%s: following the link %s: %s", c->origin, h, strerror(ELOOP));
 			goto fail;
 		}
-		target[n] = '\0';
-		char *hd = dir_of(h), *id = dir_of(i);
-		free(h);
-		free(i);
-		h = target[0] == '/' ? xstrdup(target) : xasprintf("%s/%s", hd, target);
-		i = join_image_path(id, target);
-		free(hd);
-		free(id);
+		if (step_through_link(c, &h, &i) < 0)
+			goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		errorf("%s: %s: is not a regular file", c->origin, h);
