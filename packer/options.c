@@ -126,7 +126,8 @@ static int take_option(struct options *o, int c, const char *arg, char *err)
 static int check_combination(const struct options *o, char *err)
 {
 	if (o->list_deps || o->copy_out)
-		return o->output || o->update || o->nsources || (o->list_deps && o->copy_out)
+		return o->output || o->update || o->nsources || o->init || o->busybox ||
+		       o->size_given || o->uuid_given || o->no_backup || (o->list_deps && o->copy_out)
 			? seterr(err, "--%s works alone", o->list_deps ? "list-program-deps" : "copy-out")
 			: 0;
 	if (o->output && o->update)
