@@ -14,9 +14,13 @@ PACKER_CPPFLAGS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 # packer-deps has installed it (and libext2fs-dev) on a fresh machine.
 # libext2fs's headers are system headers: -isystem keeps -Wextra to our code.
 PACKER_EXT_CFLAGS = $$($(PKG_CONFIG) --cflags ext2fs com_err | sed 's/-I/-isystem /g')
-PACKER_LIBS = $$($(PKG_CONFIG) --libs ext2fs com_err libelf) -lz
+PACKER_LIBS = $$($(PKG_CONFIG) --libs ext2fs com_err) -lz
 
 all: $(BUILD)/mkrootfs
+
+# elfutils' libelf reads programs' dynamic sections (--add-program).
+DEPS_PACKER += libelf-dev
+PACKER_LIBS += $$($(PKG_CONFIG) --libs libelf)
 
 TEST_SUITES += tests/packer/unit.sh tests/packer/image.sh tests/packer/repro.sh \
 	tests/packer/cpio.sh tests/packer/update.sh tests/packer/badinput.sh \
