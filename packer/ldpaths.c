@@ -1,6 +1,6 @@
 /* ldpaths.c - asking the host's loader and ldconfig where libraries are. */
 #include "ldpaths.h"
-#include "command.h"
+#include "program.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -10,6 +10,22 @@
 #define SYSTEM_DIR_MARK " (system search path)"
 #define MUSL_DEFAULT_PATH "/lib:/usr/local/lib:/usr/lib"
 #define GLIBC_FALLBACK_PATH "/lib64:/usr/lib64:/lib:/usr/lib"
+
+/* Run a host tool for what it prints; NULL when it is missing or fails:
+ * the caller then falls back, so nothing is reported. */
+static char *quiet_output(char *const argv[])
+{
+	char *errors = NULL, *out;
+	int code = 0;
+
+	out = program_run(argv, argv[0], &errors, &code);
+	free(errors);
+	if (out && code != 0) {
+		free(out);
+		out = NULL;
+	}
+	return out;
+}
 
 static void add_dir(struct ld_paths *lp, const char *dir, size_t len)
 {
@@ -35,7 +51,7 @@ static void add_dir_list(struct ld_paths *lp, const char *list, const char *seps
 static void load_glibc_dirs(struct ld_paths *lp, const char *interp)
 {
 	char *const argv[] = { (char *)interp, "--help", NULL };
-	char *out = command_output(argv, 1), *save = NULL;
+	char *out = quiet_output(argv), *save = NULL;
 
 	for (char *line = out ? strtok_r(out, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -75,7 +91,7 @@ static void load_glibc_cache(struct ld_paths *lp)
 	for (size_t i = 0; i < sizeof(ldconfig) / sizeof(*ldconfig) && !out; i++) {
 		char *const argv[] = { (char *)ldconfig[i], "-p", NULL };
 
-		out = command_output(argv, 1);
+		out = quiet_output(argv);
 	}
 	for (char *line = out ? strtok_r(out, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save))
