@@ -6,11 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A host program with its libraries, and the two modes that write no image. */
+enum { OPT_ADD_PROGRAM = 512, OPT_LIST_DEPS, OPT_COPY_OUT };
 enum source_kind { SOURCE_ADD, SOURCE_OVERLAY, SOURCE_PROGRAM };
 
 enum { OPT_INIT = 256, OPT_BUSYBOX, OPT_ADD, OPT_OVERLAY, OPT_UPDATE,
-       OPT_NO_BACKUP, OPT_UUID, OPT_VERSION, OPT_ADD_PROGRAM, OPT_LIST_DEPS,
-       OPT_COPY_OUT };
+       OPT_NO_BACKUP, OPT_UUID, OPT_VERSION };
 
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
