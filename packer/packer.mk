@@ -18,15 +18,8 @@ PACKER_LIBS = $$($(PKG_CONFIG) --libs ext2fs com_err) -lz
 
 all: $(BUILD)/mkrootfs
 
-# elfutils' libelf reads programs' dynamic sections (--add-program).
-DEPS_PACKER += libelf-dev
-PACKER_LIBS += $$($(PKG_CONFIG) --libs libelf)
-
 TEST_SUITES += tests/packer/unit.sh tests/packer/image.sh tests/packer/repro.sh \
-	tests/packer/cpio.sh tests/packer/update.sh tests/packer/badinput.sh \
-	tests/packer/program.sh tests/packer/copyout.sh
-# --add-program's result in a guest: boots the kernel of qemu.mk
-TEST_SUITES += tests/qemu/program.sh
+	tests/packer/cpio.sh tests/packer/update.sh tests/packer/badinput.sh
 TEST_DEPS += $(BUILD)/mkrootfs $(BUILD)/init $(PACKER_UNIT) $(PACKER_UNIT).san
 
 .PHONY: packer-deps packer-san-deps packer-flags install-packer uninstall-packer
@@ -75,5 +68,11 @@ install-packer: $(BUILD)/mkrootfs
 
 uninstall-packer:
 	rm -f $(DESTDIR)$(BINDIR)/mkrootfs $(DESTDIR)$(MANDIR)/man1/mkrootfs.1
+
+# --add-program reads programs' dynamic sections with elfutils' libelf;
+# tests/qemu/program.sh runs one in a guest (the kernel of qemu/qemu.mk).
+DEPS_PACKER += libelf-dev
+PACKER_LIBS += $$($(PKG_CONFIG) --libs libelf)
+TEST_SUITES += tests/packer/program.sh tests/packer/copyout.sh tests/qemu/program.sh
 
 -include $(PACKER_OBJS:.o=.d) $(BUILD)/tests/packer_test.d
