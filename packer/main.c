@@ -1,5 +1,7 @@
 /* main.c - mkrootfs: a bootable ext2/3/4 image or cpio archive from a
  * static init and busybox, rootless. main reads as the list of steps. */
+#include "addprog.h"
+#include "copyout.h"
 #include "cpio.h"
 #include "newc.h"
 #include "digest.h"
@@ -83,8 +85,9 @@ static int add_sources(struct manifest *m, const struct options *o)
 {
 	for (size_t i = 0; i < o->nsources; i++) {
 		const struct source_arg *s = &o->sources[i];
-		int rc = s->overlay ? source_add_overlay(m, s->src, s->origin)
-				    : source_add(m, s->src, s->dest, s->origin);
+		int rc = s->program ? addprog_add(m, s->src, s->dest, s->origin, o->update)
+			 : s->overlay ? source_add_overlay(m, s->src, s->origin)
+				      : source_add(m, s->src, s->dest, s->origin);
 
 		if (rc < 0)
 			return -1;
@@ -288,7 +291,9 @@ int main(int argc, char **argv)
 	}
 	verbosity = o.verbosity;
 	initialize_ext2_error_table();
-	rc = o.update ? run_update(&o) : run_new(&o);
+	rc = o.list_deps ? addprog_list(o.list_deps)
+	     : o.copy_out ? copyout_run(o.copy_out)
+	     : o.update ? run_update(&o) : run_new(&o);
 	options_free(&o);
 	return rc;
 }

@@ -73,4 +73,10 @@ install-packer: $(BUILD)/mkrootfs
 uninstall-packer:
 	rm -f $(DESTDIR)$(BINDIR)/mkrootfs $(DESTDIR)$(MANDIR)/man1/mkrootfs.1
 
+# --add-program reads programs' dynamic sections with elfutils' libelf;
+# tests/qemu/program.sh runs one in a guest (the kernel of qemu/qemu.mk).
+DEPS_PACKER += libelf-dev
+PACKER_LIBS += $$($(PKG_CONFIG) --libs libelf)
+TEST_SUITES += tests/packer/program.sh tests/packer/copyout.sh tests/qemu/program.sh
+
 -include $(PACKER_OBJS:.o=.d) $(BUILD)/tests/packer_test.d
