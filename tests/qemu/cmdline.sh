@@ -73,11 +73,12 @@ expect_eq "the kernel" "$K" "$(after -kernel)"
 expect_eq "two serial ports: the console and terminal, the channel" \
 	"chardev:con chardev:chan" "$(for ((i = 0; i < ${#Q[@]} - 1; i++)); do [ "${Q[i]}" = -serial ] && echo "${Q[i + 1]}"; done | xargs)"
 expect_eq "the display is off: nothing but the serial ports" "none none" "$(after -display) $(after -vga)"
-expect_eq "interactive: no -snapshot by default" "" "$(printf '%s\n' "${Q[@]}" | grep -x -- -snapshot)"
+expect_eq "interactive: no snapshot by default" "" "$(printf '%s\n' "${Q[@]}" | grep -- snapshot)"
 qprint --mem 1G --smp 2 --snapshot
 expect_eq "--mem" "1G" "$(after -m)"
 expect_eq "--smp" "2" "$(after -smp)"
-expect_eq "--snapshot" "-snapshot" "$(printf '%s\n' "${Q[@]}" | grep -x -- -snapshot)"
+expect_eq "--snapshot: the root drive alone (a --share-rw disk keeps the guest's writes)" \
+	"-drive file=$I,snapshot=on,if=none,id=d0,format=raw" "$(drives | grep snapshot)"
 MINROOT_KERNEL=$T/kernel "$RUN" --print --accel tcg --image "$I" >"$T/out" 2>&1
 expect_eq "MINROOT_KERNEL is the default kernel" "1" "$(grep -c -- "-kernel $T/kernel " "$T/out")"
 
