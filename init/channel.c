@@ -117,16 +117,6 @@ bool channel_read_request(int fd, struct request *rq)
 	return !problem;
 }
 
-void set_window_size(const char *tty, unsigned rows, unsigned cols)
-{
-	struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
-	int fd = open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0 || ioctl(fd, TIOCSWINSZ, &ws) < 0)
-		complain_errno("set the window size of %s", tty);
-	if (fd >= 0)
-		close(fd);
-}
-
 /* Copies len bytes of a data frame into the command's stdin; once the
  * command has closed it (EPIPE), the rest is read and dropped. */
 static bool forward_data(int chan, int *to, uint32_t len)
@@ -156,7 +146,7 @@ static bool relay_one_frame(int chan, const char *tty, int *to)
 		if (!read_exact(chan, size, sizeof size))
 			return false;
 		if (*tty)
-			set_window_size(tty, size[0] | size[1] << 8, size[2] | size[3] << 8);
+			set_console_size(tty, size[0] | size[1] << 8, size[2] | size[3] << 8);
 		return true;
 	}
 	if (head[0] == FRAME_EOF && *to >= 0) {

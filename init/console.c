@@ -81,3 +81,24 @@ int attach_controlling_tty(const char *path)
 		close(fd);
 	return 0;
 }
+
+/* The console's window size, as a terminal emulator sets its pty's: a serial
+ * line has no way to tell it, so full-screen programs would see 0x0. The
+ * kernel sends SIGWINCH to the terminal's foreground process group when the
+ * size changes, so this also serves a resize while a program runs. tty is
+ * what find_console_tty() found ("" = init's standard input); a size of 0
+ * (no minroot.size) leaves the terminal as it is. */
+bool set_console_size(const char *tty, unsigned rows, unsigned cols)
+{
+	if (!rows || !cols)
+		return true;
+	struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
+	int fd = *tty ? open(tty, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) : STDIN_FILENO;
+	bool done = fd >= 0 && ioctl(fd, TIOCSWINSZ, &ws) == 0;
+	if (!done)
+		complain_errno("set the window size of %s to %ux%u", *tty ? tty : "the console",
+			       rows, cols);
+	if (fd > STDIN_FILENO)
+		close(fd);
+	return done;
+}

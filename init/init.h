@@ -29,13 +29,16 @@ void ensure_console_fds(void);
 
 /* environment.c */
 void set_hostname(void);
-void set_environment(const char *shell);
+void set_environment(const char *shell, const char *term);
 bool read_small_file(const char *path, char *buf, size_t size);
+bool file_contains(const char *path, const char *text);
+unsigned long read_kernel_taint(void); /* /proc/sys/kernel/tainted, 0 if unreadable */
 
 /* console.c */
 void find_console_tty(const struct options *o, char *path, size_t size);
 int attach_controlling_tty(const char *path);
 void device_path(const char *name, char *path, size_t size);
+bool set_console_size(const char *tty, unsigned rows, unsigned cols);
 
 /* supervise.c */
 struct program {
@@ -45,6 +48,7 @@ struct program {
 };
 pid_t spawn_child(const char *tty, int stdin_fd, const struct program *progs, int n, int *errs);
 bool reap_children(pid_t watched, int *wait_status);
+bool wait_for_children(pid_t watched, unsigned timeout_ms);
 long long monotonic_ms(void);
 void sleep_ms(long ms);
 
@@ -59,7 +63,6 @@ struct relay {
 int channel_start_relay(int chan, const char *tty, bool stdin_follows, struct relay *r);
 void channel_stop_relay(struct relay *r);
 void channel_send_status(int chan, const char *line, size_t len);
-void set_window_size(const char *tty, unsigned rows, unsigned cols);
 void disable_output_crlf(const char *tty);
 
 /* disks.c: disks found by UUID and mounted as the request says */
@@ -94,6 +97,16 @@ bool switch_root(const char *newroot, const char *init, char **argv);
 /* stage1.c */
 bool is_stage1(const struct options *o);
 _Noreturn void run_stage1(const struct options *o, char **argv);
+
+/* kernelfs.c */
+void mount_kernel_filesystems(unsigned which);
+
+/* net.c */
+void set_up_network(char *iface);
+
+/* timeout.c */
+void arm_command_timeout(unsigned seconds);
+bool stop_command(pid_t child, unsigned grace_ms, int *status);
 
 /* shutdown.c */
 _Noreturn void shut_down(enum action a, unsigned grace_ms);

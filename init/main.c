@@ -7,6 +7,7 @@
  * ends in an orderly power-off. */
 #include "init.h"
 #include "format.h"
+#include "status.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +34,7 @@ struct init {
 	int stdin_fd;            /* the command's stdin from the channel, -1 = the tty */
 	struct request request;  /* what came on the channel */
 	struct relay relay;      /* the channel's relay child */
+	unsigned long taint_before; /* the kernel's taint when the command started */
 	struct throttle throttle;
 	sigset_t all;
 };
@@ -54,7 +56,8 @@ static const char usage[] =
 	"shell, prints \"init: exit status N\" and powers off.\n"
 	"Kernel command-line options: minroot.tty=NAME minroot.shell=PATH\n"
 	"  minroot.onexit=poweroff|reboot|halt|respawn minroot.grace=MS\n"
-	"  minroot.status=DEV minroot.channel=DEV quiet\n"
+	"  minroot.status=DEV minroot.channel=DEV minroot.timeout=SEC minroot.term=NAME\n"
+	"  minroot.size=ROWSxCOLS minroot.mounts=all|none|LIST minroot.net=IFACE quiet\n"
 	"See init(8). Exit status when not PID 1: 0 for --help/--version, 1 otherwise.\n";
 
 /* Only meaningful when not PID 1: as PID 1, every argument is the command. */
@@ -109,8 +112,9 @@ static void read_options(struct init *in, int argc, char **argv)
  * a channel nothing else writes to, so a host can read it reliably. */
 static _Noreturn void finish_command(struct init *in, int code)
 {
-	char line[40];
-	size_t len = format(line, sizeof line, "init: exit status %d\n", code);
+	char line[STATUS_LINE_MAX];
+	size_t len = format_status_line(line, sizeof line, code, in->taint_before,
+					read_kernel_taint());
 	if (write(STDERR_FILENO, line, len) < 0) {
 	}
 	if (in->channel >= 0) {
@@ -135,12 +139,24 @@ static void start_command(struct init *in)
 {
 	int err;
 	struct program prog = { in->command[0], in->command, true };
+	in->taint_before = read_kernel_taint();
 	in->child = spawn_child(in->tty, in->stdin_fd, &prog, 1, &err);
 	if (in->child < 0) {
 		errno = err;
 		complain_errno("error: cannot run %s", in->command[0]);
 		finish_command(in, err == ENOENT ? 127 : 126);
 	}
+	arm_command_timeout(in->opt.timeout_s);
+}
+
+/* minroot.timeout's SIGALRM: the command is stopped, unless it ended just now. */
+static void command_timed_out(struct init *in)
+{
+	int status;
+	if (!stop_command(in->child, in->opt.grace_ms, &status))
+		finish_command(in, exit_code_of(status));
+	complain("timed out after %u s", in->opt.timeout_s);
+	finish_command(in, 124);
 }
 
 /* Login shells are named "-sh": busybox strips the dash to find the applet. */
@@ -237,6 +253,8 @@ static void handle_signal(struct init *in, int sig)
 			child_ended(in, status);
 		return;
 	}
+	if (sig == SIGALRM && in->command)
+		command_timed_out(in);
 	for (size_t i = 0; i < sizeof shutdown_signals / sizeof shutdown_signals[0]; i++) {
 		if (shutdown_signals[i].sig == sig) {
 			say("signal %d received", sig);
@@ -267,12 +285,15 @@ int main(int argc, char **argv)
 	if (is_stage1(&in.opt))
 		run_stage1(&in.opt, argv);
 	mount_dev_subdirs();
+	mount_kernel_filesystems(in.opt.kernel_fs);
 	umask(022);
 	set_hostname();
 	read_channel_request(&in);
 	mount_requested_disks(&in.request);
-	set_environment(in.command ? NULL : *in.opt.shell ? in.opt.shell : "/bin/sh");
+	set_up_network(in.opt.net);
+	set_environment(in.command ? NULL : *in.opt.shell ? in.opt.shell : "/bin/sh", in.opt.term);
 	find_console_tty(&in.opt, in.tty, sizeof in.tty);
+	set_console_size(in.tty, in.opt.rows, in.opt.cols);
 	connect_channel_to_terminal(&in);
 	start_child(&in);
 

@@ -85,6 +85,31 @@ pid_t spawn_child(const char *tty, int stdin_fd, const struct program *progs, in
 	return -1;
 }
 
+/* Reaps every child that ends until watched has ended, or, with watched -1,
+ * until no child is left (true), or until timeout_ms passes (false). Every
+ * user process is init's descendant, orphans are reparented to it, so ECHILD
+ * means all are gone; kill(-1, 0) would count kernel threads. */
+bool wait_for_children(pid_t watched, unsigned timeout_ms)
+{
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	long long deadline = monotonic_ms() + timeout_ms;
+	for (;;) {
+		pid_t r;
+		while ((r = waitpid(-1, NULL, WNOHANG)) > 0)
+			if (r == watched)
+				return true;
+		if (r < 0 && errno == ECHILD)
+			return true;
+		long long left = deadline - monotonic_ms();
+		if (left <= 0)
+			return false;
+		struct timespec ts = { left / 1000, (left % 1000) * 1000000 };
+		sigtimedwait(&chld, NULL, &ts);
+	}
+}
+
 /* Reaps every child that has ended, orphans included; true when watched
  * was one of them, with its status. */
 bool reap_children(pid_t watched, int *wait_status)

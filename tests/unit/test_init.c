@@ -5,6 +5,7 @@
 #include "moddep.h"
 #include "options.h"
 #include "policy.h"
+#include "status.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -162,6 +163,106 @@ static void test_command_start(void)
 
 	char *kv[] = { "/sbin/init", "env", "A=b c", NULL };
 	CHECK_INT(command_start(3, kv, "-- env A=\"b c\""), 1, "key=\"value\" after -- matches");
+}
+
+static void test_environment_options(void)
+{
+	struct options o = parsed("console=ttyS0");
+	CHECK_INT(o.timeout_s, 0, "no minroot.timeout: no limit");
+	CHECK_STR(o.term, "", "no minroot.term: the kernel's TERM");
+	CHECK(o.rows == 0 && o.cols == 0, "no minroot.size: the window size is left alone");
+	CHECK_INT(o.kernel_fs, KFS_ALL, "no minroot.mounts: every kernel filesystem");
+	CHECK_STR(o.net, "", "no minroot.net: only lo");
+
+	o = parsed("minroot.timeout=30 minroot.term=xterm-256color minroot.size=50x200 "
+		   "minroot.mounts=tracefs,debugfs minroot.net=eth0");
+	CHECK_INT(o.problems, 0, "all valid: no problem");
+	CHECK_INT(o.timeout_s, 30, "minroot.timeout=30");
+	CHECK_STR(o.term, "xterm-256color", "minroot.term");
+	CHECK(o.rows == 50 && o.cols == 200, "minroot.size=50x200: rows, then columns");
+	CHECK_INT(o.kernel_fs, (1u << KFS_TRACEFS) | (1u << KFS_DEBUGFS), "minroot.mounts list");
+	CHECK_STR(o.net, "eth0", "minroot.net");
+
+	CHECK_INT(parsed("minroot.mounts=none").kernel_fs, 0, "minroot.mounts=none");
+	CHECK_INT(parsed("minroot.mounts=none minroot.mounts=all").kernel_fs, KFS_ALL,
+		  "minroot.mounts=all, the last word wins");
+	CHECK_INT(parsed("minroot.mounts=debugfs,tracefs,cgroup2,bpf,securityfs,pstore,configfs")
+			  .kernel_fs, KFS_ALL, "every name of minroot.mounts");
+	CHECK_INT(parsed("minroot.mounts=bpf").kernel_fs, 1u << KFS_BPF, "one name");
+	CHECK_INT(parsed("minroot.timeout=0 minroot.timeout=31536000").timeout_s, 31536000,
+		  "minroot.timeout at its maximum");
+	CHECK_INT(parsed("minroot.timeout=5 minroot.timeout=0").timeout_s, 0,
+		  "minroot.timeout=0 turns it off");
+	o = parsed("minroot.size=65535x1");
+	CHECK(o.rows == 65535 && o.cols == 1, "minroot.size at its limits");
+}
+
+static void test_bad_environment_options(void)
+{
+	static const struct {
+		const char *word, *problem;
+	} bad[] = {
+		{ "minroot.timeout=-1", "minroot.timeout=-1: not a number of seconds (0 = none)" },
+		{ "minroot.timeout=10s", "minroot.timeout=10s: not a number of seconds (0 = none)" },
+		{ "minroot.timeout=31536001",
+		  "minroot.timeout=31536001: not a number of seconds (0 = none)" },
+		{ "minroot.timeout=", "minroot.timeout=: not a number of seconds (0 = none)" },
+		{ "minroot.size=50", "minroot.size=50: not ROWSxCOLS (e.g. 50x200)" },
+		{ "minroot.size=50x", "minroot.size=50x: not ROWSxCOLS (e.g. 50x200)" },
+		{ "minroot.size=x200", "minroot.size=x200: not ROWSxCOLS (e.g. 50x200)" },
+		{ "minroot.size=0x200", "minroot.size=0x200: not ROWSxCOLS (e.g. 50x200)" },
+		{ "minroot.size=50x0", "minroot.size=50x0: not ROWSxCOLS (e.g. 50x200)" },
+		{ "minroot.size=50X200", "minroot.size=50X200: not ROWSxCOLS (e.g. 50x200)" },
+		{ "minroot.size=50x200x3", "minroot.size=50x200x3: not ROWSxCOLS (e.g. 50x200)" },
+		{ "minroot.size=65536x80", "minroot.size=65536x80: not ROWSxCOLS (e.g. 50x200)" },
+		{ "minroot.mounts=sysfs", "minroot.mounts=sysfs: not all, none or a list of "
+		  "debugfs,tracefs,cgroup2,bpf,securityfs,pstore,configfs" },
+		{ "minroot.mounts=debugfs,", "minroot.mounts=debugfs,: not all, none or a list of "
+		  "debugfs,tracefs,cgroup2,bpf,securityfs,pstore,configfs" },
+		{ "minroot.mounts=debugfs,,bpf", "minroot.mounts=debugfs,,bpf: not all, none or a "
+		  "list of debugfs,tracefs,cgroup2,bpf,securityfs,pstore,configfs" },
+		{ "minroot.mounts=debug", "minroot.mounts=debug: not all, none or a list of "
+		  "debugfs,tracefs,cgroup2,bpf,securityfs,pstore,configfs" },
+		{ "minroot.mounts=", "minroot.mounts=: not all, none or a list of "
+		  "debugfs,tracefs,cgroup2,bpf,securityfs,pstore,configfs" },
+		{ "minroot.term=", "minroot.term=: empty value, ignored" },
+		{ "minroot.net=", "minroot.net=: empty value, ignored" },
+		{ "minroot.net=a-name-of-16chars", "minroot.net: value too long, ignored" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char cmd[200];
+		snprintf(cmd, sizeof cmd, "minroot.timeout=7 minroot.size=24x80 minroot.term=vt100 "
+			 "minroot.mounts=bpf minroot.net=eth1 %s", bad[i].word);
+		struct options o = parsed(cmd);
+		CHECK_STR(o.problem, bad[i].problem, bad[i].word);
+		CHECK(o.problems == 1 && o.timeout_s == 7 && o.rows == 24 && o.cols == 80 &&
+			      !strcmp(o.term, "vt100") && o.kernel_fs == 1u << KFS_BPF &&
+			      !strcmp(o.net, "eth1"),
+		      "a bad value leaves the earlier one");
+	}
+	CHECK_STR(parsed("minroot.net=fifteen-chars-x").net, "fifteen-chars-x",
+		  "an interface name of 15 characters (IFNAMSIZ - 1)");
+}
+
+static void test_status_line(void)
+{
+	char line[STATUS_LINE_MAX];
+	CHECK_INT(format_status_line(line, sizeof line, 0, 0, 0), 20, "untainted: length");
+	CHECK_STR(line, "init: exit status 0\n", "untainted: the line as it always was");
+	format_status_line(line, sizeof line, 137, 0, 1u << 9);
+	CHECK_STR(line, "init: exit status 137 taint=W new=W\n", "a warning during the command");
+	format_status_line(line, sizeof line, 3, 1u << 12 | 1u << 13, 1u << 12 | 1u << 13);
+	CHECK_STR(line, "init: exit status 3 taint=OE\n", "tainted before, nothing new");
+	format_status_line(line, sizeof line, 1, 1u << 12 | 1u << 13, 1u << 7 | 1u << 9 | 1u << 12 | 1u << 13);
+	CHECK_STR(line, "init: exit status 1 taint=DWOE new=DW\n", "letters in the kernel's order");
+	format_status_line(line, sizeof line, 0, 0, (1ul << 19) - 1);
+	CHECK_STR(line, "init: exit status 0 taint=PFSRMBUDAWCIOELKXTN new=PFSRMBUDAWCIOELKXTN\n",
+		  "every flag: bit 0 is P, bit 18 is N");
+	format_status_line(line, sizeof line, 0, 0, 1ul << 19 | 1ul << 30);
+	CHECK_STR(line, "init: exit status 0\n", "flags without a letter are left out");
+	CHECK_INT(format_status_line(line, 10, 0, 0, 1), 9, "a short buffer: cut, NUL-terminated");
+	CHECK_INT(parse_taint("4608\n"), 4608, "parse /proc/sys/kernel/tainted");
+	CHECK_INT(parse_taint(""), 0, "empty: untainted");
 }
 
 static void test_exit_codes(void)
@@ -330,6 +431,9 @@ int main(void)
 	test_dashes();
 	test_word_splitting();
 	test_command_start();
+	test_environment_options();
+	test_bad_environment_options();
+	test_status_line();
 	test_exit_codes();
 	test_throttle();
 	test_format();
