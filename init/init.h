@@ -43,8 +43,15 @@ struct program {
 	bool search;
 };
 pid_t spawn_child(const char *tty, const struct program *progs, int n, int *errs);
+void leave_pid1_state(void);
 bool reap_children(pid_t watched, int *wait_status);
 long long monotonic_ms(void);
+
+/* rc.c: the image's inittab, /etc/init.d/rcS and rcK, as busybox's init
+ * runs them. console is the shell's terminal ("" = init's stdin). */
+void run_boot_scripts(const struct options *o, const char *console);
+void run_shutdown_scripts(unsigned grace_ms);
+void respawn_inittab_process(pid_t pid); /* for any child reaped but the shell */
 
 /* shutdown.c */
 _Noreturn void shut_down(enum action a, unsigned grace_ms);

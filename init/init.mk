@@ -1,6 +1,6 @@
 # The init: a small static PID 1, built with musl.
 INIT_SRCS := $(addprefix init/,main.c options.c policy.c format.c log.c mounts.c devices.c \
-	environment.c console.c supervise.c shutdown.c)
+	environment.c console.c supervise.c shutdown.c rc.c inittab.c)
 INIT_HDRS := $(wildcard init/*.h)
 INIT_MAX_BYTES := 32768
 
@@ -12,7 +12,7 @@ $(BUILD)/init: $(INIT_SRCS) $(INIT_HDRS) config.mk
 	$(MUSLCC) $(INIT_CFLAGS) -D_GNU_SOURCE -DMINROOT_VERSION='"$(VERSION)"' $(INIT_LDFLAGS) -o $@ $(INIT_SRCS)
 
 # Pure modules, linked directly by the unit tests (and again with sanitizers).
-UNIT_INIT_SRCS := init/options.c init/policy.c init/format.c
+UNIT_INIT_SRCS := init/options.c init/policy.c init/format.c init/inittab.c
 $(BUILD)/unit/test_init: tests/unit/test_init.c $(UNIT_INIT_SRCS) tests/unit/check.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iinit -o $@ tests/unit/test_init.c $(UNIT_INIT_SRCS)

@@ -50,7 +50,7 @@ static const char usage[] =
 	"shell, prints \"init: exit status N\" and powers off.\n"
 	"Kernel command-line options: minroot.tty=NAME minroot.shell=PATH\n"
 	"  minroot.onexit=poweroff|reboot|halt|respawn minroot.grace=MS\n"
-	"  minroot.status=DEV quiet\n"
+	"  minroot.status=DEV minroot.rc=none quiet\n"
 	"See init(8). Exit status when not PID 1: 0 for --help/--version, 1 otherwise.\n";
 
 /* Only meaningful when not PID 1: as PID 1, every argument is the command. */
@@ -235,6 +235,7 @@ int main(int argc, char **argv)
 	set_hostname();
 	set_environment(in.command ? NULL : *in.opt.shell ? in.opt.shell : "/bin/sh");
 	find_console_tty(&in.opt, in.tty, sizeof in.tty);
+	run_boot_scripts(&in.opt, in.tty);
 	start_child(&in);
 
 	for (;;) {

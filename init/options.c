@@ -117,6 +117,15 @@ static void parse_grace(struct options *o, const char *val)
 	o->grace_ms = (unsigned)ms;
 }
 
+/* "auto", the default, runs what the image has: inittab, rcS, rcK. */
+static void parse_rc(struct options *o, const char *val)
+{
+	if (strcmp(val, "none") && strcmp(val, "auto"))
+		note_problem(o, "minroot.rc", val, "not none or auto");
+	else
+		o->rc_none = !strcmp(val, "none");
+}
+
 /* One "key" or "key=value" word before " -- ". */
 static void parse_word(struct options *o, char *word)
 {
@@ -141,6 +150,8 @@ static void parse_word(struct options *o, char *word)
 		parse_onexit(o, val);
 	else if (!strcmp(word, "minroot.grace"))
 		parse_grace(o, val);
+	else if (!strcmp(word, "minroot.rc"))
+		parse_rc(o, val);
 	else
 		note_problem(o, word, val, "unknown option, ignored");
 }

@@ -21,6 +21,7 @@ struct options {
 	enum onexit onexit;          /* minroot.onexit: what to do when the shell ends */
 	unsigned grace_ms;           /* minroot.grace: SIGTERM -> SIGKILL wait */
 	bool quiet;                  /* quiet: only errors are printed */
+	bool rc_none;                /* minroot.rc=none: no inittab, rcS or rcK */
 	unsigned problems;           /* how many words were rejected */
 	char problem[OPT_PROBLEM_MAX]; /* the first rejected word, explained */
 };

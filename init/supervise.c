@@ -15,16 +15,23 @@ long long monotonic_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/* In a child of PID 1: the signals init blocks must not stay blocked, and
+ * the child starts a session of its own. */
+void leave_pid1_state(void)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	setsid();
+}
+
 /* Runs in the child: it must leave PID 1's state behind (signals blocked,
  * no session) and get the terminal before running the program. Exec
  * failures go back to PID 1 through report_fd, which exec closes. */
 static _Noreturn void run_child(const char *tty, const struct program *progs, int n,
 				int report_fd)
 {
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	setsid();
+	leave_pid1_state();
 	if (*tty && attach_controlling_tty(tty) < 0)
 		complain_errno("%s as controlling terminal, no job control", tty);
 	int err = ENOENT;
@@ -86,6 +93,8 @@ bool reap_children(pid_t watched, int *wait_status)
 		if (pid == watched) {
 			found = true;
 			*wait_status = status;
+		} else {
+			respawn_inittab_process(pid);
 		}
 	}
 	return found;
