@@ -23,7 +23,8 @@ $(BUILD)/unit/test_init.san: tests/unit/test_init.c $(UNIT_INIT_SRCS) tests/unit
 
 TEST_DEPS += $(BUILD)/init $(BUILD)/unit/test_init $(BUILD)/unit/test_init.san
 # Without a VM first; then the init's duties on a real kernel, through run-qemu.
-TEST_SUITES += tests/unit/init.sh tests/ns/init.sh tests/ns/terminal.py tests/qemu/init-guest.sh
+TEST_SUITES += tests/unit/init.sh tests/ns/init.sh tests/ns/rc.sh tests/ns/terminal.py \
+	tests/qemu/init-guest.sh
 TEST_DEPS += $(BUILD)/rootfs.img $(BUILD)/vmlinuz
 
 install: install-init

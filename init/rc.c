@@ -186,10 +186,12 @@ void run_boot_scripts(const struct options *o, const char *console)
 	start_the_rest(console);
 }
 
-/* All of them within one grace period. */
+/* All of them within one grace period. Buildroot's last shutdown line,
+ * "umount -a -r", takes /proc away: the unmounting that follows needs it. */
 void run_shutdown_scripts(unsigned grace_ms)
 {
 	run_in_turn(RC_SHUTDOWN, monotonic_ms() + grace_ms, grace_ms);
+	mount_proc();
 }
 
 void respawn_inittab_process(pid_t pid)
