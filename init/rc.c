@@ -26,7 +26,6 @@
 
 #define INITTAB "/etc/inittab"
 #define MAX_ENTRIES 64
-#define MAX_RESPAWNS 8
 
 struct respawner {
 	const struct inittab_entry *entry;
@@ -38,7 +37,7 @@ struct respawner {
 static char text[8192];
 static struct inittab_entry entries[MAX_ENTRIES];
 static unsigned n_entries;
-static struct respawner respawners[MAX_RESPAWNS];
+static struct respawner respawners[MAX_ENTRIES];
 static unsigned n_respawners;
 
 /* Reads the inittab into entries; false when there is none to read. */
@@ -160,8 +159,6 @@ static void start_the_rest(const char *console)
 			continue;
 		else if (on_console(e->tty, console))
 			why = "the console has init's shell";
-		else if (n_respawners == MAX_RESPAWNS)
-			why = "too many";
 		else {
 			respawners[n_respawners].entry = e;
 			respawners[n_respawners++].pid = start_entry(e);
@@ -172,13 +169,19 @@ static void start_the_rest(const char *console)
 	}
 }
 
+/* Without an inittab busybox's init runs rcS but not rcK; Buildroot's
+ * inittab runs both, and so does this init. */
+static const struct inittab_entry rc_scripts[] = {
+	{ "", "/etc/init.d/rcS", RC_SYSINIT, 0 },
+	{ "", "/etc/init.d/rcK", RC_SHUTDOWN, 0 },
+};
+
 void run_boot_scripts(const struct options *o, const char *console)
 {
 	if (o->rc_none)
 		return;
 	if (!load_inittab()) {
-		entries[0] = (struct inittab_entry){ "", "/etc/init.d/rcS", RC_SYSINIT, 0 };
-		entries[1] = (struct inittab_entry){ "", "/etc/init.d/rcK", RC_SHUTDOWN, 0 };
+		memcpy(entries, rc_scripts, sizeof rc_scripts);
 		n_entries = 2;
 	}
 	run_in_turn(RC_SYSINIT, 0, o->grace_ms);

@@ -111,8 +111,9 @@ console::respawn:/sbin/getty -L console 0 vt100 # GENERIC_SERIAL
 tty1::bogus:/bin/true
 ::shutdown:echo "shutdown line 1"
 ::shutdown:echo "shutdown line 2"
+/tmp/ask.out::askfirst:echo "asked on $(readlink /proc/self/fd/0)"
 EOF
-touch "$R/tmp/respawn.out"
+touch "$R/tmp/respawn.out" "$R/tmp/ask.out"
 # The command waits (at most 10 s) for the respawns before it ends.
 run_init "$R" "$LOUD" sh -c 'i=0
 	while [ $i -lt 100 ] && [ "$(cat /tmp/respawns 2>/dev/null | wc -l)" -lt 5 ]; do sleep 0.1; i=$((i+1)); done
@@ -134,6 +135,13 @@ expect_eq "a respawn line on another tty (here a file) runs there, respawned unt
 	"5 respawned on /tmp/respawn.out" "$(sort "$R/tmp/respawns" | uniq -c | sed 's/^ *//')"
 expect_run "... which then says so" 130 \
 	"init: /etc/inittab line 10 ended 5 times within 10 s; not started again"
+# Each run opens the file at its start: the prompt overwrites the prompt, and
+# "read" takes the line after it that the last run wrote.
+expect_eq "an askfirst line on another tty: busybox's prompt there, then the command" \
+	"|Please press Enter to activate this console. asked on /tmp/ask.out|" \
+	"$(head -n 2 "$R/tmp/ask.out" | tr '\n' '|')"
+expect_run "... respawned until the throttle too" 130 \
+	"init: /etc/inittab line 18 ended 5 times within 10 s; not started again"
 rm -f "$R/tmp/respawns"
 
 cat >"$R/etc/inittab" <<'EOF'
