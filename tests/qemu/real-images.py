@@ -118,6 +118,8 @@ RCS = """\
 #!/bin/sh
 # Start every init script in /etc/init.d, in numerical order.
 echo "rcS start" >>/var/log/markers
+# Its terminal: none controlling (field 7 of stat is 0), output on the console.
+echo "rcS tty_nr=$(cut -d' ' -f7 /proc/$$/stat) stdout=$(readlink /proc/$$/fd/1)" >>/var/log/markers
 for i in /etc/init.d/S??*; do
 	[ -x "$i" ] || continue
 	"$i" start
@@ -219,6 +221,8 @@ def test_buildroot_style():
                  % "; ".join(lines),
                  st == 0 and in_order(out, BOOT_MARKERS) and "markerd running" in lines,
                  out or c.log())
+        vm.check("rcS has no controlling terminal and writes to the console",
+                 "rcS tty_nr=0 stdout=/dev/console" in lines, out or c.log())
         vm.check("the sysinit line 'hostname -F /etc/hostname' ran (%s)" % lines[-1:],
                  lines[-1:] == ["buildroot"], out or c.log())
         out, st = c.run("pidof syslogd && logger -t rc-test hello-from-the-test")
