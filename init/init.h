@@ -47,6 +47,7 @@ struct program {
 	bool search;
 };
 pid_t spawn_child(const char *tty, int stdin_fd, const struct program *progs, int n, int *errs);
+void leave_pid1_state(void);
 bool reap_children(pid_t watched, int *wait_status);
 bool wait_for_children(pid_t watched, unsigned timeout_ms);
 long long monotonic_ms(void);
@@ -107,6 +108,12 @@ void set_up_network(char *iface);
 /* timeout.c */
 void arm_command_timeout(unsigned seconds);
 bool stop_command(pid_t child, unsigned grace_ms, int *status);
+
+/* rc.c: the image's inittab, /etc/init.d/rcS and rcK, as busybox's init
+ * runs them. console is the shell's terminal ("" = init's stdin). */
+void run_boot_scripts(const struct options *o, const char *console);
+void run_shutdown_scripts(unsigned grace_ms);
+void respawn_inittab_process(pid_t pid); /* for any child reaped but the shell */
 
 /* shutdown.c */
 _Noreturn void shut_down(enum action a, unsigned grace_ms);

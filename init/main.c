@@ -57,7 +57,7 @@ static const char usage[] =
 	"Kernel command-line options: minroot.tty=NAME minroot.shell=PATH\n"
 	"  minroot.onexit=poweroff|reboot|halt|respawn minroot.grace=MS\n"
 	"  minroot.status=DEV minroot.channel=DEV minroot.timeout=SEC minroot.term=NAME\n"
-	"  minroot.size=ROWSxCOLS minroot.mounts=all|none|LIST minroot.net=IFACE quiet\n"
+	"  minroot.size=ROWSxCOLS minroot.mounts=all|none|LIST minroot.net=IFACE minroot.rc=none quiet\n"
 	"See init(8). Exit status when not PID 1: 0 for --help/--version, 1 otherwise.\n";
 
 /* Only meaningful when not PID 1: as PID 1, every argument is the command. */
@@ -295,6 +295,7 @@ int main(int argc, char **argv)
 	find_console_tty(&in.opt, in.tty, sizeof in.tty);
 	set_console_size(in.tty, in.opt.rows, in.opt.cols);
 	connect_channel_to_terminal(&in);
+	run_boot_scripts(&in.opt, in.tty);
 	start_child(&in);
 
 	for (;;) {

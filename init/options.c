@@ -183,6 +183,15 @@ static void parse_mounts(struct options *o, const char *val)
 	o->kernel_fs = set;
 }
 
+/* "auto", the default, runs what the image has: inittab, rcS, rcK. */
+static void parse_rc(struct options *o, const char *val)
+{
+	if (strcmp(val, "none") && strcmp(val, "auto"))
+		note_problem(o, "minroot.rc", val, "not none or auto");
+	else
+		o->rc_none = !strcmp(val, "none");
+}
+
 /* One "key" or "key=value" word before " -- ". */
 static void parse_word(struct options *o, char *word)
 {
@@ -227,6 +236,8 @@ static void parse_word(struct options *o, char *word)
 		parse_mounts(o, val);
 	else if (!strcmp(word, "minroot.net"))
 		copy_value(o, o->net, sizeof o->net, word, val);
+	else if (!strcmp(word, "minroot.rc"))
+		parse_rc(o, val);
 	else
 		note_problem(o, word, val, "unknown option, ignored");
 }

@@ -50,6 +50,7 @@ struct options {
 	unsigned rows, cols;         /* minroot.size: console window size, 0 = leave it */
 	unsigned kernel_fs;          /* minroot.mounts: bits (1 << enum kernel_fs) */
 	char net[IFACE_NAME_MAX];    /* minroot.net: interface on QEMU's user network */
+	bool rc_none;                /* minroot.rc=none: no inittab, rcS or rcK */
 	unsigned problems;           /* how many words were rejected */
 	char problem[OPT_PROBLEM_MAX]; /* the first rejected word, explained */
 };

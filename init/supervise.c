@@ -23,16 +23,23 @@ void sleep_ms(long ms)
 	sigtimedwait(&none, NULL, &(struct timespec){ ms / 1000, ms % 1000 * 1000000 });
 }
 
+/* In a child of PID 1: the signals init blocks must not stay blocked, and
+ * the child starts a session of its own. */
+void leave_pid1_state(void)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	setsid();
+}
+
 /* Runs in the child: it must leave PID 1's state behind (signals blocked,
  * no session) and get the terminal before running the program. Exec
  * failures go back to PID 1 through report_fd, which exec closes. */
 static _Noreturn void run_child(const char *tty, int stdin_fd, const struct program *progs,
 				int n, int report_fd)
 {
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	setsid();
+	leave_pid1_state();
 	if (*tty && attach_controlling_tty(tty) < 0)
 		complain_errno("%s as controlling terminal, no job control", tty);
 	if (stdin_fd >= 0 && dup2(stdin_fd, STDIN_FILENO) < 0)
@@ -121,6 +128,8 @@ bool reap_children(pid_t watched, int *wait_status)
 		if (pid == watched) {
 			found = true;
 			*wait_status = status;
+		} else {
+			respawn_inittab_process(pid);
 		}
 	}
 	return found;

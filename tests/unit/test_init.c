@@ -1,8 +1,10 @@
 /* Unit tests of the init's pure logic: command-line parsing, the command
- * after " -- ", exit status codes, the respawn throttle, the formatter. */
+ * after " -- ", exit status codes, the respawn throttle, the formatter,
+ * the inittab parser. */
 #include "check.h"
 #include "format.h"
 #include "moddep.h"
+#include "inittab.h"
 #include "options.h"
 #include "policy.h"
 #include "status.h"
@@ -27,6 +29,7 @@ static void test_defaults(void)
 	CHECK_INT(o.onexit, ONEXIT_POWEROFF, "onexit defaults to poweroff");
 	CHECK_INT(o.grace_ms, 2000, "grace defaults to 2000 ms");
 	CHECK(!o.quiet, "not quiet by default");
+	CHECK(!o.rc_none, "the image's scripts run by default");
 	CHECK_INT(o.problems, 0, "ordinary kernel words are no problem");
 }
 
@@ -45,6 +48,11 @@ static void test_each_option(void)
 	CHECK_INT(parsed("minroot.onexit=reboot").onexit, ONEXIT_REBOOT, "minroot.onexit=reboot");
 	CHECK_INT(parsed("minroot.grace=0").grace_ms, 0, "minroot.grace=0 is allowed");
 	CHECK(!parsed("quiet=1").quiet, "quiet=1 is not the kernel's quiet");
+	CHECK(parsed("minroot.rc=none").rc_none, "minroot.rc=none");
+	CHECK(!parsed("minroot.rc=none minroot.rc=auto").rc_none, "minroot.rc=auto after none");
+	o = parsed("minroot.rc=off");
+	CHECK(!o.rc_none && o.problems == 1, "minroot.rc=off is refused");
+	CHECK_STR(o.problem, "minroot.rc=off: not none or auto", "minroot.rc=off explained");
 }
 
 static void test_quotes(void)
@@ -417,6 +425,92 @@ static void test_moddep(void)
 	CHECK(!alias_next(&cursor, "crypto-crc32c", &word), "... and no third");
 	cursor = alias_text;
 	CHECK(!alias_next(&cursor, "crypto", &word), "an alias matches whole, not by prefix");
+
+/* Parses text (copied: the parser cuts it) into at most 8 entries. */
+struct parsed_inittab {
+	char text[1024];
+	struct inittab_entry e[8];
+	int n;
+};
+
+static void parse_inittab(struct parsed_inittab *p, const char *text)
+{
+	char *rest = p->text;
+	unsigned line = 0;
+	snprintf(p->text, sizeof p->text, "%s", text);
+	p->n = 0;
+	while (p->n < 8 && inittab_next(&rest, &line, &p->e[p->n]))
+		p->n++;
+}
+
+static void test_inittab_buildroot(void)
+{
+	static struct parsed_inittab p;
+	parse_inittab(&p, "# Startup the system\n"
+			  "::sysinit:/bin/mount -t proc proc /proc\n"
+			  "null::sysinit:/bin/ln -sf /proc/self/fd /dev/fd\n"
+			  "\n"
+			  "console::respawn:/sbin/getty -L  console 0 vt100 # GENERIC_SERIAL\n"
+			  "::shutdown:/etc/init.d/rcK");
+	CHECK_INT(p.n, 4, "Buildroot's inittab: 4 entries, comments and blank lines skipped");
+	CHECK_INT(p.e[0].action, RC_SYSINIT, "sysinit");
+	CHECK_STR(p.e[0].tty, "", "an empty tty field is the console");
+	CHECK_STR(p.e[0].command, "/bin/mount -t proc proc /proc", "the command, blanks kept");
+	CHECK_INT(p.e[0].line, 2, "line numbers count comments");
+	CHECK_STR(p.e[1].tty, "null", "a tty field");
+	CHECK_INT(p.e[2].action, RC_RESPAWN, "respawn");
+	CHECK_STR(p.e[2].command, "/sbin/getty -L  console 0 vt100",
+		  "a trailing comment and the blanks before it are dropped");
+	CHECK_INT(p.e[2].line, 5, "line numbers count blank lines");
+	CHECK_INT(p.e[3].action, RC_SHUTDOWN, "shutdown");
+	CHECK_STR(p.e[3].command, "/etc/init.d/rcK", "the last line without a newline");
+}
+
+static void test_inittab_actions(void)
+{
+	static const char *const names[] = { "sysinit", "wait", "once", "respawn", "askfirst",
+					     "shutdown", "ctrlaltdel", "restart" };
+	for (enum rc_action a = RC_SYSINIT; a < RC_BAD; a++) {
+		static struct parsed_inittab p;
+		char line[64];
+		snprintf(line, sizeof line, "tty2:345:%s:cmd", names[a]);
+		parse_inittab(&p, line);
+		CHECK(p.n == 1 && p.e[0].action == a && !strcmp(p.e[0].command, "cmd") &&
+			      !strcmp(p.e[0].tty, "tty2"),
+		      names[a]);
+		CHECK_STR(rc_action_name(a), names[a], "rc_action_name");
+	}
+}
+
+static void test_inittab_odd_lines(void)
+{
+	static struct parsed_inittab p;
+	parse_inittab(&p, "  \t::wait:echo a:b:c  \r\n"
+			  "::sysinit:   \n"
+			  "::sysinit\n"
+			  "tty1::bogus:/bin/true\n"
+			  "::SYSINIT:x\n"
+			  "::sysinit :x\n"
+			  "::once:-/bin/sh\n"
+			  "#::sysinit:commented out\n"
+			  "   # indented comment\n");
+	CHECK_INT(p.n, 7, "7 lines that are not comments or blank");
+	CHECK_INT(p.e[0].action, RC_WAIT, "leading blanks are skipped");
+	CHECK_STR(p.e[0].command, "echo a:b:c", "colons in the command; trailing blanks and CR dropped");
+	CHECK_INT(p.e[1].action, RC_BAD, "an empty command is a bad line");
+	CHECK_STR(p.e[1].command, "::sysinit:", "a bad line comes back whole, for the report");
+	CHECK_INT(p.e[2].action, RC_BAD, "three fields are a bad line");
+	CHECK_STR(p.e[2].command, "::sysinit", "... whole");
+	CHECK_INT(p.e[3].action, RC_BAD, "an unknown action is a bad line");
+	CHECK_STR(p.e[3].command, "tty1::bogus:/bin/true", "... whole, colons kept");
+	CHECK_INT(p.e[4].action, RC_BAD, "actions are lower case");
+	CHECK_INT(p.e[5].action, RC_BAD, "no blanks around the action");
+	CHECK_STR(p.e[6].command, "-/bin/sh", "busybox's '-' is kept for the caller");
+	CHECK_INT(p.e[6].line, 7, "line 7");
+	parse_inittab(&p, "");
+	CHECK_INT(p.n, 0, "an empty inittab");
+	parse_inittab(&p, "\n\n# only comments\n");
+	CHECK_INT(p.n, 0, "only comments");
 }
 
 int main(void)
@@ -437,5 +531,8 @@ int main(void)
 	test_exit_codes();
 	test_throttle();
 	test_format();
+	test_inittab_buildroot();
+	test_inittab_actions();
+	test_inittab_odd_lines();
 	return check_exit();
 }
