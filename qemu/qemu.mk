@@ -51,7 +51,7 @@ uninstall-qemu:
 
 # Fast suites first: the runner's command lines, then boots.
 TEST_SUITES += tests/qemu/cmdline.sh tests/qemu/command.sh tests/qemu/console.py \
-	tests/qemu/images.py
+	tests/qemu/images.py tests/qemu/generic.sh
 TEST_DEPS   += $(BUILD)/rootfs.img $(BUILD)/vmlinuz $(BUILD)/mkrootfs $(BUILD)/init \
 	$(BUILD)/vmlinuz-generic $(BUILD)/modules-generic
 DEPS_TEST   += kmod
