@@ -2,9 +2,7 @@
  * static init and busybox, rootless. main reads as the list of steps. */
 #include "cpio.h"
 #include "newc.h"
-#include "digest.h"
 #include "ext.h"
-#include "hash.h"
 #include "manifest.h"
 #include "options.h"
 #include "output.h"
@@ -132,7 +130,7 @@ out:
 }
 
 static int write_image(const struct options *o, const struct manifest *m,
-		       const struct ext_image *img)
+		       struct ext_image *img)
 {
 	struct output out;
 
@@ -159,7 +157,6 @@ static int run_new(const struct options *o)
 {
 	struct ext_image img = { .kind = o->kind, .bytes = o->size };
 	struct manifest m;
-	uint8_t digest[16];
 	int64_t epoch = timestamp(DEFAULT_EPOCH);
 	char *init = NULL, uuid[37];
 	int rc = 1;
@@ -169,16 +166,11 @@ static int run_new(const struct options *o)
 	    build_new_manifest(&m, o, init) < 0)
 		goto out;
 	img.epoch = (uint32_t)epoch;
-	/* before reading every file for the digest: a misfit is told at once */
+	/* before reading any file: a misfit is told at once */
 	if (o->kind != KIND_CPIO && ext_check_fits(&m, &img) < 0)
 		goto out;
-	if (image_digest(&m, o->kind, o->size, img.epoch, digest) < 0)
-		goto out;
-	if (o->uuid_given)
-		memcpy(img.uuid, o->uuid, 16);
-	else
-		hash_derive_uuid(digest, "uuid", img.uuid);
-	hash_derive_uuid(digest, "hash seed", img.hash_seed);
+	img.uuid_given = o->uuid_given;
+	memcpy(img.uuid, o->uuid, 16);
 	if (write_image(o, &m, &img) < 0)
 		goto out;
 	format_uuid(img.uuid, uuid);
