@@ -172,8 +172,11 @@ int ext_write_new(const char *path, const struct manifest *m, struct ext_image *
 		ext2fs_free(fs);	/* no flush: the temporary file is dropped anyway */
 		return -1;
 	}
-	rc = ext2fs_close_free(&fs);
+	/* No fsync of its own: the caller syncs the whole file once, before
+	 * renaming it into place (libext2fs would sync three times). */
+	rc = ext2fs_close2(fs, EXT2_FLAG_FLUSH_NO_SYNC);
 	if (rc) {
+		ext2fs_free(fs);
 		errorf("writing the file system metadata of %s: %s", path, error_message(rc));
 		return -1;
 	}
