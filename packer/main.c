@@ -1,6 +1,7 @@
 /* main.c - mkrootfs: a bootable ext2/3/4 image or cpio archive from a
  * static init and busybox, rootless. main reads as the list of steps. */
 #include "cpio.h"
+#include "cpio_update.h"
 #include "newc.h"
 #include "ext.h"
 #include "manifest.h"
@@ -189,17 +190,21 @@ static int run_update(const struct options *o)
 {
 	struct ext_update_options uo = { .no_backup = o->no_backup };
 	int64_t epoch = timestamp((uint32_t)time(NULL));
+	int archive = cpio_archive_detect(o->update);
 	struct manifest m;
 	char *init = NULL;
 	int rc = 1;
 
 	manifest_init(&m);
-	if (epoch < 0 || !(init = checked_init(o)) ||
-	    add_program(&m, init, "/sbin/init", "--init") < 0 ||
-	    add_sources(&m, o) < 0 || finish(&m) < 0)
+	if (archive < 0 || epoch < 0 || !(init = checked_init(o)) ||
+	    add_program(&m, init, "/sbin/init", "--init") < 0)
+		goto out;
+	if (archive)
+		cpio_add_rdinit(&m);
+	if (add_sources(&m, o) < 0 || finish(&m) < 0)
 		goto out;
 	uo.epoch = (uint32_t)epoch;
-	if (ext_update(o->update, &m, &uo) < 0)
+	if ((archive ? cpio_update(o->update, &m, &uo) : ext_update(o->update, &m, &uo)) < 0)
 		goto out;
 	if (verbosity > 0)
 		printf("mkrootfs: updated %s\n", o->update);

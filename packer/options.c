@@ -30,6 +30,7 @@ static const struct option long_options[] = {
 const char options_usage[] =
 	"Usage: mkrootfs [options] -o IMAGE          make a new image\n"
 	"       mkrootfs --update IMAGE [options]    install into an existing ext2/3/4 image\n"
+	"                                            or newc cpio archive (plain or gzip)\n"
 	"\n"
 	"  -o, --output IMAGE     the image to write (replaced atomically)\n"
 	"  -t, --type TYPE        ext3 (default), ext2, ext4 or cpio (newc; gzip if IMAGE ends in .gz)\n"
@@ -39,7 +40,8 @@ const char options_usage[] =
 	"      --busybox PATH     static busybox (default: $BUSYBOX, else a static busybox in PATH)\n"
 	"      --add SRC:DEST     copy a file, symlink or directory tree to DEST (repeatable)\n"
 	"      --overlay DIR      copy DIR's contents onto the image root (repeatable)\n"
-	"      --update IMAGE     replace /sbin/init in IMAGE (old one kept as /sbin/init.orig)\n"
+	"      --update IMAGE     replace /sbin/init in IMAGE (old one kept as /sbin/init.orig;\n"
+	"                         in an archive /init too)\n"
 	"      --no-backup        with --update: do not keep the old init\n"
 	"      --uuid UUID        file system UUID (default: derived from the inputs)\n"
 	"  -q, --quiet            print errors only\n"
@@ -112,7 +114,7 @@ static int check_combination(const struct options *o, char *err)
 	if (!o->output && !o->update)
 		return seterr(err, "no image given: use -o IMAGE, or --update IMAGE");
 	if (o->update && o->kind == KIND_CPIO)
-		return seterr(err, "--update works on ext2/3/4 images, not cpio archives");
+		return seterr(err, "--type cannot be used with --update (the type is read from the image)");
 	if (o->update && o->size_given)
 		return seterr(err, "--size cannot change the size of an existing image (--update)");
 	if (o->update && o->busybox)

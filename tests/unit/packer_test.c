@@ -405,7 +405,7 @@ static void test_options(void)
 	options_free(&o);
 	expect_usage_error("mkrootfs", "no image given");
 	expect_usage_error("mkrootfs -o a --update b", "cannot be used together");
-	expect_usage_error("mkrootfs --update b -t cpio", "not cpio");
+	expect_usage_error("mkrootfs --update b -t cpio", "--type cannot be used with --update");
 	expect_usage_error("mkrootfs --update b -s 1G", "--size");
 	expect_usage_error("mkrootfs -t cpio -s 1G -o x", "--size does not apply");
 	expect_usage_error("mkrootfs -o x --no-backup", "--no-backup");
