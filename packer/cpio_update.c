@@ -29,6 +29,7 @@ struct old_entry {
 	struct newc_fields f;
 	int trailer;
 	enum fate fate;
+	const struct old_entry *data_from;	/* carries the data of a dropped name */
 };
 
 struct archive {
@@ -258,6 +259,24 @@ static enum fate old_init_fate(const struct archive *a, const char *path, int no
 	return no_backup || has_orig ? DROP : RENAME;
 }
 
+static int same_inode(const struct old_entry *a, const struct old_entry *b)
+{
+	return a->f.ino == b->f.ino && a->f.mode == b->f.mode && a->f.nlink > 1 && b->f.nlink > 1;
+}
+
+/* A dropped name carried the data of a hard-linked file (newc puts it on
+ * the last name): the last name kept gets it, so the others keep it. */
+static void hand_data_on(struct archive *a, const struct old_entry *dropped)
+{
+	struct old_entry *heir = NULL;
+
+	for (size_t i = 0; i < a->n; i++)
+		if (&a->e[i] != dropped && a->e[i].fate != DROP && same_inode(&a->e[i], dropped))
+			heir = &a->e[i];
+	if (heir && heir->f.filesize == 0)
+		heir->data_from = dropped;
+}
+
 static int decide(struct archive *a, const struct manifest *m, int no_backup)
 {
 	for (size_t i = 0; i < a->n; i++) {
@@ -274,9 +293,10 @@ static int decide(struct archive *a, const struct manifest *m, int no_backup)
 				      : "the archive has something else than a directory there");
 		else if (mine && mine->type != E_DIR)
 			e->fate = DROP;
-		if (e->fate == DROP && e->f.nlink > 1 && e->f.filesize > 0)
-			return refuse(a, e, "its entry holds the data of its other hard links");
 	}
+	for (size_t i = 0; i < a->n; i++)
+		if (a->e[i].fate == DROP && a->e[i].f.nlink > 1 && a->e[i].f.filesize > 0)
+			hand_data_on(a, &a->e[i]);
 	return 0;
 }
 
@@ -306,6 +326,23 @@ static int write_renamed(struct cpio_sink *s, const struct archive *a, const str
 	return rc;
 }
 
+/* An entry that takes over the data of a dropped name: its header with
+ * that size, its name, then the data. */
+static int write_heir(struct cpio_sink *s, const struct archive *a, const struct old_entry *e)
+{
+	const struct old_entry *from = e->data_from;
+	size_t data = from->end - from->f.filesize - newc_pad(from->f.filesize);
+	size_t head = e->end - e->at;	/* header, name and padding: no data */
+	char header[NEWC_HEADER_LEN], size[9];
+
+	memcpy(header, a->bytes + e->at, NEWC_HEADER_LEN);
+	snprintf(size, sizeof(size), "%08X", (unsigned)from->f.filesize);
+	memcpy(header + NEWC_FILESIZE_AT, size, 8);
+	return cpio_sink_write(s, header, NEWC_HEADER_LEN) < 0 ||
+	       cpio_sink_write(s, a->bytes + e->at + NEWC_HEADER_LEN, head - NEWC_HEADER_LEN) < 0 ||
+	       cpio_sink_write(s, a->bytes + data, from->f.filesize) < 0 || cpio_sink_pad(s) < 0 ? -1 : 0;
+}
+
 static int write_archive(struct cpio_sink *s, const struct archive *a, const struct manifest *m,
 			 uint32_t epoch)
 {
@@ -320,7 +357,9 @@ static int write_archive(struct cpio_sink *s, const struct archive *a, const str
 			return -1;
 		if (i == a->n - 1)
 			rc = cpio_write_entries(s, m, a->max_ino + 1, epoch, in_archive, (void *)a);
-		if (rc == 0 && e->fate == KEEP)
+		if (rc == 0 && e->fate == KEEP && e->data_from)
+			rc = write_heir(s, a, e);
+		else if (rc == 0 && e->fate == KEEP)
 			rc = cpio_sink_write(s, a->bytes + e->at, e->end - e->at);
 		else if (rc == 0 && e->fate == RENAME)
 			rc = write_renamed(s, a, e);

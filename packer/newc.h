@@ -27,7 +27,8 @@ unsigned newc_mode(const struct entry *e);
 /* Whether a path names a gzip-compressed archive ("*.gz"). */
 int archive_wants_gzip(const char *path);
 
-/* Offset of the namesize field in a header (8 hex digits). */
+/* Offsets of the filesize and namesize fields in a header (8 hex digits). */
+#define NEWC_FILESIZE_AT 54
 #define NEWC_NAMESIZE_AT 94
 
 /* Read the header at p (avail bytes there): its fields and the size of the

@@ -19,7 +19,8 @@ PACKER_LIBS = $$($(PKG_CONFIG) --libs ext2fs com_err) -lz -lcrypto
 all: $(BUILD)/mkrootfs
 
 TEST_SUITES += tests/packer/unit.sh tests/packer/image.sh tests/packer/repro.sh \
-	tests/packer/cpio.sh tests/packer/update.sh tests/packer/badinput.sh
+	tests/packer/cpio.sh tests/packer/update.sh tests/packer/badinput.sh \
+	tests/packer/links.sh tests/packer/cpio-update.sh
 TEST_DEPS += $(BUILD)/mkrootfs $(BUILD)/init $(PACKER_UNIT) $(PACKER_UNIT).san
 
 .PHONY: packer-deps packer-san-deps packer-flags install-packer uninstall-packer

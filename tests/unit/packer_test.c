@@ -435,6 +435,51 @@ static void test_cpio(void)
 	check(newc_mode(&dev) == 020600, "character device mode");
 	check(archive_wants_gzip("a.cpio.gz") && !archive_wants_gzip("a.cpio") && !archive_wants_gzip(".gz"),
 	      "gzip chosen by the .gz suffix");
+	{
+		struct newc_fields g;
+		size_t namesize = 0;
+
+		check(newc_parse(buf, n, &g, &namesize) == 0 && g.ino == 1 && g.mode == 0100755 &&
+		      g.filesize == 5 && g.nlink == 1 && namesize == 6, "newc_parse reads what newc_header wrote");
+		buf[1] = '8';
+		check(newc_parse(buf, n, &g, &namesize) < 0, "newc_parse: another magic is refused");
+		buf[1] = '7';
+		buf[20] = 'x';
+		check(newc_parse(buf, n, &g, &namesize) < 0, "newc_parse: a field that is not hex is refused");
+		check(newc_parse(buf, 100, &g, &namesize) < 0, "newc_parse: a short header is refused");
+	}
+}
+
+static void test_hard_links(void)
+{
+	struct manifest m;
+	char err[ERRLEN];
+	const struct entry *a, *b, *c, *d;
+
+	manifest_init(&m);
+	manifest_add(&m, E_DIR, "/", 0755, "t");
+	struct entry *e = manifest_add(&m, E_FILE, "/z/late", 0644, "t");
+	e->link_dev = 1, e->link_id = 7, e->data = "x", e->size = 1;
+	e = manifest_add(&m, E_FILE, "/a/early", 0644, "t");
+	e->link_dev = 1, e->link_id = 7, e->data = "x", e->size = 1;
+	e = manifest_add(&m, E_FILE, "/m/middle", 0644, "t");
+	e->link_dev = 1, e->link_id = 7, e->data = "x", e->size = 1;
+	e = manifest_add(&m, E_FILE, "/m/other", 0644, "t");
+	e->link_dev = 2, e->link_id = 7, e->data = "y", e->size = 1;
+	e = manifest_add(&m, E_FILE, "/m/middle", 0600, "t");	/* replaces a name */
+	e->data = "z", e->size = 1;
+	check(manifest_finish(&m, err) == 0, "a manifest with hard links is finished");
+	a = manifest_find(&m, "/a/early");
+	b = manifest_find(&m, "/m/middle");
+	c = manifest_find(&m, "/z/late");
+	d = manifest_find(&m, "/m/other");
+	check(a && b && c && d, "hard-linked entries found");
+	check(a->nlink == 2 && c->nlink == 2, "a replaced name no longer counts as a link");
+	check(manifest_first_link(&m, c) == a && manifest_last_link(&m, a) == c,
+	      "first and last names in image order");
+	check(b->nlink == 1 && manifest_first_link(&m, b) == b, "the replacing entry is on its own");
+	check(d->nlink == 1, "same inode number on another device: another file");
+	manifest_free(&m);
 }
 
 int main(void)
@@ -450,5 +495,6 @@ int main(void)
 	test_plan();
 	test_options();
 	test_cpio();
+	test_hard_links();
 	return failures != 0;
 }
