@@ -40,6 +40,7 @@ static const struct option long_options[] = {
 const char options_usage[] =
 	"Usage: mkrootfs [options] -o IMAGE          make a new image\n"
 	"       mkrootfs --update IMAGE [options]    install into an existing ext2/3/4 image\n"
+	"                                            or newc cpio archive (plain or gzip)\n"
 	"       mkrootfs --list-program-deps PATH[:DEST]   what --add-program would add\n"
 	"       mkrootfs --copy-out IMAGE:HOSTDIR    make HOSTDIR match the ext image's tree\n"
 	"\n"
@@ -54,7 +55,8 @@ const char options_usage[] =
 	"      --overlay DIR      copy DIR's contents onto the image root (repeatable)\n"
 	"      --add-program PATH[:DEST]  a program at DEST (default /usr/bin/NAME) with its\n"
 	"                         ELF interpreter and shared libraries (repeatable)\n"
-	"      --update IMAGE     replace /sbin/init in IMAGE (old one kept as /sbin/init.orig)\n"
+	"      --update IMAGE     replace /sbin/init in IMAGE (old one kept as /sbin/init.orig;\n"
+	"                         in an archive /init too)\n"
 	"      --no-backup        with --update: do not keep the old init\n"
 	"      --uuid UUID        file system UUID (default: derived from the inputs)\n"
 	"      --modules DIR      a kernel's modules (lib/modules/VERSION, or a prefix holding\n"
@@ -170,7 +172,7 @@ static int check_combination(const struct options *o, char *err)
 	if (!o->output && !o->update)
 		return seterr(err, "no image given: use -o IMAGE, or --update IMAGE");
 	if (o->update && o->kind == KIND_CPIO)
-		return seterr(err, "--update works on ext2/3/4 images, not cpio archives");
+		return seterr(err, "--type cannot be used with --update (the type is read from the image)");
 	if (o->update && o->size_given)
 		return seterr(err, "--size cannot change the size of an existing image (--update)");
 	if (o->update && o->busybox)

@@ -425,6 +425,7 @@ static void test_moddep(void)
 	CHECK(!alias_next(&cursor, "crypto-crc32c", &word), "... and no third");
 	cursor = alias_text;
 	CHECK(!alias_next(&cursor, "crypto", &word), "an alias matches whole, not by prefix");
+}
 
 /* Parses text (copied: the parser cuts it) into at most 8 entries. */
 struct parsed_inittab {
