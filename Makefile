@@ -19,6 +19,7 @@ include qemu/qemu.mk
 include qemu/kernel-src.mk
 include tests/kmod/kmod.mk
 include bench/bench.mk
+include tests/demo/demo.mk
 
 deps:
 	scripts/deps $(DEPS_INIT) $(DEPS_PACKER) $(DEPS_RUN) $(DEPS_TEST)

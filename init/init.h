@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "demo.h"
 #include "options.h"
 #include "policy.h"
 #include "request.h"

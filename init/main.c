@@ -132,6 +132,8 @@ static _Noreturn void finish_command(struct init *in, int code)
 			close(fd);
 		}
 	}
+	if (MINROOT_DEMO_NO_NEVER_EXIT)
+		_exit(code);
 	shut_down(ACTION_POWEROFF, in->opt.grace_ms);
 }
 
@@ -255,7 +257,7 @@ static void handle_signal(struct init *in, int sig)
 	}
 	if (sig == SIGALRM && in->command)
 		command_timed_out(in);
-	for (size_t i = 0; i < sizeof shutdown_signals / sizeof shutdown_signals[0]; i++) {
+	for (size_t i = 0; !MINROOT_DEMO_NO_SIGNALS && i < sizeof shutdown_signals / sizeof shutdown_signals[0]; i++) {
 		if (shutdown_signals[i].sig == sig) {
 			say("signal %d received", sig);
 			shut_down(shutdown_signals[i].action, in->opt.grace_ms);
@@ -276,21 +278,25 @@ int main(int argc, char **argv)
 	/* Ctrl-Alt-Del then arrives as SIGINT instead of an instant reboot. */
 	reboot(RB_DISABLE_CAD);
 
-	mount_proc();
+	if (!MINROOT_DEMO_NO_PROC)
+		mount_proc();
 	read_options(&in, argc, argv);
 	mount_sys_and_dev();
 	ensure_device_nodes();
-	ensure_console_fds();
+	if (!MINROOT_DEMO_NO_CONSOLE)
+		ensure_console_fds();
 	log_open_kmsg();
 	if (is_stage1(&in.opt))
 		run_stage1(&in.opt, argv);
-	mount_dev_subdirs();
+	if (!MINROOT_DEMO_NO_DEVPTS)
+		mount_dev_subdirs();
 	mount_kernel_filesystems(in.opt.kernel_fs);
 	umask(022);
 	set_hostname();
 	read_channel_request(&in);
 	mount_requested_disks(&in.request);
-	set_up_network(in.opt.net);
+	if (!MINROOT_DEMO_NO_LO)
+		set_up_network(in.opt.net);
 	set_environment(in.command ? NULL : *in.opt.shell ? in.opt.shell : "/bin/sh", in.opt.term);
 	find_console_tty(&in.opt, in.tty, sizeof in.tty);
 	set_console_size(in.tty, in.opt.rows, in.opt.cols);

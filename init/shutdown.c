@@ -118,7 +118,8 @@ _Noreturn void shut_down(enum action a, unsigned grace_ms)
 	stop_all_processes(grace_ms);
 	sync();
 	unmount_all(root_type, sizeof root_type);
-	remount_root_readonly(root_type);
+	if (!MINROOT_DEMO_NO_REMOUNT_RO)
+		remount_root_readonly(root_type);
 	sync();
 	/* The kernel does not wait for a serial port to send what is queued. */
 	tcdrain(STDERR_FILENO);

@@ -29,7 +29,8 @@ void leave_pid1_state(void)
 {
 	sigset_t none;
 	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (!MINROOT_DEMO_NO_SIGMASK)
+		sigprocmask(SIG_SETMASK, &none, NULL);
 	setsid();
 }
 
@@ -40,7 +41,7 @@ static _Noreturn void run_child(const char *tty, int stdin_fd, const struct prog
 				int n, int report_fd)
 {
 	leave_pid1_state();
-	if (*tty && attach_controlling_tty(tty) < 0)
+	if (*tty && !MINROOT_DEMO_NO_CTTY && attach_controlling_tty(tty) < 0)
 		complain_errno("%s as controlling terminal, no job control", tty);
 	if (stdin_fd >= 0 && dup2(stdin_fd, STDIN_FILENO) < 0)
 		complain_errno("the command's stdin from the command channel");
@@ -124,7 +125,7 @@ bool reap_children(pid_t watched, int *wait_status)
 	bool found = false;
 	int status;
 	pid_t pid;
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+	while ((pid = waitpid(MINROOT_DEMO_NO_REAP ? watched : -1, &status, WNOHANG)) > 0) {
 		if (pid == watched) {
 			found = true;
 			*wait_status = status;
