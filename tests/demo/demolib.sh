@@ -37,3 +37,18 @@ judge() {
 		evidence "$NS_TMP/out"
 	fi
 }
+
+# boot with|without IMAGE RUN-QEMU-OPTION... -- COMMAND: run-qemu with the
+# kernel the tests use, on IMAGE packed with that side's init; the kernel's
+# log in $NS_TMP/log, what the terminal showed in $NS_TMP/out, the exit
+# status in $rc. A hang is a failure: run-qemu is stopped after 5 minutes.
+boot() {
+	local side=$1 image=$2 init=$DEMO_INIT
+	shift 2
+	[ "$side" = with ] && init=$B/init
+	"$B/mkrootfs" --init "$init" -o "$image" >/dev/null || { rc=1; return; }
+	timeout -k 10 300 "$TOP/qemu/run-qemu" --kernel "$B/vmlinuz" --image "$image" --accel tcg \
+		--log "$NS_TMP/log" "$@" </dev/null >"$NS_TMP/out" 2>&1
+	rc=$?
+	cat "$NS_TMP/log" >>"$NS_TMP/out"
+}
