@@ -172,6 +172,11 @@ rm -f "$H/inside.img"
 cp --sparse=always "$IMG" "$OUT/dirty.img"; give "$OUT/dirty.img"
 debugfs -w -R "feature needs_recovery" "$OUT/dirty.img" >/dev/null 2>&1
 bad "a journal that needs recovery" "needs recovery" --copy-out "$OUT/dirty.img:$H"
+cp --sparse=always "$IMG" "$OUT/errors.img"; give "$OUT/errors.img"
+debugfs -w -R "ssv state 3" "$OUT/errors.img" >/dev/null 2>&1	# valid, errors found
+bad "errors recorded by the guest's kernel" "has file system errors recorded" --copy-out "$OUT/errors.img:$H"
+debugfs -w -R "ssv state 0" "$OUT/errors.img" >/dev/null 2>&1	# mounted, never unmounted
+bad "not cleanly unmounted" "was not cleanly unmounted" --copy-out "$OUT/errors.img:$H"
 pack usage --copy-out "$IMG:$H" -o "$OUT/x.img"
 expect_eq "--copy-out with -o is a usage error" 2 "$rc"
 finish
