@@ -27,6 +27,10 @@ struct options {
 	int no_backup;
 	int uuid_given;
 	uint8_t uuid[16];
+	const char *modules;	/* --modules DIR */
+	const char *disk;	/* --disk BUS: the root's disk, for -t initrd */
+	int initrd;		/* -t initrd: a stage-1 initramfs (kind is cpio) */
+	int bare;		/* --bare: only what --add, --overlay, --modules name */
 	int verbosity;		/* 0 -q, 1 default, 2 -v */
 	int help, version;
 	const char *list_deps;	/* --list-program-deps PATH[:DEST] */
