@@ -20,7 +20,9 @@ demo_switch = MINROOT_DEMO_NO_$(shell echo '$1' | tr a-z- A-Z_)
 $(BUILD)/demo/init-%: $(INIT_SRCS) $(INIT_HDRS) config.mk
 	@mkdir -p $(@D)
 	$(MUSLCC) $(INIT_CFLAGS) -D_GNU_SOURCE -DMINROOT_VERSION='"$(VERSION)"' \
-		-D$(call demo_switch,$*) $(INIT_LDFLAGS) -o $@ $(INIT_SRCS)
+		-D$(call demo_switch,$*) $(INIT_LDFLAGS) -o $@.tmp $(INIT_SRCS)
+	$(STRIP_SECTIONS) $@.tmp
+	mv $@.tmp $@
 
 ifneq ($(DUTY),)
 ifeq ($(filter $(DUTY),$(DEMO_DUTIES)),)

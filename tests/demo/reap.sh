@@ -2,13 +2,12 @@
 # demo: without reaping, every orphan that ends stays a zombie
 . "$(dirname "$0")/demolib.sh"
 title "reaping orphans (init/supervise.c, reap_children)"
-# Each (sleep &) leaves an orphan, which the kernel hands to PID 1. Once none
+# Each (usleep &) leaves an orphan, which the kernel hands to PID 1. Once none
 # is running any more, count the zombies left (waiting up to 5 s for them to go).
 R=$NS_TMP/root
 make_root "$R"
-make_orphans='i=0; while [ $i -lt 100 ]; do (sleep 0.2 </dev/null &); i=$((i+1)); done
-	running() { grep -l "^State:	[^Z]" $(grep -l "^PPid:	1\$" /proc/[0-9]*/status) 2>/dev/null |
-		grep -cv "^/proc/$$/"; }
+make_orphans='i=0; while [ $i -lt 100 ]; do (usleep 200000 </dev/null &); i=$((i+1)); done
+	running() { grep -l "^State:	[^Z]" $(grep -l "^Name:	usleep" /proc/[0-9]*/status) 2>/dev/null | wc -l; }
 	zombies() { grep -l "^State:	Z" /proc/[0-9]*/status 2>/dev/null | wc -l; }
 	n=0; while [ $n -lt 300 ] && [ "$(running)" -gt 0 ]; do sleep 0.1; n=$((n+1)); done
 	n=0; while [ $n -lt 50 ] && [ "$(zombies)" -gt 0 ]; do sleep 0.1; n=$((n+1)); done

@@ -11,9 +11,9 @@ for side in with without; do
 	use_init "$R" $side
 	run_init "$R" "console=ttyS0" sh -c 'grep SigBlk /proc/self/status
 		sleep 30 & pid=$!; kill $pid
-		sleeping() { grep -q "^State:	S" /proc/$pid/status 2>/dev/null; }
-		n=0; while [ $n -lt 50 ] && sleeping; do sleep 0.1; n=$((n+1)); done
-		if sleeping; then echo "kill (SIGTERM) did nothing: the sleep still runs"
+		alive() { [ -e /proc/$pid ] && ! grep -q "^State:	Z" /proc/$pid/status 2>/dev/null; }
+		n=0; while [ $n -lt 50 ] && alive; do sleep 0.1; n=$((n+1)); done
+		if alive; then echo "kill (SIGTERM) did nothing: the sleep still runs"
 		else echo "kill (SIGTERM) ended the sleep"; fi
 		kill -9 $pid 2>/dev/null; true' </dev/null
 	saw $side "$(grep -m1 '^SigBlk' "$NS_TMP/out" | tr '\t' ' '); $(grep -m1 '^kill' "$NS_TMP/out")"
