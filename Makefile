@@ -20,6 +20,7 @@ include qemu/kernel-src.mk
 include tests/kmod/kmod.mk
 include bench/bench.mk
 include tests/demo/demo.mk
+include docs/docs.mk
 
 deps:
 	scripts/deps $(DEPS_INIT) $(DEPS_PACKER) $(DEPS_RUN) $(DEPS_TEST)
