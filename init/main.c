@@ -297,7 +297,8 @@ int main(int argc, char **argv)
 	mount_requested_disks(&in.request);
 	if (!MINROOT_DEMO_NO_LO)
 		set_up_network(in.opt.net);
-	set_environment(in.command ? NULL : *in.opt.shell ? in.opt.shell : "/bin/sh", in.opt.term);
+	if (!MINROOT_DEMO_NO_ENVIRONMENT)
+		set_environment(in.command ? NULL : *in.opt.shell ? in.opt.shell : "/bin/sh", in.opt.term);
 	find_console_tty(&in.opt, in.tty, sizeof in.tty);
 	set_console_size(in.tty, in.opt.rows, in.opt.cols);
 	connect_channel_to_terminal(&in);

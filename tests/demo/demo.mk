@@ -10,7 +10,7 @@
 
 # In the guide's order; tests/demo/NAME.sh (or .py) shows each. The last two need a
 # kernel (QEMU); the others run in user, PID and mount namespaces.
-DEMO_DUTIES := proc devpts console ctty lo sigmask reap signals never-exit remount-ro
+DEMO_DUTIES := proc devpts console ctty environment lo sigmask reap signals never-exit remount-ro
 DEMO_QEMU   := never-exit remount-ro
 DUTY        ?=
 
