@@ -8,16 +8,12 @@ import re
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-failures = 0
+sys.path.insert(0, os.path.join(TOP, "tests", "qemu"))
+from vm import check, finish  # noqa: E402  ("ok - ..." / "not ok - ..." lines)
 
 
 def report(ok, what, evidence=""):
-    global failures
-    print(("ok - " if ok else "not ok - ") + what)
-    if not ok:
-        failures += 1
-        for line in str(evidence).splitlines()[-20:]:
-            print("    | " + line)
+    check(what, ok, str(evidence))
 
 
 def read(path):
@@ -118,8 +114,8 @@ def main():
     scripts = [d for d in duties if not any(os.path.exists(os.path.join(TOP, "tests/demo", d + ext))
                                             for ext in (".sh", ".py"))]
     report(not scripts, "every duty has its demo in tests/demo/", scripts)
-    return 1 if failures else 0
+    finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
