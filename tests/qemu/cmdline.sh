@@ -99,10 +99,10 @@ qprint -- "${args[@]}" 'say "hi"' -- '' "$(head -c 3000 /dev/zero | tr '\0' x)"
 expect_eq "1,000 words, double quotes, --, empty words and long words are accepted" 0 $?
 refused "--append holding --" "must not hold '--'" --append 'a -- b'
 qprint --gdb -- true
-expect_eq "--gdb: QEMU's gdbstub on port 1234, stopped" "tcp::1234" "$(after -gdb)"
+expect_eq "--gdb: QEMU's gdbstub on port 1234 of loopback, stopped" "tcp:127.0.0.1:1234" "$(after -gdb)"
 expect_eq "--gdb: nokaslr" "nokaslr" "$(after -append | grep -o nokaslr)"
 qprint --gdb=4321 -- true
-expect_eq "--gdb=PORT" "tcp::4321" "$(after -gdb)"
+expect_eq "--gdb=PORT" "tcp:127.0.0.1:4321" "$(after -gdb)"
 if [ -e /usr/share/qemu/qboot.rom ]; then
 	qprint
 	expect_eq "qboot is the firmware where it is installed" /usr/share/qemu/qboot.rom "$(after -bios)"
