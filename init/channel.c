@@ -70,6 +70,7 @@ int channel_open(const char *name)
 		t.c_cc[VTIME] = 0;
 		tcsetattr(fd, TCSANOW, &t);
 	}
+	say("command channel: announced on %s", path);
 	if (!write_all(fd, CHANNEL_READY, sizeof CHANNEL_READY - 1)) {
 		complain_errno("announce init on %s", path);
 		close(fd);
@@ -111,6 +112,7 @@ bool channel_read_request(int fd, struct request *rq)
 		complain_errno("read the request from the command channel");
 		return false;
 	}
+	say("command channel: a request of %u bytes", len);
 	const char *problem = request_parse(mem, len, rq, (char **)(mem + slots_at), nslots);
 	if (problem)
 		complain("error: bad request on the command channel: %s", problem);

@@ -50,15 +50,10 @@ static const struct {
 
 static const char usage[] =
 	"Usage: init [COMMAND [ARG...]]\n"
-	"minroot's PID 1: mounts /proc, /sys, /dev, gives a shell the console as its\n"
-	"controlling terminal, reaps orphans and shuts down cleanly. The kernel runs it;\n"
-	"with words after \" -- \" on the kernel command line it runs them instead of a\n"
-	"shell, prints \"init: exit status N\" and powers off.\n"
-	"Kernel command-line options: minroot.tty=NAME minroot.shell=PATH\n"
-	"  minroot.onexit=poweroff|reboot|halt|respawn minroot.grace=MS\n"
-	"  minroot.status=DEV minroot.channel=DEV minroot.timeout=SEC minroot.term=NAME\n"
-	"  minroot.size=ROWSxCOLS minroot.mounts=all|none|LIST minroot.net=IFACE minroot.rc=none quiet\n"
-	"See init(8). Exit status when not PID 1: 0 for --help/--version, 1 otherwise.\n";
+	"minroot's PID 1, run by the kernel: mounts, a shell on the console as its\n"
+	"controlling terminal (or COMMAND, then \"init: exit status N\"), reaping, a\n"
+	"clean shutdown. Options from /proc/cmdline: minroot.{tty,shell,onexit,grace,\n"
+	"status,channel,timeout,term,size,mounts,net,rc,rootwait} quiet; see init(8).\n";
 
 /* Only meaningful when not PID 1: as PID 1, every argument is the command. */
 static int run_by_hand(int argc, char **argv)
