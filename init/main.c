@@ -249,9 +249,9 @@ int main(int argc, char **argv)
 	ensure_console_fds();
 	log_open_kmsg();
 	mount_dev_subdirs();
-	mount_kernel_filesystems(in.opt.kernel_fs);
 	umask(022);
 	set_hostname();
+	mount_kernel_filesystems(in.opt.kernel_fs);
 	set_up_network(in.opt.net);
 	set_environment(in.command ? NULL : *in.opt.shell ? in.opt.shell : "/bin/sh", in.opt.term);
 	find_console_tty(&in.opt, in.tty, sizeof in.tty);

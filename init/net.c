@@ -38,6 +38,9 @@ static bool interface_up(int sock, const char *name)
 	format(ifr.ifr_name, IFNAMSIZ, "%s", name);
 	if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0)
 		return false;
+	/* Already up, as in a container that may not change it: done. */
+	if (ifr.ifr_flags & IFF_UP)
+		return true;
 	ifr.ifr_flags |= IFF_UP;
 	return ioctl(sock, SIOCSIFFLAGS, &ifr) == 0;
 }

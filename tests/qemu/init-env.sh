@@ -12,9 +12,9 @@ T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 for f in "$K" "$MIN" "$I"; do [ -s "$f" ] || { fail "missing $f (make $f)"; finish; }; done
 
 # console OUT: run-qemu's output on stdin, into OUT without carriage returns
-# and without what the firmware printed before the guest's first line (it
-# ends with a screen clear, not a newline).
-console() { tr -d '\r' | sed 's/.*\x1b\[2J//' >"$1"; }
+# and without what the firmware printed before the guest's first line: it
+# ends with escape sequences (and, depending on timing, dots), not a newline.
+console() { tr -d '\r' | sed 's/^.*\x1b\[[0-9;?]*[A-Za-z]\.*//' >"$1"; }
 
 # boot [run-qemu options] -- COMMAND...: output in $T/out, run-qemu's
 # status in $got.
