@@ -20,6 +20,6 @@ INIT_LDFLAGS ?= -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norel
 
 # Debian packages each part needs; scripts/deps installs the missing ones.
 DEPS_INIT   = musl-tools
-DEPS_PACKER = libext2fs-dev pkg-config e2fsprogs zlib1g-dev busybox-static
+DEPS_PACKER = libext2fs-dev pkg-config e2fsprogs zlib1g-dev liblzma-dev libzstd-dev kmod libssl-dev busybox-static
 DEPS_RUN    = qemu-system-x86 busybox-static
-DEPS_TEST   = util-linux e2fsprogs cpio file binutils python3-pexpect clang libclang-rt-14-dev
+DEPS_TEST   = util-linux e2fsprogs cpio file binutils xz-utils zstd kmod python3-pexpect clang libclang-rt-14-dev mmdebstrap

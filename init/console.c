@@ -62,13 +62,14 @@ void find_console_tty(const struct options *o, char *path, size_t size)
 
 /* In the child, after setsid(): a session leader that opens a terminal
  * becomes its controlling process; TIOCSCTTY says so explicitly and takes it
- * from a session that may still hold it (a shell that just died). */
+ * from a session that may still hold it (a shell that just died). What is
+ * no terminal at all (an inittab line's "null") is only made stdio. */
 int attach_controlling_tty(const char *path)
 {
 	int fd = open(path, O_RDWR);
 	if (fd < 0)
 		return -1;
-	if (ioctl(fd, TIOCSCTTY, 1) < 0 && !is_dev_console(fd)) {
+	if (ioctl(fd, TIOCSCTTY, 1) < 0 && errno != ENOTTY && !is_dev_console(fd)) {
 		int err = errno;
 		close(fd);
 		errno = err;

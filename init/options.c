@@ -19,6 +19,7 @@ void options_init(struct options *o)
 	memset(o, 0, sizeof *o);
 	o->onexit = ONEXIT_POWEROFF;
 	o->grace_ms = GRACE_MS_DEFAULT;
+	root_options_init(&o->root);
 	o->kernel_fs = KFS_ALL;
 }
 
@@ -180,12 +181,27 @@ static void parse_mounts(struct options *o, const char *val)
 	o->kernel_fs = set;
 }
 
+/* "auto", the default, runs what the image has: inittab, rcS, rcK. */
+static void parse_rc(struct options *o, const char *val)
+{
+	if (strcmp(val, "none") && strcmp(val, "auto"))
+		note_problem(o, "minroot.rc", val, "not none or auto");
+	else
+		o->rc_none = !strcmp(val, "none");
+}
+
 /* One "key" or "key=value" word before " -- ". */
 static void parse_word(struct options *o, char *word)
 {
 	char *val = strchr(word, '=');
+	const char *why = NULL;
 	if (val)
 		*val++ = '\0';
+	if (root_options_word(&o->root, word, val, &why)) {
+		if (why)
+			note_problem(o, word, val, why);
+		return;
+	}
 	if (!strcmp(word, "quiet")) {
 		o->quiet = !val;
 		return;
@@ -200,6 +216,8 @@ static void parse_word(struct options *o, char *word)
 		copy_value(o, o->shell, sizeof o->shell, word, val);
 	else if (!strcmp(word, "minroot.status"))
 		copy_value(o, o->status, sizeof o->status, word, val);
+	else if (!strcmp(word, "minroot.channel"))
+		copy_value(o, o->channel, sizeof o->channel, word, val);
 	else if (!strcmp(word, "minroot.onexit"))
 		parse_onexit(o, val);
 	else if (!strcmp(word, "minroot.grace"))
@@ -216,6 +234,8 @@ static void parse_word(struct options *o, char *word)
 		parse_mounts(o, val);
 	else if (!strcmp(word, "minroot.net"))
 		copy_value(o, o->net, sizeof o->net, word, val);
+	else if (!strcmp(word, "minroot.rc"))
+		parse_rc(o, val);
 	else
 		note_problem(o, word, val, "unknown option, ignored");
 }

@@ -112,6 +112,7 @@ _Noreturn void shut_down(enum action a, unsigned grace_ms)
 {
 	char root_type[32];
 	say("%s", action_name(a));
+	run_shutdown_scripts(grace_ms);
 	stop_all_processes(grace_ms);
 	sync();
 	unmount_all(root_type, sizeof root_type);

@@ -15,18 +15,35 @@ long long monotonic_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* Runs in the child: it must leave PID 1's state behind (signals blocked,
- * no session) and get the terminal before running the program. Exec
- * failures go back to PID 1 through report_fd, which exec closes. */
-static _Noreturn void run_child(const char *tty, const struct program *progs, int n,
-				int report_fd)
+/* With every signal blocked, sigtimedwait on none is a plain sleep. */
+void sleep_ms(long ms)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigtimedwait(&none, NULL, &(struct timespec){ ms / 1000, ms % 1000 * 1000000 });
+}
+
+/* In a child of PID 1: the signals init blocks must not stay blocked, and
+ * the child starts a session of its own. */
+void leave_pid1_state(void)
 {
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setsid();
+}
+
+/* Runs in the child: it must leave PID 1's state behind (signals blocked,
+ * no session) and get the terminal before running the program. Exec
+ * failures go back to PID 1 through report_fd, which exec closes. */
+static _Noreturn void run_child(const char *tty, int stdin_fd, const struct program *progs,
+				int n, int report_fd)
+{
+	leave_pid1_state();
 	if (*tty && attach_controlling_tty(tty) < 0)
 		complain_errno("%s as controlling terminal, no job control", tty);
+	if (stdin_fd >= 0 && dup2(stdin_fd, STDIN_FILENO) < 0)
+		complain_errno("the command's stdin from the command channel");
 	int err = ENOENT;
 	for (int i = 0; i < n; i++) {
 		if (progs[i].search)
@@ -50,14 +67,14 @@ static pid_t fail_all(int *errs, int n)
 
 /* Returns the child's pid, or -1 when none of the n programs could be run:
  * then errs[i] says why programs[i] failed and the child is already reaped. */
-pid_t spawn_child(const char *tty, const struct program *progs, int n, int *errs)
+pid_t spawn_child(const char *tty, int stdin_fd, const struct program *progs, int n, int *errs)
 {
 	int pipefd[2];
 	pid_t pid = -1;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return fail_all(errs, n);
 	if ((pid = fork()) == 0)
-		run_child(tty, progs, n, pipefd[1]);
+		run_child(tty, stdin_fd, progs, n, pipefd[1]);
 	close(pipefd[1]);
 	if (pid < 0) {
 		close(pipefd[0]);
@@ -111,6 +128,8 @@ bool reap_children(pid_t watched, int *wait_status)
 		if (pid == watched) {
 			found = true;
 			*wait_status = status;
+		} else {
+			respawn_inittab_process(pid);
 		}
 	}
 	return found;

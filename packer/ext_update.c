@@ -192,7 +192,7 @@ int ext_update(const char *image, const struct manifest *m,
 
 	if (refuse_if_mounted(image) < 0 || !(fs = open_image(image)))
 		return -1;
-	ext_writer_init(&w, fs, opt->epoch, 1);
+	ext_writer_init(&w, fs, m, opt->epoch, 1);
 	fs->now = opt->epoch;
 	if (refuse_if_unclean(image, fs) < 0)
 		goto out;

@@ -1,7 +1,10 @@
 /* Unit tests of the init's pure logic: command-line parsing, the command
- * after " -- ", exit status codes, the respawn throttle, the formatter. */
+ * after " -- ", exit status codes, the respawn throttle, the formatter,
+ * the inittab parser. */
 #include "check.h"
 #include "format.h"
+#include "moddep.h"
+#include "inittab.h"
 #include "options.h"
 #include "policy.h"
 #include "status.h"
@@ -26,6 +29,7 @@ static void test_defaults(void)
 	CHECK_INT(o.onexit, ONEXIT_POWEROFF, "onexit defaults to poweroff");
 	CHECK_INT(o.grace_ms, 2000, "grace defaults to 2000 ms");
 	CHECK(!o.quiet, "not quiet by default");
+	CHECK(!o.rc_none, "the image's scripts run by default");
 	CHECK_INT(o.problems, 0, "ordinary kernel words are no problem");
 }
 
@@ -44,6 +48,11 @@ static void test_each_option(void)
 	CHECK_INT(parsed("minroot.onexit=reboot").onexit, ONEXIT_REBOOT, "minroot.onexit=reboot");
 	CHECK_INT(parsed("minroot.grace=0").grace_ms, 0, "minroot.grace=0 is allowed");
 	CHECK(!parsed("quiet=1").quiet, "quiet=1 is not the kernel's quiet");
+	CHECK(parsed("minroot.rc=none").rc_none, "minroot.rc=none");
+	CHECK(!parsed("minroot.rc=none minroot.rc=auto").rc_none, "minroot.rc=auto after none");
+	o = parsed("minroot.rc=off");
+	CHECK(!o.rc_none && o.problems == 1, "minroot.rc=off is refused");
+	CHECK_STR(o.problem, "minroot.rc=off: not none or auto", "minroot.rc=off explained");
 }
 
 static void test_quotes(void)
@@ -308,8 +317,207 @@ static void test_format(void)
 	CHECK_STR(buf, "(null)", "NULL string");
 }
 
+static void test_root_options(void)
+{
+	struct options o = parsed("console=ttyS0 root=/dev/nvme0n1 rw quiet");
+	CHECK_STR(o.root.root, "/dev/nvme0n1", "root=");
+	CHECK(!o.root.read_only, "rw");
+	CHECK_INT(o.root.wait_s, 10, "minroot.rootwait defaults to 10 s");
+	CHECK_STR(o.root.init, "", "no init=: the default");
+	CHECK(parsed("root=/dev/sda").root.read_only, "neither ro nor rw: read-only, as the kernel");
+	CHECK(parsed("rw ro").root.read_only, "the last of ro and rw wins");
+	o = parsed("root=UUID=0123abcd-89ab-cdef-0123-456789abcdef rootfstype=ext4 "
+		   "rootflags=data=journal init=/bin/sh minroot.rootwait=3");
+	CHECK_STR(o.root.fstype, "ext4", "rootfstype=");
+	CHECK_STR(o.root.flags, "data=journal", "rootflags= keeps the '=' of its value");
+	CHECK_STR(o.root.init, "/bin/sh", "init=");
+	CHECK_INT(o.root.wait_s, 3, "minroot.rootwait=3");
+	CHECK_INT(o.problems, 0, "all root options valid: no problem");
+	o = parsed("minroot.rootwait=soon");
+	CHECK_INT(o.root.wait_s, 10, "a bad minroot.rootwait keeps the default");
+	CHECK_STR(o.problem, "minroot.rootwait=soon: not a number of seconds (0..3600)",
+		  "... and says why");
+	CHECK_INT(parsed("minroot.rootwait=3601").problems, 1, "minroot.rootwait over an hour is refused");
+	CHECK_INT(parsed("minroot.rootwait=0").root.wait_s, 0, "minroot.rootwait=0: look once");
+	CHECK_STR(parsed("root=/dev/sda -- root=/dev/vda").root.root, "/dev/sda",
+		  "root= after \" -- \" belongs to the command");
+
+	const char *what;
+	CHECK_INT(root_kind_of("", &what), ROOT_NONE, "no root=");
+	CHECK_INT(root_kind_of("/dev/vda", &what), ROOT_DEVICE, "root=/dev/vda is a device");
+	CHECK_STR(what, "/dev/vda", "... named by its path");
+	CHECK_INT(root_kind_of("nvme0n1", &what), ROOT_DEVICE, "root=nvme0n1 is a device under /dev");
+	CHECK_INT(root_kind_of("UUID=0123abcd-89ab-cdef-0123-456789abcdef", &what), ROOT_UUID,
+		  "root=UUID=...");
+	CHECK_STR(what, "0123abcd-89ab-cdef-0123-456789abcdef", "... the UUID itself");
+	CHECK_INT(root_kind_of("UUID=0123", &what), ROOT_UNSUPPORTED, "a short UUID is refused");
+	CHECK_INT(root_kind_of("PARTUUID=00-01", &what), ROOT_UNSUPPORTED, "PARTUUID= is not read");
+	CHECK_INT(root_kind_of("8:0", &what), ROOT_UNSUPPORTED, "major:minor is not read");
+}
+
+static const char dep_text[] =
+	"kernel/fs/ext4/ext4.ko: kernel/lib/crc16.ko kernel/fs/mbcache.ko kernel/fs/jbd2/jbd2.ko\n"
+	"kernel/fs/jbd2/jbd2.ko:\n"
+	"kernel/arch/x86/crypto/crc32c-intel.ko:\n"
+	"kernel/crypto/crc32c_generic.ko:\n"
+	"bogus line without a colon\n"
+	"kernel/lib/crc16.ko:";
+static const char softdep_text[] =
+	"# Soft dependencies extracted from modules themselves.\n"
+	"softdep cifs gcm\n"
+	"softdep crc_t10dif pre: crct10dif\n"
+	"softdep ext4 pre: crypto-crc32c post: crc16\n"
+	"softdep ext4 pre: mbcache\n";
+static const char alias_text[] =
+	"alias crypto-crc32c-intel crc32c_intel\n"
+	"alias crypto-crc32c crc32c_intel\n"
+	"alias crypto-crc32c crc32c_generic\n"
+	"alias crc32c crc32c_generic\n";
+
+static void test_moddep(void)
+{
+	struct span path, deps, word;
+	char name[64], buf[64];
+
+	module_name((struct span){ "kernel/arch/x86/crypto/crc32c-intel.ko", 38 }, name, sizeof name);
+	CHECK_STR(name, "crc32c_intel", "a module's name: its file's, '-' read as '_'");
+	module_name((struct span){ "ext4.ko", 7 }, name, sizeof name);
+	CHECK_STR(name, "ext4", "a name without a directory");
+
+	CHECK(moddep_find(dep_text, "ext4", &path, &deps), "modules.dep: ext4 found");
+	span_copy(path, buf, sizeof buf);
+	CHECK_STR(buf, "kernel/fs/ext4/ext4.ko", "... its path");
+	int n = 0;
+	while (span_next_word(&deps, &word))
+		n++;
+	CHECK_INT(n, 3, "... its three dependencies");
+	CHECK(moddep_find(dep_text, "crc32c-intel", &path, &deps), "'-' and '_' alike in names");
+	CHECK(moddep_find(dep_text, "crc16", &path, &deps), "the last line, without a newline");
+	CHECK(!moddep_find(dep_text, "ext", &path, &deps), "no match on a prefix of a name");
+	CHECK(!moddep_find(dep_text, "bogus", &path, &deps), "a line without ':' is skipped");
+	const char *cursor = dep_text;
+	n = 0;
+	while (moddep_next(&cursor, &path, &deps))
+		n++;
+	CHECK_INT(n, 5, "modules.dep: every module line in turn");
+	CHECK(!moddep_find("", "ext4", &path, &deps), "an empty modules.dep");
+
+	cursor = softdep_text;
+	CHECK(softdep_next_pre(&cursor, "ext4", &word), "softdep: ext4 has pre: names");
+	span_copy(word, buf, sizeof buf);
+	CHECK_STR(buf, "crypto-crc32c", "... only those before post:");
+	CHECK(softdep_next_pre(&cursor, "ext4", &word), "... and a second line for ext4");
+	span_copy(word, buf, sizeof buf);
+	CHECK_STR(buf, "mbcache", "... read too");
+	CHECK(!softdep_next_pre(&cursor, "ext4", &word), "... then no more");
+	cursor = softdep_text;
+	CHECK(!softdep_next_pre(&cursor, "cifs", &word), "a softdep line without pre: gives none");
+	cursor = softdep_text;
+	CHECK(softdep_next_pre(&cursor, "crc-t10dif", &word), "softdep names: '-' and '_' alike");
+
+	cursor = alias_text;
+	CHECK(alias_next(&cursor, "crypto-crc32c", &word), "alias: the first module");
+	span_copy(word, buf, sizeof buf);
+	CHECK_STR(buf, "crc32c_intel", "... crc32c_intel");
+	CHECK(alias_next(&cursor, "crypto-crc32c", &word), "alias: the second module");
+	span_copy(word, buf, sizeof buf);
+	CHECK_STR(buf, "crc32c_generic", "... crc32c_generic");
+	CHECK(!alias_next(&cursor, "crypto-crc32c", &word), "... and no third");
+	cursor = alias_text;
+	CHECK(!alias_next(&cursor, "crypto", &word), "an alias matches whole, not by prefix");
+}
+
+/* Parses text (copied: the parser cuts it) into at most 8 entries. */
+struct parsed_inittab {
+	char text[1024];
+	struct inittab_entry e[8];
+	int n;
+};
+
+static void parse_inittab(struct parsed_inittab *p, const char *text)
+{
+	char *rest = p->text;
+	unsigned line = 0;
+	snprintf(p->text, sizeof p->text, "%s", text);
+	p->n = 0;
+	while (p->n < 8 && inittab_next(&rest, &line, &p->e[p->n]))
+		p->n++;
+}
+
+static void test_inittab_buildroot(void)
+{
+	static struct parsed_inittab p;
+	parse_inittab(&p, "# Startup the system\n"
+			  "::sysinit:/bin/mount -t proc proc /proc\n"
+			  "null::sysinit:/bin/ln -sf /proc/self/fd /dev/fd\n"
+			  "\n"
+			  "console::respawn:/sbin/getty -L  console 0 vt100 # GENERIC_SERIAL\n"
+			  "::shutdown:/etc/init.d/rcK");
+	CHECK_INT(p.n, 4, "Buildroot's inittab: 4 entries, comments and blank lines skipped");
+	CHECK_INT(p.e[0].action, RC_SYSINIT, "sysinit");
+	CHECK_STR(p.e[0].tty, "", "an empty tty field is the console");
+	CHECK_STR(p.e[0].command, "/bin/mount -t proc proc /proc", "the command, blanks kept");
+	CHECK_INT(p.e[0].line, 2, "line numbers count comments");
+	CHECK_STR(p.e[1].tty, "null", "a tty field");
+	CHECK_INT(p.e[2].action, RC_RESPAWN, "respawn");
+	CHECK_STR(p.e[2].command, "/sbin/getty -L  console 0 vt100",
+		  "a trailing comment and the blanks before it are dropped");
+	CHECK_INT(p.e[2].line, 5, "line numbers count blank lines");
+	CHECK_INT(p.e[3].action, RC_SHUTDOWN, "shutdown");
+	CHECK_STR(p.e[3].command, "/etc/init.d/rcK", "the last line without a newline");
+}
+
+static void test_inittab_actions(void)
+{
+	static const char *const names[] = { "sysinit", "wait", "once", "respawn", "askfirst",
+					     "shutdown", "ctrlaltdel", "restart" };
+	for (enum rc_action a = RC_SYSINIT; a < RC_BAD; a++) {
+		static struct parsed_inittab p;
+		char line[64];
+		snprintf(line, sizeof line, "tty2:345:%s:cmd", names[a]);
+		parse_inittab(&p, line);
+		CHECK(p.n == 1 && p.e[0].action == a && !strcmp(p.e[0].command, "cmd") &&
+			      !strcmp(p.e[0].tty, "tty2"),
+		      names[a]);
+		CHECK_STR(rc_action_name(a), names[a], "rc_action_name");
+	}
+}
+
+static void test_inittab_odd_lines(void)
+{
+	static struct parsed_inittab p;
+	parse_inittab(&p, "  \t::wait:echo a:b:c  \r\n"
+			  "::sysinit:   \n"
+			  "::sysinit\n"
+			  "tty1::bogus:/bin/true\n"
+			  "::SYSINIT:x\n"
+			  "::sysinit :x\n"
+			  "::once:-/bin/sh\n"
+			  "#::sysinit:commented out\n"
+			  "   # indented comment\n");
+	CHECK_INT(p.n, 7, "7 lines that are not comments or blank");
+	CHECK_INT(p.e[0].action, RC_WAIT, "leading blanks are skipped");
+	CHECK_STR(p.e[0].command, "echo a:b:c", "colons in the command; trailing blanks and CR dropped");
+	CHECK_INT(p.e[1].action, RC_BAD, "an empty command is a bad line");
+	CHECK_STR(p.e[1].command, "::sysinit:", "a bad line comes back whole, for the report");
+	CHECK_INT(p.e[2].action, RC_BAD, "three fields are a bad line");
+	CHECK_STR(p.e[2].command, "::sysinit", "... whole");
+	CHECK_INT(p.e[3].action, RC_BAD, "an unknown action is a bad line");
+	CHECK_STR(p.e[3].command, "tty1::bogus:/bin/true", "... whole, colons kept");
+	CHECK_INT(p.e[4].action, RC_BAD, "actions are lower case");
+	CHECK_INT(p.e[5].action, RC_BAD, "no blanks around the action");
+	CHECK_STR(p.e[6].command, "-/bin/sh", "busybox's '-' is kept for the caller");
+	CHECK_INT(p.e[6].line, 7, "line 7");
+	parse_inittab(&p, "");
+	CHECK_INT(p.n, 0, "an empty inittab");
+	parse_inittab(&p, "\n\n# only comments\n");
+	CHECK_INT(p.n, 0, "only comments");
+}
+
 int main(void)
 {
+	test_root_options();
+	test_moddep();
 	test_defaults();
 	test_each_option();
 	test_quotes();
@@ -324,5 +532,8 @@ int main(void)
 	test_exit_codes();
 	test_throttle();
 	test_format();
+	test_inittab_buildroot();
+	test_inittab_actions();
+	test_inittab_odd_lines();
 	return check_exit();
 }
