@@ -73,9 +73,9 @@ expect_eq "bzImage-min: the command's status" 57 "$got"
 expect_eq "bzImage-min: init says nothing but the status line" "init: exit status 57" \
 	"$(grep '^init:' "$T/out" | paste -sd'|')"
 
-echo "# the terminal"
+echo "# the terminal (the command's stdin may be run-qemu's: ask the controlling terminal)"
 guest "minroot.size=50x200: stty size says 50 200" 58 --append minroot.size=50x200 -- \
-	sh -c 'set -- $(stty size); test $1 = 50 && test $2 = 200 && exit 58'
+	sh -c 'set -- $(stty size </dev/tty); test $1 = 50 && test $2 = 200 && exit 58'
 guest "minroot.term=xterm-256color: TERM" 59 --append minroot.term=xterm-256color -- \
 	sh -c 'test $TERM = xterm-256color && exit 59'
 
