@@ -4,14 +4,16 @@ INIT_SRCS := $(addprefix init/,main.c options.c policy.c format.c log.c mounts.c
 	request.c channel.c disks.c rootopts.c moddep.c modules.c rootdev.c switch_root.c stage1.c \
 	status.c kernelfs.c net.c timeout.c rc.c inittab.c)
 INIT_HDRS := $(wildcard init/*.h)
-INIT_MAX_BYTES := 32768
+INIT_MAX_BYTES := 40960
 
 all: $(BUILD)/init
 
 $(BUILD)/init: $(INIT_SRCS) $(INIT_HDRS) config.mk
 	@scripts/deps $(DEPS_INIT)
 	@mkdir -p $(@D)
-	$(MUSLCC) $(INIT_CFLAGS) -D_GNU_SOURCE -DMINROOT_VERSION='"$(VERSION)"' $(INIT_LDFLAGS) -o $@ $(INIT_SRCS)
+	$(MUSLCC) $(INIT_CFLAGS) -D_GNU_SOURCE -DMINROOT_VERSION='"$(VERSION)"' $(INIT_LDFLAGS) -o $@.tmp $(INIT_SRCS)
+	$(STRIP_SECTIONS) $@.tmp
+	mv $@.tmp $@
 
 # Pure modules, linked directly by the unit tests (and again with sanitizers).
 UNIT_INIT_SRCS := init/options.c init/rootopts.c init/moddep.c init/policy.c init/format.c init/request.c \
