@@ -280,11 +280,11 @@ int main(int argc, char **argv)
 	if (is_stage1(&in.opt))
 		run_stage1(&in.opt, argv);
 	mount_dev_subdirs();
-	mount_kernel_filesystems(in.opt.kernel_fs);
 	umask(022);
 	set_hostname();
 	read_channel_request(&in);
 	mount_requested_disks(&in.request);
+	mount_kernel_filesystems(in.opt.kernel_fs);
 	set_up_network(in.opt.net);
 	set_environment(in.command ? NULL : *in.opt.shell ? in.opt.shell : "/bin/sh", in.opt.term);
 	find_console_tty(&in.opt, in.tty, sizeof in.tty);
