@@ -88,6 +88,13 @@ static void reset_signal_dispositions(void)
 		syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
 }
 
+/* Once the kernel log is open, so that dmesg keeps the complaint too. */
+static void report_option_problems(const struct options *o)
+{
+	if (o->problems)
+		complain("kernel command line: %s%s", o->problem, o->problems > 1 ? " (and more)" : "");
+}
+
 static void read_options(struct init *in, int argc, char **argv)
 {
 	static char cmdline[4096];
@@ -96,9 +103,6 @@ static void read_options(struct init *in, int argc, char **argv)
 		*cmdline = '\0';
 	options_parse(&in->opt, cmdline);
 	log_set_quiet(in->opt.quiet);
-	if (in->opt.problems)
-		complain("kernel command line: %s%s", in->opt.problem,
-			 in->opt.problems > 1 ? " (and more)" : "");
 	int start = command_start(argc, argv, cmdline);
 	in->command = start < argc ? argv + start : NULL;
 }
@@ -277,6 +281,7 @@ int main(int argc, char **argv)
 	ensure_device_nodes();
 	ensure_console_fds();
 	log_open_kmsg();
+	report_option_problems(&in.opt);
 	if (is_stage1(&in.opt))
 		run_stage1(&in.opt, argv);
 	mount_dev_subdirs();
