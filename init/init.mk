@@ -26,6 +26,9 @@ TEST_DEPS += $(BUILD)/init $(BUILD)/unit/test_init $(BUILD)/unit/test_init.san
 # Without a VM first; then the init's duties on a real kernel, through run-qemu.
 TEST_SUITES += tests/unit/init.sh tests/ns/init.sh tests/ns/terminal.py tests/qemu/init-guest.sh
 TEST_DEPS += $(BUILD)/rootfs.img $(BUILD)/vmlinuz
+# Stage 1 on Debian's standard kernel (make kernel-generic, qemu/qemu.mk).
+TEST_SUITES += tests/qemu/stage1.py
+TEST_DEPS += $(BUILD)/vmlinuz-generic $(BUILD)/modules-generic $(BUILD)/mkrootfs
 
 install: install-init
 uninstall: uninstall-init
