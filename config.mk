@@ -16,7 +16,10 @@ CFLAGS    ?= -std=c11 -Wall -Wextra -O2 $(WERROR)
 LDFLAGS   ?=
 # PID 1 is built small and static on musl.
 INIT_CFLAGS  ?= -std=c11 -Wall -Wextra -Os $(WERROR) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
-INIT_LDFLAGS ?= -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none
+# common-page-size=64: without it ld may start the data segment on a new
+# page to save a page of bss, padding the file with up to 4 KiB of zeros.
+INIT_LDFLAGS ?= -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none \
+	-Wl,-z,common-page-size=64
 
 # Debian packages each part needs; scripts/deps installs the missing ones.
 DEPS_INIT   = musl-tools

@@ -1,9 +1,9 @@
 # The init: a small static PID 1, built with musl.
 INIT_SRCS := $(addprefix init/,main.c options.c policy.c format.c log.c mounts.c devices.c \
 	environment.c console.c supervise.c shutdown.c dir.c blockdev.c \
-	rootopts.c moddep.c modules.c rootdev.c switch_root.c stage1.c)
+	moddep.c modules.c rootdev.c switch_root.c stage1.c)
 INIT_HDRS := $(wildcard init/*.h)
-INIT_MAX_BYTES := 32768
+INIT_MAX_BYTES := 40960
 
 all: $(BUILD)/init
 
@@ -13,7 +13,7 @@ $(BUILD)/init: $(INIT_SRCS) $(INIT_HDRS) config.mk
 	$(MUSLCC) $(INIT_CFLAGS) -D_GNU_SOURCE -DMINROOT_VERSION='"$(VERSION)"' $(INIT_LDFLAGS) -o $@ $(INIT_SRCS)
 
 # Pure modules, linked directly by the unit tests (and again with sanitizers).
-UNIT_INIT_SRCS := init/options.c init/rootopts.c init/moddep.c init/policy.c init/format.c
+UNIT_INIT_SRCS := init/options.c init/moddep.c init/policy.c init/format.c
 $(BUILD)/unit/test_init: tests/unit/test_init.c $(UNIT_INIT_SRCS) tests/unit/check.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iinit -o $@ tests/unit/test_init.c $(UNIT_INIT_SRCS)
@@ -27,8 +27,11 @@ TEST_DEPS += $(BUILD)/init $(BUILD)/unit/test_init $(BUILD)/unit/test_init.san
 TEST_SUITES += tests/unit/init.sh tests/ns/init.sh tests/ns/terminal.py tests/qemu/init-guest.sh
 TEST_DEPS += $(BUILD)/rootfs.img $(BUILD)/vmlinuz
 # Stage 1 on Debian's standard kernel (make kernel-generic, qemu/qemu.mk).
-TEST_SUITES += tests/qemu/stage1.py
-TEST_DEPS += $(BUILD)/vmlinuz-generic $(BUILD)/modules-generic $(BUILD)/mkrootfs
+# And on a kernel from source with the root's drivers as modules (make
+# kernel-src-mod, qemu/kernel-src.mk).
+TEST_SUITES += tests/qemu/stage1.py tests/kernel/stage1-mod.py
+TEST_DEPS += $(BUILD)/vmlinuz-generic $(BUILD)/modules-generic $(BUILD)/mkrootfs \
+	$(BUILD)/bzImage-mod $(BUILD)/modules-mod
 
 install: install-init
 uninstall: uninstall-init

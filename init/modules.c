@@ -44,19 +44,15 @@ static void load_softdeps(struct loader *l, const char *name)
 {
 	const char *cursor = l->softdep;
 	struct span pre, word, module;
-	char target[NAME_MAX_LEN];
+	char target[NAME_MAX_LEN], found[NAME_MAX_LEN];
 	while (softdep_next_pre(&cursor, name, &pre)) {
 		while (span_next_word(&pre, &word)) {
 			span_copy(word, target, sizeof target);
-			struct span path, deps;
-			if (moddep_find(l->dep, target, &path, &deps)) {
-				load_module(l, target, true);
-				continue;
-			}
 			for (const char *a = l->alias; alias_next(&a, target, &module);) {
-				module_name(module, target, sizeof target);
-				load_module(l, target, true);
+				module_name(module, found, sizeof found);
+				load_module(l, found, true);
 			}
+			load_module(l, target, true); /* nothing when it is no module */
 		}
 	}
 }

@@ -15,7 +15,8 @@ void options_init(struct options *o)
 	memset(o, 0, sizeof *o);
 	o->onexit = ONEXIT_POWEROFF;
 	o->grace_ms = GRACE_MS_DEFAULT;
-	root_options_init(&o->root);
+	o->root.read_only = true; /* as the kernel mounts the root without rw */
+	o->root.wait_s = ROOTWAIT_S_DEFAULT;
 }
 
 const char *onexit_name(enum onexit e)
@@ -105,31 +106,54 @@ static void parse_onexit(struct options *o, const char *val)
 	note_problem(o, "minroot.onexit", val, "not poweroff, reboot, halt or respawn");
 }
 
-static void parse_grace(struct options *o, const char *val)
+/* A decimal number up to max into *out; otherwise *out is left alone. */
+static void parse_unsigned(struct options *o, const char *key, const char *val, unsigned max,
+			   const char *complaint, unsigned *out)
 {
-	unsigned long ms = 0;
+	unsigned long n = 0;
 	const char *p = val;
-	while (isdigit((unsigned char)*p) && ms <= GRACE_MS_MAX)
-		ms = ms * 10 + (unsigned long)(*p++ - '0');
-	if (!*val || *p || ms > GRACE_MS_MAX) {
-		note_problem(o, "minroot.grace", val, "not a number of milliseconds (0..600000)");
-		return;
+	while (isdigit((unsigned char)*p) && n <= max)
+		n = n * 10 + (unsigned long)(*p++ - '0');
+	if (!*val || *p || n > max)
+		note_problem(o, key, val, complaint);
+	else
+		*out = (unsigned)n;
+}
+
+/* The kernel's own root options (init/do_mounts.c reads them the same
+ * way) and minroot.rootwait: what stage 1 needs. */
+static bool parse_root_word(struct options *o, const char *word, const char *val)
+{
+	struct root_options *r = &o->root;
+	if (!val) {
+		if (strcmp(word, "ro") && strcmp(word, "rw"))
+			return false;
+		r->read_only = word[1] == 'o';
+	} else if (!strcmp(word, "root")) {
+		copy_value(o, r->root, sizeof r->root, word, val);
+	} else if (!strcmp(word, "rootfstype")) {
+		copy_value(o, r->fstype, sizeof r->fstype, word, val);
+	} else if (!strcmp(word, "rootflags")) {
+		copy_value(o, r->flags, sizeof r->flags, word, val);
+	} else if (!strcmp(word, "init")) {
+		copy_value(o, r->init, sizeof r->init, word, val);
+	} else if (!strcmp(word, "minroot.rootwait")) {
+		parse_unsigned(o, word, val, ROOTWAIT_S_MAX, "not a number of seconds (0..3600)",
+			       &r->wait_s);
+	} else {
+		return false;
 	}
-	o->grace_ms = (unsigned)ms;
+	return true;
 }
 
 /* One "key" or "key=value" word before " -- ". */
 static void parse_word(struct options *o, char *word)
 {
 	char *val = strchr(word, '=');
-	const char *why = NULL;
 	if (val)
 		*val++ = '\0';
-	if (root_options_word(&o->root, word, val, &why)) {
-		if (why)
-			note_problem(o, word, val, why);
+	if (parse_root_word(o, word, val))
 		return;
-	}
 	if (!strcmp(word, "quiet")) {
 		o->quiet = !val;
 		return;
@@ -147,7 +171,8 @@ static void parse_word(struct options *o, char *word)
 	else if (!strcmp(word, "minroot.onexit"))
 		parse_onexit(o, val);
 	else if (!strcmp(word, "minroot.grace"))
-		parse_grace(o, val);
+		parse_unsigned(o, word, val, GRACE_MS_MAX, "not a number of milliseconds (0..600000)",
+			       &o->grace_ms);
 	else
 		note_problem(o, word, val, "unknown option, ignored");
 }
@@ -165,6 +190,19 @@ void options_parse(struct options *o, const char *cmdline)
 			break;
 		parse_word(o, word);
 	}
+}
+
+enum root_kind root_kind_of(const char *root, const char **what)
+{
+	*what = root;
+	if (!*root)
+		return ROOT_NONE;
+	if (!strncmp(root, "UUID=", 5)) {
+		*what = root + 5;
+		return strlen(*what) == 36 ? ROOT_UUID : ROOT_UNSUPPORTED;
+	}
+	/* PARTUUID=, LABEL=, major:minor: not read here. */
+	return strchr(root, '=') || strchr(root, ':') ? ROOT_UNSUPPORTED : ROOT_DEVICE;
 }
 
 /* Number of words after " -- "; *rest points at the first of them. */

@@ -79,10 +79,7 @@ bool mount_root(const struct root_options *r, const char *dev, const char *targe
 {
 	unsigned long flags = r->read_only ? MS_RDONLY : 0;
 	const char *data = *r->flags ? r->flags : NULL;
-	if (mkdir(target, 0755) < 0 && errno != EEXIST) {
-		complain_errno("error: stage 1: mkdir %s", target);
-		return false;
-	}
+	mkdir(target, 0755); /* if that fails, mount says why */
 	if (*r->fstype ? mount(dev, target, r->fstype, flags, data) == 0
 		       : mount_any_type(dev, target, flags, data))
 		return true;
