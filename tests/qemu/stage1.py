@@ -162,12 +162,6 @@ subprocess.run(["truncate", "-s", "64M", blog], check=True)
 rc, out = vm.host("mke2fs", "-q", "-F", "-t", "ext3", "-d", tree, blog)
 vm.check("mke2fs -d of the blog-style tree", rc == 0, out)
 with vm.Console(blog, kernel=KERNEL, extra=["--initrd", initrds["nvme"], "--snapshot"]) as c:
-    vm.check("busybox init says 'Please press Enter'",
-             c.expect("Please press Enter to activate this console", vm.BOOT_TIMEOUT), c.log())
-    c.p.sendline("")
-    vm.check("Enter gives busybox's shell", c.wait_prompt(), c.log())
-    c.p.sendline("/bin/busybox poweroff")
-    st = c.wait_exit()
-    vm.check("busybox poweroff ends QEMU (exit %s)" % st, st == 0, c.log())
+    vm.busybox_init_session(c)
     no_panic("busybox init root", c.log())
 vm.finish()
