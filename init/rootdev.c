@@ -39,8 +39,7 @@ bool wait_for_root(const struct root_options *r, const char *loaded, char *dev, 
 {
 	const char *what;
 	if (root_kind_of(r->root, &what) == ROOT_UNSUPPORTED) {
-		complain("error: stage 1: root=%s: not a device (use root=/dev/NAME or "
-			 "root=UUID=...)", r->root);
+		complain("error: stage 1: root=%s: not /dev/NAME or UUID=...", r->root);
 		return false;
 	}
 	long long deadline = monotonic_ms() + r->wait_s * 1000LL;
@@ -67,9 +66,7 @@ static bool mount_any_type(const char *dev, const char *target, unsigned long fl
 	if (!read_small_file("/proc/filesystems", list, sizeof list))
 		return false;
 	for (char *line = strtok(list, "\n"); line; line = strtok(NULL, "\n")) {
-		if (strncmp(line, "\t", 1))
-			continue;
-		if (mount(dev, target, line + 1, flags, data) == 0)
+		if (*line == '\t' && mount(dev, target, line + 1, flags, data) == 0)
 			return true;
 	}
 	return false;
