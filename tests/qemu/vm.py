@@ -149,3 +149,15 @@ class Console:
         self.kill()
         self.logfile.close()
         os.unlink(self.logpath)
+
+
+def busybox_init_session(c):
+    """busybox init on the console c: it asks for Enter, Enter gives its shell,
+    and busybox's poweroff ends QEMU."""
+    check("busybox init says 'Please press Enter'",
+          c.expect("Please press Enter to activate this console", BOOT_TIMEOUT), c.log())
+    c.p.sendline("")
+    check("Enter gives busybox's shell", c.wait_prompt(), c.log())
+    c.p.sendline("/bin/busybox poweroff")
+    st = c.wait_exit()
+    check("busybox poweroff ends QEMU (exit %s)" % st, st == 0, c.log())
