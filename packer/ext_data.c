@@ -29,7 +29,6 @@ static errcode_t map_block(struct file_out *f, blk64_t lblk, blk64_t pblk)
 		f->inode->i_block[lblk] = (__u32)pblk;
 		return 0;
 	}
-	/* BMAP_ALLOC: the indirect blocks that map it, when missing */
 	return ext2fs_bmap2(f->w->fs, f->ino, f->inode, f->w->bmap_buf, BMAP_SET | BMAP_ALLOC,
 			    lblk, NULL, &pblk);
 }
@@ -44,16 +43,53 @@ static errcode_t write_blocks(ext2_filsys fs, blk64_t pblk, blk64_t n, const cha
 	return io_channel_write_blk64(fs->io, pblk, (int)n, data);
 }
 
+/* Block-mapped files (ext2/3): at this logical block a new indirect
+ * block starts (12 direct blocks, then runs of blocksize/4). */
+static int starts_indirect(const struct file_out *f, blk64_t lblk)
+{
+	return !f->extents && lblk >= EXT2_NDIR_BLOCKS &&
+	       (lblk - EXT2_NDIR_BLOCKS) % (f->bs / 4) == 0;
+}
+
+/* There libext2fs allocates the indirect blocks and the data block
+ * together, so the mapping comes before the data it maps, as the kernel
+ * and mke2fs lay files out. */
+static errcode_t place_first_of_indirect(struct file_out *f, blk64_t lblk, const char *data)
+{
+	blk64_t pblk = 0;
+	errcode_t rc;
+
+	f->w->doing = "allocating blocks for";
+	rc = ext2fs_bmap2(f->w->fs, f->ino, f->inode, f->w->bmap_buf, BMAP_ALLOC, lblk, NULL, &pblk);
+	if (rc)
+		return rc;
+	f->w->doing = "writing";
+	rc = write_blocks(f->w->fs, pblk, 1, data);
+	f->w->goal = pblk + 1;
+	return rc;
+}
+
 /* n blocks of data for logical blocks lblk.., placed after the last ones. */
 static errcode_t place_run(struct file_out *f, blk64_t lblk, blk64_t n, const char *data)
 {
 	ext2_filsys fs = f->w->fs;
-	blk64_t pblk, got;
+	blk64_t pblk, got, want;
 	errcode_t rc;
 
 	while (n) {
+		if (starts_indirect(f, lblk)) {
+			if ((rc = place_first_of_indirect(f, lblk, data)))
+				return rc;
+			got = 1;
+			goto next;
+		}
+		/* up to the next indirect block's start */
+		want = f->extents || lblk < EXT2_NDIR_BLOCKS ? EXT2_NDIR_BLOCKS - lblk
+			: f->bs / 4 - (lblk - EXT2_NDIR_BLOCKS) % (f->bs / 4);
+		if (f->extents || want > n)
+			want = n;
 		f->w->doing = "allocating blocks for";
-		rc = ext2fs_new_range(fs, 0, f->w->goal, n, NULL, &pblk, &got);
+		rc = ext2fs_new_range(fs, 0, f->w->goal, want, NULL, &pblk, &got);
 		if (rc)
 			return rc;
 		ext2fs_block_alloc_stats_range(fs, pblk, got, +1);
@@ -66,6 +102,7 @@ static errcode_t place_run(struct file_out *f, blk64_t lblk, blk64_t n, const ch
 			return rc;
 		ext2fs_iblk_add_blocks(fs, f->inode, got);
 		f->w->goal = pblk + got;
+next:
 		lblk += got;
 		n -= got;
 		data += got * f->bs;
