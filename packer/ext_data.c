@@ -5,6 +5,7 @@
 #include "ext_data.h"
 #include "digest.h"
 #include "fresh_io.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -198,15 +199,39 @@ static errcode_t put_source(struct file_out *f, const struct entry *e, int fd)
 		pos = at - at % f->bs;
 		len = e->size - pos < EXT_CHUNK ? (size_t)(e->size - pos) : EXT_CHUNK;
 
+		char *buf = f->w->buf;
+
 		f->w->doing = "reading the source of";
-		if ((rc = read_full(fd, f->w->buf, len, pos)))
+		if ((rc = read_full(fd, buf, len, pos)))
 			return rc;
-		memset(f->w->buf + len, 0, f->bs - 1);
-		if ((rc = put_chunk(f, pos, f->w->buf, len)))
+		memset(buf + len, 0, f->bs - 1);
+		if ((rc = put_chunk(f, pos, buf, len)))
 			return rc;
 		pos += len;
 	}
 	return 0;
+}
+
+/* Sources come directory by directory (the manifest is sorted): each is
+ * opened relative to its directory, kept open for the next ones, so the
+ * kernel walks one name instead of the whole path. */
+static int open_source(struct ext_writer *w, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len = slash ? (size_t)(slash - path) : 0;
+
+	if (!slash || !slash[1])
+		return open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (!w->src_dir || strlen(w->src_dir) != len || memcmp(w->src_dir, path, len) != 0) {
+		if (w->src_dirfd >= 0)
+			close(w->src_dirfd);
+		free(w->src_dir);
+		w->src_dir = xasprintf("%.*s", (int)len, path);
+		w->src_dirfd = open(len ? w->src_dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (w->src_dirfd < 0)
+		return open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	return openat(w->src_dirfd, slash + 1, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 }
 
 static errcode_t put_file(struct file_out *f, const struct entry *e)
@@ -216,7 +241,7 @@ static errcode_t put_file(struct file_out *f, const struct entry *e)
 	int fd;
 
 	f->w->doing = "reading the source of";
-	fd = open(e->source, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open_source(f->w, e->source);
 	if (fd < 0)
 		return errno;
 	rc = put_source(f, e, fd);
