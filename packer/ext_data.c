@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* One file being written. */
@@ -169,20 +168,22 @@ static uint64_t next_data(int fd, uint64_t pos, uint64_t size)
 	return (uint64_t)at < size ? (uint64_t)at : size;
 }
 
-static errcode_t read_full(int fd, char *buf, size_t len, uint64_t pos)
+/* At least need bytes at pos (fewer only at the end of the file), and up
+ * to want if the read that completes them brings more. */
+static errcode_t read_upto(int fd, char *buf, size_t need, size_t want, uint64_t pos,
+			   size_t *got)
 {
-	while (len) {
-		ssize_t n = pread(fd, buf, len, (off_t)pos);
+	*got = 0;
+	while (*got < need) {
+		ssize_t n = pread(fd, buf + *got, want - *got, (off_t)(pos + *got));
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return errno;
 		if (n == 0)
-			return EXT2_ET_SHORT_READ;
-		buf += n;
-		len -= (size_t)n;
-		pos += (uint64_t)n;
+			break;
+		*got += (size_t)n;
 	}
 	return 0;
 }
@@ -201,9 +202,16 @@ static errcode_t put_source(struct file_out *f, const struct entry *e, int fd)
 
 		char *buf = f->w->buf;
 
+		/* a byte more at the end: the file must end where lstat said */
+		size_t want = len + (pos + len == e->size), got;
+
 		f->w->doing = "reading the source of";
-		if ((rc = read_full(fd, buf, len, pos)))
+		if ((rc = read_upto(fd, buf, len, want, pos, &got)))
 			return rc;
+		if (got != len) {
+			f->w->doing = "copying (the source changed size while being read)";
+			return EXT2_ET_SHORT_READ;
+		}
 		memset(buf + len, 0, f->bs - 1);
 		if ((rc = put_chunk(f, pos, buf, len)))
 			return rc;
@@ -236,7 +244,6 @@ static int open_source(struct ext_writer *w, const char *path)
 
 static errcode_t put_file(struct file_out *f, const struct entry *e)
 {
-	struct stat st;
 	errcode_t rc;
 	int fd;
 
@@ -245,10 +252,6 @@ static errcode_t put_file(struct file_out *f, const struct entry *e)
 	if (fd < 0)
 		return errno;
 	rc = put_source(f, e, fd);
-	if (!rc && (fstat(fd, &st) < 0 || (uint64_t)st.st_size != e->size)) {
-		f->w->doing = "copying (the source changed size while being read)";
-		rc = EXT2_ET_SHORT_READ;
-	}
 	close(fd);
 	return rc;
 }

@@ -37,15 +37,19 @@ static int readable(const struct stat *st)
 {
 	static gid_t groups[NGROUPS_MAX];
 	static int ngroups = -1;
-	uid_t uid = geteuid();
+	static uid_t uid;
+	static gid_t gid;
 
+	if (ngroups < 0) {
+		uid = geteuid();
+		gid = getegid();
+		ngroups = getgroups(NGROUPS_MAX, groups);
+	}
 	if (uid == 0)
 		return 1;
 	if (st->st_uid == uid)
 		return (st->st_mode & S_IRUSR) != 0;
-	if (ngroups < 0)
-		ngroups = getgroups(NGROUPS_MAX, groups);
-	if (st->st_gid == getegid())
+	if (st->st_gid == gid)
 		return (st->st_mode & S_IRGRP) != 0;
 	for (int i = 0; i < ngroups; i++)
 		if (groups[i] == st->st_gid)
