@@ -181,13 +181,13 @@ int manifest_add_applets(struct manifest *m, const char *list, char *err)
  * right after it and before any sibling whose name merely extends its own. */
 int path_compare(const char *a, const char *b)
 {
-	for (;; a++, b++) {
-		int ca = *a == '/' ? 1 : *a ? (unsigned char)*a + 1 : 0;
-		int cb = *b == '/' ? 1 : *b ? (unsigned char)*b + 1 : 0;
+	int ca, cb;
 
-		if (ca != cb || !ca)
-			return ca - cb;
-	}
+	while (*a && *a == *b)	/* the common prefix, the most of the work */
+		a++, b++;
+	ca = *a == '/' ? 1 : *a ? (unsigned char)*a + 1 : 0;
+	cb = *b == '/' ? 1 : *b ? (unsigned char)*b + 1 : 0;
+	return ca - cb;
 }
 
 static int entry_compare(const void *pa, const void *pb)
