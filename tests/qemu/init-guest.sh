@@ -31,7 +31,7 @@ guest "hostname comes from /etc/hostname in the image" 43 -- \
 guest "minroot.tty=ttyS2: the command gets that terminal as its controlling tty (4:66)" 44 \
 	--append minroot.tty=ttyS2 -- sh -c 'test $(cut -d\  -f7 /proc/$$/stat) = 1090 && test $(readlink /proc/$$/fd/1) = /dev/ttyS2 && exit 44'
 guest "the terminal (ttyS0) is the command's controlling tty, its stdin the channel's pipe" 45 -- \
-	sh -c 'test $(cut -d\  -f7 /proc/$$/stat) = 1088 && test $(tty </dev/tty) = /dev/ttyS0 && ! tty -s && exit 45'
+	sh -c 'test $(cut -d\  -f7 /proc/$$/stat) = 1088 && test $(readlink /proc/$$/fd/1) = /dev/ttyS0 && ! tty -s && exit 45'
 guest "/proc /sys /dev /dev/pts /dev/shm /run are mounted" 46 -- \
 	sh -c 'for m in /proc /sys /dev /dev/pts /dev/shm /run; do cut -d\  -f2 /proc/mounts | grep -qx $m || exit 1; done; exit 46'
 guest "device nodes and links a shell needs" 47 -- \
