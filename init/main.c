@@ -293,6 +293,7 @@ int main(int argc, char **argv)
 	set_up_network(in.opt.net);
 	set_environment(in.command ? NULL : *in.opt.shell ? in.opt.shell : "/bin/sh", in.opt.term);
 	find_console_tty(&in.opt, in.tty, sizeof in.tty);
+	hold_terminal(in.tty);
 	set_console_size(in.tty, in.opt.rows, in.opt.cols);
 	connect_channel_to_terminal(&in);
 	run_boot_scripts(&in.opt, in.tty);
