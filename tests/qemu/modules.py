@@ -7,7 +7,6 @@ and cached, and the whole modules tree is in the guest at
 /lib/modules/VERSION on a disk of its own, the user's image unchanged."""
 import glob
 import os
-import shutil
 import subprocess
 import sys
 
@@ -34,23 +33,10 @@ def version_of(tree):
 
 
 def xz_tree(tmp, version):
-    """The modules nvme, ext4 and loop need, compressed with xz, depmod'ed."""
-    root = os.path.join(tmp, "xz")
-    src = os.path.join(MODS, "lib", "modules", version)
-    dst_dir = os.path.join(root, "lib", "modules", version)
-    paths = set()
-    for m in ("nvme", "ext4", "loop", "virtio_blk"):
-        rc, out = vm.host("modprobe", "-d", MODS, "-S", version, "--show-depends", m)
-        paths.update(l.split()[1] for l in out.splitlines() if l.startswith("insmod "))
-    for p in sorted(paths):
-        dst = os.path.join(dst_dir, os.path.relpath(p, src))
-        os.makedirs(os.path.dirname(dst), exist_ok=True)
-        shutil.copy(p, dst)
-        subprocess.run(["xz", "--check=crc32", dst], check=True)
-    for f in ("modules.order", "modules.builtin", "modules.builtin.modinfo"):
-        shutil.copy(os.path.join(src, f), dst_dir)
-    rc, out = vm.host("depmod", "-b", root, version)
-    vm.check("an xz-compressed tree, depmod'ed (%d modules)" % len(paths), rc == 0, out)
+    """The modules nvme, ext4, loop and virtio_blk need, compressed with xz."""
+    root, count, rc, out = vm.xz_modules_tree(tmp, os.path.join(MODS, "lib", "modules", version),
+                                              ("nvme", "ext4", "loop", "virtio_blk"))
+    vm.check("an xz-compressed tree, depmod'ed (%d modules)" % count, rc == 0, out)
     return root
 
 
