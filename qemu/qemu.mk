@@ -4,12 +4,14 @@
 #   make run                      boot to a shell prompt (exit or Ctrl-D ends it)
 #   make run CMD='uname -a'       run one command in the guest, exit with its status
 #   make run KERNEL=/path/bzImage your own kernel (or MINROOT_KERNEL=...)
+#   make run KERNEL=... MODULES=DIR   a modular kernel: its modules tree (lib/modules/VERSION)
 #   make run RUN_FLAGS='--accel tcg --snapshot'   more qemu/run-qemu options
 .PHONY: kernel kernel-generic run run-deps install-qemu uninstall-qemu
 
 KERNEL    ?= $(or $(MINROOT_KERNEL),$(BUILD)/vmlinuz)
 CMD       ?=
 RUN_FLAGS ?=
+MODULES   ?=
 
 # Only the default kernel is made here; a kernel of the user's own is checked
 # by run-qemu, which names it if it is missing.
@@ -39,7 +41,8 @@ run-deps:
 
 # Listed in order: with make -j, run-deps may still run alongside the builds.
 run: run-deps $(BUILD)/rootfs.img $(RUN_KERNEL_DEP)
-	qemu/run-qemu --kernel $(KERNEL) --image $(BUILD)/rootfs.img $(RUN_FLAGS) $(if $(CMD),-- $(CMD))
+	qemu/run-qemu --kernel $(KERNEL) --image $(BUILD)/rootfs.img $(if $(MODULES),--modules $(MODULES)) \
+		$(RUN_FLAGS) $(if $(CMD),-- $(CMD))
 
 install: install-qemu
 uninstall: uninstall-qemu
