@@ -190,10 +190,13 @@ static char *find_version_dir(const char *dir, const char *origin)
 		return real;
 	}
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
-			continue;
-		if (!count++)
-			found = join(lm, de->d_name);
+		char *sub = join(lm, de->d_name);
+		struct stat st;
+
+		if (de->d_name[0] != '.' && stat(sub, &st) == 0 && S_ISDIR(st.st_mode) && !count++)
+			found = sub;
+		else
+			free(sub);
 	}
 	closedir(d);
 	if (count != 1) {
