@@ -30,7 +30,7 @@ bench: bench-deps $(BUILD)/init $(BUILD)/mkrootfs $(BUILD)/vmlinuz $(BUILD)/benc
 FUZZ_CC     ?= clang
 FUZZ_CFLAGS ?= -std=c11 -Wall -Wextra $(WERROR) -g -O1 -D_GNU_SOURCE \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,cmdline size add options moddep)
+FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,cmdline size add options inittab moddep)
 FUZZ_INIT_SRCS   := init/options.c init/format.c
 FUZZ_PACKER_SRCS := packer/options.c packer/parse.c packer/util.c
 
@@ -46,6 +46,11 @@ $(BUILD)/fuzz/fuzz_moddep: tests/fuzz/fuzz_moddep.c tests/fuzz/fuzz.h init/modde
 		| fuzz-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iinit -o $@ tests/fuzz/fuzz_moddep.c init/moddep.c
+
+$(BUILD)/fuzz/fuzz_inittab: tests/fuzz/fuzz_inittab.c tests/fuzz/fuzz.h init/inittab.c init/inittab.h \
+		| fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iinit -o $@ tests/fuzz/fuzz_inittab.c init/inittab.c
 
 $(addprefix $(BUILD)/fuzz/fuzz_,size add options): $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \
 		tests/fuzz/fuzz.h $(FUZZ_PACKER_SRCS) packer/options.h packer/parse.h packer/util.h \

@@ -8,7 +8,17 @@
 
 #include <ext2fs/ext2fs.h>
 
-/* Only for a file that is all holes when opened; one at a time. */
+/* Only for a file that is all holes when opened; one at a time. Reads of
+ * blocks never written are answered with zeros, without the file. */
 io_manager fresh_io_manager(void);
+
+/* Whether ch was opened by the manager above. */
+int fresh_io_owns(io_channel ch);
+
+/* Write count blocks straight to the file, around libext2fs's block cache:
+ * only for blocks the cache has never held (blocks newly allocated in the
+ * new image, which were never read or written before). */
+errcode_t fresh_write_through(io_channel ch, unsigned long long block, unsigned long long count,
+			      const void *data);
 
 #endif

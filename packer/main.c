@@ -1,10 +1,11 @@
 /* main.c - mkrootfs: a bootable ext2/3/4 image or cpio archive from a
  * static init and busybox, rootless. main reads as the list of steps. */
+#include "addprog.h"
+#include "copyout.h"
 #include "cpio.h"
+#include "cpio_update.h"
 #include "newc.h"
-#include "digest.h"
 #include "ext.h"
-#include "hash.h"
 #include "initrd.h"
 #include "manifest.h"
 #include "modules.h"
@@ -83,8 +84,9 @@ static int add_sources(struct manifest *m, const struct options *o)
 {
 	for (size_t i = 0; i < o->nsources; i++) {
 		const struct source_arg *s = &o->sources[i];
-		int rc = s->overlay ? source_add_overlay(m, s->src, s->origin)
-				    : source_add(m, s->src, s->dest, s->origin);
+		int rc = s->program ? addprog_add(m, s->src, s->dest, s->origin, o->update)
+			 : s->overlay ? source_add_overlay(m, s->src, s->origin)
+				      : source_add(m, s->src, s->dest, s->origin);
 
 		if (rc < 0)
 			return -1;
@@ -150,7 +152,7 @@ static int build_new_manifest(struct manifest *m, const struct options *o,
 }
 
 static int write_image(const struct options *o, const struct manifest *m,
-		       const struct ext_image *img)
+		       struct ext_image *img)
 {
 	struct output out;
 
@@ -200,7 +202,6 @@ static int run_new(const struct options *o)
 	struct ext_image img = { .kind = o->kind, .bytes = o->size };
 	struct modules_tree mods = { 0 };
 	struct manifest m;
-	uint8_t digest[16];
 	int64_t epoch = timestamp(DEFAULT_EPOCH);
 	char *init = NULL, uuid[37];
 	int rc = 1, staged;
@@ -216,16 +217,11 @@ static int run_new(const struct options *o)
 	if (build_new_manifest(&m, o, init, o->modules ? &mods : NULL) < 0)
 		goto out;
 	img.epoch = (uint32_t)epoch;
-	/* before reading every file for the digest: a misfit is told at once */
+	/* before reading any file: a misfit is told at once */
 	if (o->kind != KIND_CPIO && ext_check_fits(&m, &img) < 0)
 		goto out;
-	if (image_digest(&m, o->kind, o->size, img.epoch, digest) < 0)
-		goto out;
-	if (o->uuid_given)
-		memcpy(img.uuid, o->uuid, 16);
-	else
-		hash_derive_uuid(digest, "uuid", img.uuid);
-	hash_derive_uuid(digest, "hash seed", img.hash_seed);
+	img.uuid_given = o->uuid_given;
+	memcpy(img.uuid, o->uuid, 16);
 	if (write_image(o, &m, &img) < 0)
 		goto out;
 	format_uuid(img.uuid, uuid);
@@ -246,19 +242,22 @@ static int run_update(const struct options *o)
 	struct ext_update_options uo = { .no_backup = o->no_backup };
 	int64_t epoch = timestamp((uint32_t)time(NULL));
 	struct modules_tree mods = { 0 };
+	int archive = cpio_archive_detect(o->update);
 	struct manifest m;
 	char *init = NULL;
 	int rc = 1;
 
 	manifest_init(&m);
-	if (epoch < 0 || !(init = checked_init(o)) ||
-	    add_program(&m, init, "/sbin/init", "--init") < 0 ||
-	    stage_modules(o, &mods) < 0 ||
-	    (o->modules && modules_add(&m, &mods, "--modules") < 0) ||
-	    add_sources(&m, o) < 0 || finish(&m) < 0)
+	if (archive < 0 || epoch < 0 || !(init = checked_init(o)) ||
+	    add_program(&m, init, "/sbin/init", "--init") < 0 || stage_modules(o, &mods) < 0 ||
+	    (o->modules && modules_add(&m, &mods, "--modules") < 0))
+		goto out;
+	if (archive)
+		cpio_add_rdinit(&m);
+	if (add_sources(&m, o) < 0 || finish(&m) < 0)
 		goto out;
 	uo.epoch = (uint32_t)epoch;
-	if (ext_update(o->update, &m, &uo) < 0)
+	if ((archive ? cpio_update(o->update, &m, &uo) : ext_update(o->update, &m, &uo)) < 0)
 		goto out;
 	if (verbosity > 0)
 		printf("mkrootfs: updated %s\n", o->update);
@@ -288,7 +287,9 @@ int main(int argc, char **argv)
 	}
 	verbosity = o.verbosity;
 	initialize_ext2_error_table();
-	rc = o.update ? run_update(&o) : run_new(&o);
+	rc = o.list_deps ? addprog_list(o.list_deps)
+	     : o.copy_out ? copyout_run(o.copy_out)
+	     : o.update ? run_update(&o) : run_new(&o);
 	options_free(&o);
 	return rc;
 }

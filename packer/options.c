@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A host program with its libraries, and the two modes that write no image. */
+enum { OPT_ADD_PROGRAM = 512, OPT_LIST_DEPS, OPT_COPY_OUT };
+enum source_kind { SOURCE_ADD, SOURCE_OVERLAY, SOURCE_PROGRAM };
+
 enum { OPT_INIT = 256, OPT_BUSYBOX, OPT_ADD, OPT_OVERLAY, OPT_UPDATE,
        OPT_NO_BACKUP, OPT_UUID, OPT_VERSION, OPT_MODULES, OPT_DISK, OPT_BARE };
 
@@ -27,12 +31,16 @@ static const struct option long_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "add-program", required_argument, NULL, OPT_ADD_PROGRAM },
+	{ "list-program-deps", required_argument, NULL, OPT_LIST_DEPS },
+	{ "copy-out", required_argument, NULL, OPT_COPY_OUT },
 	{ NULL, 0, NULL, 0 },
 };
 
 const char options_usage[] =
 	"Usage: mkrootfs [options] -o IMAGE          make a new image\n"
 	"       mkrootfs --update IMAGE [options]    install into an existing ext2/3/4 image\n"
+	"                                            or newc cpio archive (plain or gzip)\n"
 	"\n"
 	"  -o, --output IMAGE     the image to write (replaced atomically)\n"
 	"  -t, --type TYPE        ext3 (default), ext2, ext4 or cpio (newc; gzip if IMAGE ends in .gz);\n"
@@ -43,7 +51,8 @@ const char options_usage[] =
 	"      --busybox PATH     static busybox (default: $BUSYBOX, else a static busybox in PATH)\n"
 	"      --add SRC:DEST     copy a file, symlink or directory tree to DEST (repeatable)\n"
 	"      --overlay DIR      copy DIR's contents onto the image root (repeatable)\n"
-	"      --update IMAGE     replace /sbin/init in IMAGE (old one kept as /sbin/init.orig)\n"
+	"      --update IMAGE     replace /sbin/init in IMAGE (old one kept as /sbin/init.orig;\n"
+	"                         in an archive /init too)\n"
 	"      --no-backup        with --update: do not keep the old init\n"
 	"      --uuid UUID        file system UUID (default: derived from the inputs)\n"
 	"      --modules DIR      a kernel's modules (lib/modules/VERSION, or a prefix holding\n"
@@ -56,14 +65,25 @@ const char options_usage[] =
 	"  -h, --help             show this help\n"
 	"      --version          show the version\n"
 	"\n"
+	"Host programs and shared directories:\n"
+	"      --add-program PATH[:DEST]  a program at DEST (default /usr/bin/NAME) with its\n"
+	"                         ELF interpreter and shared libraries (repeatable)\n"
+	"  mkrootfs --list-program-deps PATH[:DEST]   print what --add-program would add\n"
+	"  mkrootfs --copy-out IMAGE:HOSTDIR   make HOSTDIR match the ext image's tree\n"
+	"\n"
 	"Timestamps are $SOURCE_DATE_EPOCH, else 1 (1970-01-01 00:00:01 UTC) for new images\n"
 	"and the current time for --update. Exit status: 0 done, 1 failed, 2 bad usage.\n";
 
-static int add_source(struct options *o, int overlay, const char *arg, char *err)
+static int add_source(struct options *o, enum source_kind kind, const char *arg, char *err)
 {
-	struct source_arg s = { .overlay = overlay };
+	struct source_arg s = { .overlay = kind == SOURCE_OVERLAY,
+				.program = kind == SOURCE_PROGRAM };
 
-	if (overlay) {
+	if (s.program) {
+		if (parse_program_spec(arg, &s.src, &s.dest, err) < 0)
+			return -1;
+		s.origin = xasprintf("--add-program %s", arg);
+	} else if (s.overlay) {
 		if (!*arg)
 			return seterr(err, "--overlay: the directory is empty");
 		s.src = xstrdup(arg);
@@ -99,8 +119,11 @@ static int take_option(struct options *o, int c, const char *arg, char *err)
 		return 0;
 	case OPT_INIT: o->init = arg; return 0;
 	case OPT_BUSYBOX: o->busybox = arg; return 0;
-	case OPT_ADD: return add_source(o, 0, arg, err);
-	case OPT_OVERLAY: return add_source(o, 1, arg, err);
+	case OPT_ADD: return add_source(o, SOURCE_ADD, arg, err);
+	case OPT_OVERLAY: return add_source(o, SOURCE_OVERLAY, arg, err);
+	case OPT_ADD_PROGRAM: return add_source(o, SOURCE_PROGRAM, arg, err);
+	case OPT_LIST_DEPS: o->list_deps = arg; return 0;
+	case OPT_COPY_OUT: o->copy_out = arg; return 0;
 	case OPT_UPDATE: o->update = arg; return 0;
 	case OPT_NO_BACKUP: o->no_backup = 1; return 0;
 	case OPT_UUID:
@@ -141,12 +164,18 @@ static int check_modules_options(const struct options *o, char *err)
 /* Options that make no sense together are refused, never ignored. */
 static int check_combination(const struct options *o, char *err)
 {
+	if (o->list_deps || o->copy_out)
+		return o->output || o->update || o->nsources || o->init || o->busybox ||
+		       o->size_given || o->uuid_given || o->no_backup || o->modules || o->bare ||
+		       o->disk || (o->list_deps && o->copy_out)
+			? seterr(err, "--%s works alone", o->list_deps ? "list-program-deps" : "copy-out")
+			: 0;
 	if (o->output && o->update)
 		return seterr(err, "-o and --update cannot be used together");
 	if (!o->output && !o->update)
 		return seterr(err, "no image given: use -o IMAGE, or --update IMAGE");
 	if (o->update && o->kind == KIND_CPIO)
-		return seterr(err, "--update works on ext2/3/4 images, not cpio archives");
+		return seterr(err, "--type cannot be used with --update (the type is read from the image)");
 	if (o->update && o->size_given)
 		return seterr(err, "--size cannot change the size of an existing image (--update)");
 	if (o->update && o->busybox)

@@ -10,6 +10,7 @@
 
 struct source_arg {
 	int overlay;		/* --overlay DIR (dest "/") or --add SRC:DEST */
+	int program;		/* --add-program PATH[:DEST] */
 	char *src, *dest;
 	char *origin;		/* the option as given, for messages */
 };
@@ -32,6 +33,8 @@ struct options {
 	int bare;		/* --bare: only what --add, --overlay, --modules name */
 	int verbosity;		/* 0 -q, 1 default, 2 -v */
 	int help, version;
+	const char *list_deps;	/* --list-program-deps PATH[:DEST] */
+	const char *copy_out;	/* --copy-out IMAGE:HOSTDIR */
 };
 
 #define DEFAULT_SIZE (128ULL << 20)

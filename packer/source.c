@@ -4,7 +4,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,20 +14,56 @@
 static int add_path(struct manifest *m, const char *src, const char *dest,
 		    const char *origin);
 
+/* A host inode with more names than this one stays one inode in the
+ * image: its names there are hard links of each other. */
+static struct entry *note_links(struct entry *e, const struct stat *st)
+{
+	if (st->st_nlink > 1) {
+		e->link_dev = (uint64_t)st->st_dev;
+		e->link_id = (uint64_t)st->st_ino;
+	}
+	return e;
+}
+
+/* Whether the permission bits let this process read the file: checked
+ * now, so a bad source fails before anything is written, without a system
+ * call for each of thousands of files (an ACL that refuses is still
+ * reported, when the file is opened to be copied). */
+static int readable(const struct stat *st)
+{
+	static gid_t groups[NGROUPS_MAX];
+	static int ngroups = -1;
+	uid_t uid = geteuid();
+
+	if (uid == 0)
+		return 1;
+	if (st->st_uid == uid)
+		return (st->st_mode & S_IRUSR) != 0;
+	if (ngroups < 0)
+		ngroups = getgroups(NGROUPS_MAX, groups);
+	if (st->st_gid == getegid())
+		return (st->st_mode & S_IRGRP) != 0;
+	for (int i = 0; i < ngroups; i++)
+		if (groups[i] == st->st_gid)
+			return (st->st_mode & S_IRGRP) != 0;
+	return (st->st_mode & S_IROTH) != 0;
+}
+
 static int add_regular(struct manifest *m, const char *src, const char *dest,
 		       const struct stat *st, const char *origin)
 {
-	int fd = open(src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	struct entry *e;
 
-	if (fd < 0) {
-		errorf("%s: cannot read %s: %s", origin, src, strerror(errno));
+	if (!readable(st)) {
+		errorf("%s: cannot read %s: %s", origin, src, strerror(EACCES));
 		return -1;
 	}
-	close(fd);
-	e = manifest_add(m, E_FILE, dest, st->st_mode, origin);
+	e = note_links(manifest_add(m, E_FILE, dest, st->st_mode, origin), st);
 	e->source = xstrdup(src);
 	e->size = (uint64_t)st->st_size;
+	/* fewer blocks than bytes: it has holes, which are not read */
+	e->sparse = (uint64_t)st->st_blocks * 512 < e->size;
+	e->stored = (uint64_t)st->st_blocks * 512;
 	return 0;
 }
 
@@ -106,14 +141,15 @@ static int add_path(struct manifest *m, const char *src, const char *dest,
 		return add_children(m, src, dest, origin);
 	case S_IFCHR:
 	case S_IFBLK:
-		manifest_add_node(m, S_ISCHR(st.st_mode) ? E_CHAR : E_BLOCK, dest,
-				  st.st_mode, major(st.st_rdev), minor(st.st_rdev), origin);
+		note_links(manifest_add_node(m, S_ISCHR(st.st_mode) ? E_CHAR : E_BLOCK, dest,
+					     st.st_mode, major(st.st_rdev), minor(st.st_rdev),
+					     origin), &st);
 		return 0;
 	case S_IFIFO:
-		manifest_add(m, E_FIFO, dest, st.st_mode, origin);
+		note_links(manifest_add(m, E_FIFO, dest, st.st_mode, origin), &st);
 		return 0;
 	case S_IFSOCK:
-		manifest_add(m, E_SOCKET, dest, st.st_mode, origin);
+		note_links(manifest_add(m, E_SOCKET, dest, st.st_mode, origin), &st);
 		return 0;
 	}
 	errorf("%s: %s: unsupported file type", origin, src);
