@@ -23,7 +23,8 @@ bench-deps:
 	@scripts/deps $(DEPS_BENCH)
 
 # Listed in order: with make -j, bench-deps may still run alongside the builds.
-bench: bench-deps $(BUILD)/init $(BUILD)/mkrootfs $(BUILD)/vmlinuz $(BUILD)/bench/limit-init
+bench: bench-deps $(BUILD)/init $(BUILD)/mkrootfs $(BUILD)/vmlinuz $(BUILD)/bench/limit-init \
+		$(BUILD)/vmlinuz-generic $(BUILD)/modules-generic
 	bench/bench.py --build $(BUILD) --runs $(BENCH_RUNS)
 
 # Fuzz targets: the pure parsers linked directly, with libFuzzer, ASan and UBSan.

@@ -111,26 +111,25 @@ static void parse_onexit(struct options *o, const char *val)
 	note_problem(o, "minroot.onexit", val, "not poweroff, reboot, halt or respawn");
 }
 
-/* Decimal digits from *p up to a character in ends, at most max; *p is
- * left after the digits. */
-static bool parse_number(const char **p, const char *ends, unsigned long max,
-			 unsigned long *out)
+/* Decimal digits at p, at most max, into *out. Returns what follows them,
+ * or NULL when there is no digit or the number is over max. */
+static const char *parse_number(const char *p, unsigned long max, unsigned long *out)
 {
-	const char *start = *p;
+	const char *start = p;
 	unsigned long n = 0;
-	while (isdigit((unsigned char)**p) && n <= max)
-		n = n * 10 + (unsigned long)(*(*p)++ - '0');
+	while (isdigit((unsigned char)*p) && n <= max)
+		n = n * 10 + (unsigned long)(*p++ - '0');
 	*out = n;
-	return *p != start && n <= max && strchr(ends, **p);
+	return p != start && n <= max ? p : NULL;
 }
 
 /* A whole value of digits, at most max, into *dst. */
 static void parse_unsigned(struct options *o, const char *key, const char *val, unsigned long max,
 			   const char *complaint, unsigned *dst)
 {
-	const char *p = val;
 	unsigned long n;
-	if (!parse_number(&p, "", max, &n)) {
+	const char *end = parse_number(val, max, &n);
+	if (!end || *end) {
 		note_problem(o, key, val, complaint);
 		return;
 	}
@@ -140,11 +139,10 @@ static void parse_unsigned(struct options *o, const char *key, const char *val, 
 /* ROWSxCOLS, each 1..65535 (struct winsize holds unsigned shorts). */
 static void parse_size(struct options *o, const char *val)
 {
-	const char *p = val;
 	unsigned long rows = 0, cols = 0;
-	bool ok = parse_number(&p, "x", 65535, &rows) && *p++ == 'x' &&
-		  parse_number(&p, "", 65535, &cols);
-	if (!ok || !rows || !cols) {
+	const char *x = parse_number(val, 65535, &rows);
+	const char *end = x && *x == 'x' ? parse_number(x + 1, 65535, &cols) : NULL;
+	if (!end || *end || !rows || !cols) {
 		note_problem(o, "minroot.size", val, "not ROWSxCOLS (e.g. 50x200)");
 		return;
 	}

@@ -117,23 +117,10 @@ with vm.Console(modimg, kernel=KERNEL, extra=["--initrd", initrds["nvme"], "--sn
     vm.check("... poweroff (exit %s)" % c.wait_exit(), c.status == 0, c.log())
 
 print("# the modules compressed with xz, then depmod'ed")
-xzroot = os.path.join(tmp, "xz")
+xzroot, count, rc, out = vm.xz_modules_tree(tmp, MODS, ("nvme", "ext4", "loop"))
 xzdir = os.path.join(xzroot, "lib", "modules", VERSION)
-paths = set()
-for m in ("nvme", "ext4", "loop"):
-    rc, out = vm.host("modprobe", "-d", os.path.join(vm.B, "modules-generic"), "-S", VERSION,
-                      "--show-depends", m)
-    paths.update(l.split()[1] for l in out.splitlines() if l.startswith("insmod "))
-for p in sorted(paths):
-    dst = os.path.join(xzdir, os.path.relpath(p, MODS))
-    os.makedirs(os.path.dirname(dst), exist_ok=True)
-    shutil.copy(p, dst)
-    subprocess.run(["xz", "--check=crc32", dst], check=True)
-for f in ("modules.order", "modules.builtin", "modules.builtin.modinfo"):
-    shutil.copy(os.path.join(MODS, f), xzdir)
-rc, out = vm.host("depmod", "-b", xzroot, VERSION)
 vm.check("depmod of the xz tree", rc == 0 and
-         len(glob.glob(os.path.join(xzdir, "**", "*.ko.xz"), recursive=True)) == len(paths), out)
+         len(glob.glob(os.path.join(xzdir, "**", "*.ko.xz"), recursive=True)) == count, out)
 xzinitrd = initrd("nvme", xzdir, "xz")
 xzimg = fresh_image("xz-root")
 pack("--update --modules (xz tree)", "-q", "--update", xzimg, "--modules", xzroot)
