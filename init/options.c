@@ -10,11 +10,17 @@
 
 #define WORD_MAX 4096 /* x86's whole command line is at most 2048 bytes */
 
+const char *const kernel_fs_names[KFS_COUNT] = {
+	"debugfs", "tracefs", "cgroup2", "bpf", "securityfs", "pstore", "configfs",
+};
+
 void options_init(struct options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->onexit = ONEXIT_POWEROFF;
 	o->grace_ms = GRACE_MS_DEFAULT;
+	root_options_init(&o->root);
+	o->kernel_fs = KFS_ALL;
 }
 
 const char *onexit_name(enum onexit e)
@@ -104,25 +110,100 @@ static void parse_onexit(struct options *o, const char *val)
 	note_problem(o, "minroot.onexit", val, "not poweroff, reboot, halt or respawn");
 }
 
-static void parse_grace(struct options *o, const char *val)
+/* Decimal digits from *p up to a character in ends, at most max; *p is
+ * left after the digits. */
+static bool parse_number(const char **p, const char *ends, unsigned long max,
+			 unsigned long *out)
 {
-	unsigned long ms = 0;
+	const char *start = *p;
+	unsigned long n = 0;
+	while (isdigit((unsigned char)**p) && n <= max)
+		n = n * 10 + (unsigned long)(*(*p)++ - '0');
+	*out = n;
+	return *p != start && n <= max && strchr(ends, **p);
+}
+
+/* A whole value of digits, at most max, into *dst. */
+static void parse_unsigned(struct options *o, const char *key, const char *val, unsigned long max,
+			   const char *complaint, unsigned *dst)
+{
 	const char *p = val;
-	while (isdigit((unsigned char)*p) && ms <= GRACE_MS_MAX)
-		ms = ms * 10 + (unsigned long)(*p++ - '0');
-	if (!*val || *p || ms > GRACE_MS_MAX) {
-		note_problem(o, "minroot.grace", val, "not a number of milliseconds (0..600000)");
+	unsigned long n;
+	if (!parse_number(&p, "", max, &n)) {
+		note_problem(o, key, val, complaint);
 		return;
 	}
-	o->grace_ms = (unsigned)ms;
+	*dst = (unsigned)n;
+}
+
+/* ROWSxCOLS, each 1..65535 (struct winsize holds unsigned shorts). */
+static void parse_size(struct options *o, const char *val)
+{
+	const char *p = val;
+	unsigned long rows = 0, cols = 0;
+	bool ok = parse_number(&p, "x", 65535, &rows) && *p++ == 'x' &&
+		  parse_number(&p, "", 65535, &cols);
+	if (!ok || !rows || !cols) {
+		note_problem(o, "minroot.size", val, "not ROWSxCOLS (e.g. 50x200)");
+		return;
+	}
+	o->rows = (unsigned)rows;
+	o->cols = (unsigned)cols;
+}
+
+static int kernel_fs_index(const char *name, size_t len)
+{
+	for (int i = 0; i < KFS_COUNT; i++)
+		if (strlen(kernel_fs_names[i]) == len && !strncmp(name, kernel_fs_names[i], len))
+			return i;
+	return -1;
+}
+
+/* all, none, or a comma-separated list of kernel_fs_names. */
+static void parse_mounts(struct options *o, const char *val)
+{
+	unsigned set = 0;
+	if (!strcmp(val, "all") || !strcmp(val, "none")) {
+		o->kernel_fs = *val == 'a' ? KFS_ALL : 0;
+		return;
+	}
+	for (const char *p = val;; p++) {
+		size_t len = strcspn(p, ",");
+		int i = kernel_fs_index(p, len);
+		if (i < 0) {
+			note_problem(o, "minroot.mounts", val, "not all, none or a list of "
+				     "debugfs,tracefs,cgroup2,bpf,securityfs,pstore,configfs");
+			return;
+		}
+		set |= 1u << i;
+		p += len;
+		if (!*p)
+			break;
+	}
+	o->kernel_fs = set;
+}
+
+/* "auto", the default, runs what the image has: inittab, rcS, rcK. */
+static void parse_rc(struct options *o, const char *val)
+{
+	if (strcmp(val, "none") && strcmp(val, "auto"))
+		note_problem(o, "minroot.rc", val, "not none or auto");
+	else
+		o->rc_none = !strcmp(val, "none");
 }
 
 /* One "key" or "key=value" word before " -- ". */
 static void parse_word(struct options *o, char *word)
 {
 	char *val = strchr(word, '=');
+	const char *why = NULL;
 	if (val)
 		*val++ = '\0';
+	if (root_options_word(&o->root, word, val, &why)) {
+		if (why)
+			note_problem(o, word, val, why);
+		return;
+	}
 	if (!strcmp(word, "quiet")) {
 		o->quiet = !val;
 		return;
@@ -137,10 +218,26 @@ static void parse_word(struct options *o, char *word)
 		copy_value(o, o->shell, sizeof o->shell, word, val);
 	else if (!strcmp(word, "minroot.status"))
 		copy_value(o, o->status, sizeof o->status, word, val);
+	else if (!strcmp(word, "minroot.channel"))
+		copy_value(o, o->channel, sizeof o->channel, word, val);
 	else if (!strcmp(word, "minroot.onexit"))
 		parse_onexit(o, val);
 	else if (!strcmp(word, "minroot.grace"))
-		parse_grace(o, val);
+		parse_unsigned(o, word, val, GRACE_MS_MAX, "not a number of milliseconds (0..600000)",
+			       &o->grace_ms);
+	else if (!strcmp(word, "minroot.timeout"))
+		parse_unsigned(o, word, val, TIMEOUT_S_MAX, "not a number of seconds (0 = none)",
+			       &o->timeout_s);
+	else if (!strcmp(word, "minroot.term"))
+		copy_value(o, o->term, sizeof o->term, word, val);
+	else if (!strcmp(word, "minroot.size"))
+		parse_size(o, val);
+	else if (!strcmp(word, "minroot.mounts"))
+		parse_mounts(o, val);
+	else if (!strcmp(word, "minroot.net"))
+		copy_value(o, o->net, sizeof o->net, word, val);
+	else if (!strcmp(word, "minroot.rc"))
+		parse_rc(o, val);
 	else
 		note_problem(o, word, val, "unknown option, ignored");
 }

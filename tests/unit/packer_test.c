@@ -100,21 +100,29 @@ static void test_paths(void)
 	}
 }
 
-static void expect_add(const char *arg, const char *src, const char *dest, const char *err_part)
+/* parser(arg) gives src and dest, or an error holding err_part. */
+static void expect_spec(int (*parser)(const char *, char **, char **, char *),
+			const char *label, const char *arg, const char *src,
+			const char *dest, const char *err_part)
 {
 	char err[ERRLEN] = "", *s = NULL, *d = NULL, name[128];
-	int rc = parse_add_spec(arg, &s, &d, err);
+	int rc = parser(arg, &s, &d, err);
 
-	snprintf(name, sizeof(name), "--add '%s'", arg);
+	snprintf(name, sizeof(name), "%s '%s'", label, arg);
 	if (err_part) {
 		check(rc < 0 && strstr(err, err_part) != NULL, name);
 		if (rc == 0 || !strstr(err, err_part))
 			printf("    expected an error with '%s', got '%s'\n", err_part, err);
 	} else {
 		check(rc == 0 && strcmp(s, src) == 0 && strcmp(d, dest) == 0, name);
-		free(s);
-		free(d);
 	}
+	free(s);
+	free(d);
+}
+
+static void expect_add(const char *arg, const char *src, const char *dest, const char *err_part)
+{
+	expect_spec(parse_add_spec, "--add", arg, src, dest, err_part);
 }
 
 static void test_add_specs(void)
@@ -482,6 +490,57 @@ static void test_hard_links(void)
 	manifest_free(&m);
 }
 
+static void expect_program(const char *arg, const char *src, const char *dest,
+			   const char *err_part)
+{
+	expect_spec(parse_program_spec, "--add-program", arg, src, dest, err_part);
+}
+
+static void expect_join(const char *dir, const char *rel, const char *want)
+{
+	char *got = join_image_path(dir, rel), name[128];
+
+	snprintf(name, sizeof(name), "join_image_path %s + %s", dir, rel);
+	check_str(got, want, name);
+	free(got);
+}
+
+static void test_programs(void)
+{
+	struct options o;
+	char err[ERRLEN];
+
+	expect_program("build/prog", "build/prog", "/usr/bin/prog", NULL);
+	expect_program("/usr/bin/python3", "/usr/bin/python3", "/usr/bin/python3", NULL);
+	expect_program("prog:/opt/bin/p", "prog", "/opt/bin/p", NULL);
+	expect_program("prog:/opt/bin/", "prog", "/opt/bin/prog", NULL);
+	expect_program("a:b", "a:b", "/usr/bin/a:b", NULL);
+	expect_program("", NULL, NULL, "the path is empty");
+	expect_program("x:/../y", NULL, NULL, "--add-program x:/../y: DEST");
+	expect_join("/usr/bin", "../lib", "/usr/lib");
+	expect_join("/usr/bin", "../lib/x86_64/./libz.so", "/usr/lib/x86_64/libz.so");
+	expect_join("/", "../../etc", "/etc");
+	expect_join("/a/b", "/abs//c", "/abs/c");
+	expect_join("/a", ".", "/a");
+	expect_join("/a", "..", "/");
+	check(parse("mkrootfs -o x --add-program p --add-program q:/bin/q", &o, err) == 0 &&
+	      o.nsources == 2 && o.sources[0].program && !o.sources[0].overlay &&
+	      strcmp(o.sources[0].dest, "/usr/bin/p") == 0 &&
+	      strcmp(o.sources[1].dest, "/bin/q") == 0, "--add-program is repeatable");
+	options_free(&o);
+	check(parse("mkrootfs --list-program-deps p", &o, err) == 0 && o.list_deps,
+	      "--list-program-deps needs no image");
+	options_free(&o);
+	check(parse("mkrootfs --copy-out a.img:dir -q", &o, err) == 0 && o.copy_out,
+	      "--copy-out needs no -o");
+	options_free(&o);
+	expect_usage_error("mkrootfs --copy-out a:b -o x", "--copy-out works alone");
+	expect_usage_error("mkrootfs --list-program-deps p --add x:/y", "works alone");
+	expect_usage_error("mkrootfs --list-program-deps p --copy-out a:b", "works alone");
+	expect_usage_error("mkrootfs --copy-out a:b -s 1G", "--copy-out works alone");
+	expect_usage_error("mkrootfs --list-program-deps p --bare", "works alone");
+}
+
 int main(void)
 {
 	test_sizes();
@@ -495,6 +554,7 @@ int main(void)
 	test_plan();
 	test_options();
 	test_cpio();
+	test_programs();
 	test_hard_links();
 	return failures != 0;
 }
