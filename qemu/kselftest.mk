@@ -13,5 +13,5 @@ kselftest: $(BUILD)/init $(BUILD)/mkrootfs $(RUN_KERNEL_DEP)
 	BUILD=$(BUILD) qemu/kselftest --kernel $(KERNEL) $(TESTS)
 
 # The parser on recorded runs first; the run in a guest (a few minutes) last.
-TEST_SUITES += tests/kselftest/ktap.sh tests/kselftest/run.sh
+TEST_SUITES += tests/kselftest/ktap.sh tests/kselftest/timeout.sh tests/kselftest/run.sh
 TEST_DEPS   += $(BUILD)/vmlinuz $(BUILD)/mkrootfs $(BUILD)/init
