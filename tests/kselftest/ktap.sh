@@ -1,7 +1,8 @@
 #!/bin/bash
 # qemu/ktap-summary on recorded kselftest output: a real run on the cloud
 # kernel under TCG (serial console bytes, BIOS escapes, CRLF), the same run
-# cut off in the middle of a test, a passing run, and a made-up document with
+# cut off in the middle of a test, a passing run, one on the minimal kernel
+# (a test's checks known only from its Totals line), and a made-up document with
 # nested subtests, SKIP, TODO and TIMEOUT directives. Each summary is
 # compared whole with the one kept beside the sample, and so is the status.
 . "$(dirname "$0")/../lib.sh"
@@ -29,6 +30,8 @@ summary_is "the same run cut off inside exec, three suites never started" trunca
 	--expect timers,exec,kcmp,size,breakpoints
 summary_is "a recorded run where every test passed or was skipped" pass-run 0 \
 	--expect timers,exec,kcmp,size,breakpoints
+summary_is "the minimal kernel: no POSIX timers (a failure), kcmp's checks counted by its Totals line" \
+	min-kernel 1 --expect timers,exec,kcmp,size,breakpoints
 summary_is "nested subtests, SKIP/TODO/TIMEOUT directives, noise lines" nested 1
 
 echo "# from standard input, and bad input"
