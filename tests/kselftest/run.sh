@@ -5,6 +5,7 @@
 # is the KTAP they came from. Also: a run that cannot finish, the build's
 # cache, and bad input.
 . "$(dirname "$0")/../lib.sh"
+BUILD=${BUILD:-build}
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 for f in "$B/vmlinuz" "$B/init" "$B/mkrootfs"; do [ -s "$f" ] || { fail "missing $f (make $f)"; finish; }; done
 
@@ -70,4 +71,8 @@ expect_eq "no kernel: exit 2" 2 $?
 has "... saying so" "$T/bad2.out" "kselftest: error: no kernel at '$T/none' (run 'make kernel', or give KERNEL=PATH)"
 "$TOP/qemu/kselftest" --kernel "$B/vmlinuz" '../x' >"$T/bad3.out" 2>&1
 expect_eq "a test name that is no name: exit 2" 2 $?
+BUILD=$BUILD "$TOP/qemu/kselftest" --kernel "$B/vmlinuz" size:nosuch >"$T/bad4.out" 2>&1
+expect_eq "a test the collection does not have: exit 2, before any boot" 2 $?
+has "... naming it" "$T/bad4.out" \
+	"kselftest: error: no test 'size:nosuch' among the built ones (see $BUILD/kselftest/kselftest-list.txt)"
 finish
