@@ -15,8 +15,10 @@ import time
 # Beside this script, so on Python's path.
 import boot
 import images
+import largetree
 import pack
 import report
+import runner
 
 
 def parse_args():
@@ -26,7 +28,7 @@ def parse_args():
     a.add_argument("--kernel", help="kernel to boot (default BUILD/vmlinuz)")
     a.add_argument("--busybox", default="/bin/busybox",
                    help="static busybox (default /bin/busybox)")
-    a.add_argument("--only", choices=["boot", "pack"], help="run one part only")
+    a.add_argument("--only", choices=["boot", "pack", "runner"], help="run one part only")
     args = a.parse_args()
     if args.runs < 1:
         a.error("--runs must be at least 1")
@@ -35,6 +37,7 @@ def parse_args():
     args.mkrootfs = os.path.join(b, "mkrootfs")
     args.init = os.path.join(b, "init")
     args.limit_init = os.path.join(b, "bench", "limit-init")
+    args.build = b
     args.out = os.path.join(b, "bench")
     for path in (args.kernel, args.mkrootfs, args.init, args.limit_init, args.busybox):
         if not os.path.isfile(path):
@@ -109,11 +112,10 @@ def boot_bench(args, imgs, failures):
     return m
 
 
-def pack_bench(args, tree, nodes, failures):
+def pack_bench(args, packers, failures):
     """results for report.pack_section: the times of each packer, and the
     allocated size, inodes and e2fsck verdict of the image it made last."""
     work = os.path.join(args.out, "work")
-    packers = pack.Packers(args.mkrootfs, args.init, args.busybox, tree, nodes, work).all()
     times = {name: [] for name, _ in packers}
     made, notes = {}, {}
     image = os.path.join(work, "pack.img")
@@ -136,6 +138,38 @@ def pack_bench(args, tree, nodes, failures):
             os.unlink(image)
     return [(name, times[name]) + made.get(name, (None, None, False)) + (notes.get(name),)
             for name, _ in packers]
+
+
+def large_tree(work, tree):
+    """The small tree plus bench/largetree.py's files at /usr/lib/large
+    (cp -a keeps its hard links); returns (the whole tree, the added part)."""
+    added = largetree.make(os.path.join(work, "large-added"))
+    whole = os.path.join(work, "large-tree")
+    images.run(["cp", "-a", tree, whole], "copy the small tree")
+    os.makedirs(os.path.join(whole, "usr", "lib"), exist_ok=True)
+    images.run(["cp", "-a", added, os.path.join(whole, "usr", "lib", "large")],
+               "copy the large tree's files")
+    return whole, added
+
+
+def pack_benches(args, work, tree, nodes, failures):
+    """The pack sections: the small tree, then the large one."""
+    small = pack.Packers(args.mkrootfs, args.init, args.busybox, tree, nodes, work)
+    print("pack, small tree: %d rounds" % args.runs, flush=True)
+    sections = [report.pack_section(pack_bench(args, small.all(), failures), args.runs,
+                                    "small tree: our default image's content, 128 MiB ext3")]
+    print("making the large tree", flush=True)
+    whole, added = large_tree(work, tree)
+    large = pack.Packers(args.mkrootfs, args.init, args.busybox, whole, nodes, work,
+                         size=largetree.SIZE, adds=[added + ":/usr/lib/large"])
+    print("pack, large tree: %d rounds" % args.runs, flush=True)
+    sections.append(report.pack_section(
+        pack_bench(args, large.large(), failures), args.runs,
+        "large tree: the small one plus %d generated files, about %d MB, %s ext3"
+        % (largetree.FILES, largetree.TARGET_BYTES // 10**6, largetree.SIZE.replace("M", " MiB"))))
+    shutil.rmtree(whole, ignore_errors=True)
+    shutil.rmtree(added, ignore_errors=True)
+    return sections
 
 
 def output_of(argv):
@@ -195,12 +229,13 @@ def main():
     sections = [environment(args)]
     imgs, (tree, nodes) = make_images(args, work)
     if args.only in (None, "pack"):
-        print("pack: %d rounds" % args.runs, flush=True)
-        sections.append(report.pack_section(pack_bench(args, tree, nodes, failures), args.runs))
+        sections += pack_benches(args, work, tree, nodes, failures)
     if args.only in (None, "boot"):
         print("boot: %d rounds" % args.runs, flush=True)
         m = boot_bench(args, imgs, failures)
         sections += [report.boot_section(m, args.runs), size_and_memory(args, m)]
+    if args.only in (None, "runner"):
+        sections += runner.sections(args, imgs, failures, work)
     sections.append("Load average at the end: %.2f.\n" % os.getloadavg()[0])
     write_results(args, sections + failures.sections())
     shutil.rmtree(work, ignore_errors=True)

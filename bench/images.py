@@ -87,8 +87,13 @@ def limit_image(work, limit_init):
 CONSOLE = ("/dev/console", "c", 0o600, 5, 1)
 
 
-def mkrootfs_argv(mkrootfs, init, busybox, image):
-    return [mkrootfs, "-t", "ext3", "-s", SIZE, "--init", init, "--busybox", busybox, "-o", image]
+def mkrootfs_argv(mkrootfs, init, busybox, image, size=SIZE):
+    return [mkrootfs, "-t", "ext3", "-s", size, "--init", init, "--busybox", busybox, "-o", image]
+
+
+def size_bytes(size):
+    """"768M" -> bytes."""
+    return int(size[:-1]) << {"K": 10, "M": 20, "G": 30}[size[-1]]
 
 
 def ours_image(work, mkrootfs, init, busybox):

@@ -58,21 +58,23 @@ def count(d):
     return max((len(v) for v in d.values()), default=0)
 
 
-def pack_section(results, runs):
+def pack_section(results, runs, what):
     """results: list of (name, times, allocated KiB, inodes, clean, note)."""
     base = next((median(t) for n, t, *_ in results if n.startswith("mke2fs")), None)
+    base_alloc = next((a for n, t, a, *_ in results if n.startswith("mke2fs")), None)
     rows = []
     for name, times, alloc, inodes, clean, note in results:
         if note:
-            rows.append([name, note, "—", "—", "—"])
+            rows.append([name, note, "—", "—", "—", "—"])
             continue
         med = median(times)
         rows.append([name, seconds(med) if med is None else "%.3f s" % med, ratio(med, base),
-                     kib(alloc), "%s%s" % (inodes if inodes is not None else "?",
-                                            "" if clean else " (e2fsck -fn NOT clean)")])
+                     kib(alloc), ratio(alloc, base_alloc),
+                     "%s%s" % (inodes if inodes is not None else "?",
+                               "" if clean else " (e2fsck -fn NOT clean)")])
     header = ["packer", "median time", "ratio to mke2fs -d", "allocated (du)",
-              "inodes used (e2fsck -fn clean)"]
-    return ("## Pack (128 MiB ext3, same content, medians of %d alternating runs)\n\n" % runs +
+              "allocated / mke2fs -d", "inodes used (e2fsck -fn clean)"]
+    return ("## Pack, %s (same content, medians of %d alternating runs)\n\n" % (what, runs) +
             table(header, rows) + "\n")
 
 

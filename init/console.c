@@ -62,13 +62,14 @@ void find_console_tty(const struct options *o, char *path, size_t size)
 
 /* In the child, after setsid(): a session leader that opens a terminal
  * becomes its controlling process; TIOCSCTTY says so explicitly and takes it
- * from a session that may still hold it (a shell that just died). */
+ * from a session that may still hold it (a shell that just died). What is
+ * no terminal at all (an inittab line's "null") is only made stdio. */
 int attach_controlling_tty(const char *path)
 {
 	int fd = open(path, O_RDWR);
 	if (fd < 0)
 		return -1;
-	if (ioctl(fd, TIOCSCTTY, 1) < 0 && !is_dev_console(fd)) {
+	if (ioctl(fd, TIOCSCTTY, 1) < 0 && errno != ENOTTY && !is_dev_console(fd)) {
 		int err = errno;
 		close(fd);
 		errno = err;
@@ -80,4 +81,34 @@ int attach_controlling_tty(const char *path)
 	if (fd > 2)
 		close(fd);
 	return 0;
+}
+
+/* The console's window size, as a terminal emulator sets its pty's: a serial
+ * line has no way to tell it, so full-screen programs would see 0x0. The
+ * kernel sends SIGWINCH to the terminal's foreground process group when the
+ * size changes, so this also serves a resize while a program runs. tty is
+ * what find_console_tty() found ("" = init's standard input); a size of 0
+ * (no minroot.size) leaves the terminal as it is. */
+/* A serial tty forgets its window size when its last file is closed: PID 1
+ * keeps the terminal open, so what it sets is there when the child opens it
+ * (the console is another port when run-qemu runs a command). */
+void hold_terminal(const char *tty)
+{
+	if (*tty && open(tty, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) < 0)
+		complain_errno("open %s", tty);
+}
+
+bool set_console_size(const char *tty, unsigned rows, unsigned cols)
+{
+	if (!rows || !cols)
+		return true;
+	struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
+	int fd = *tty ? open(tty, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) : STDIN_FILENO;
+	bool done = fd >= 0 && ioctl(fd, TIOCSWINSZ, &ws) == 0;
+	if (!done)
+		complain_errno("set the window size of %s to %ux%u", *tty ? tty : "the console",
+			       rows, cols);
+	if (fd > STDIN_FILENO)
+		close(fd);
+	return done;
 }

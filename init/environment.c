@@ -1,6 +1,8 @@
-/* What every process inherits from PID 1: hostname, environment. */
+/* What every process inherits from PID 1: hostname, environment; and the
+ * small facts read from /proc. */
 #include "init.h"
 #include "format.h"
+#include "status.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -22,6 +24,20 @@ bool read_small_file(const char *path, char *buf, size_t size)
 	return true;
 }
 
+/* The next line of a text being walked (cut at its '\n'), NULL at the end:
+ * strtok without its 400 bytes of strspn and strcspn, and without state. */
+char *next_line(char **cursor)
+{
+	char *line = *cursor;
+	if (!line || !*line)
+		return NULL;
+	char *nl = strchr(line, '\n');
+	*cursor = nl ? nl + 1 : NULL;
+	if (nl)
+		*nl = '\0';
+	return line;
+}
+
 void set_hostname(void)
 {
 	char name[65] = "";
@@ -41,25 +57,59 @@ static bool is_var(const char *entry, const char *name)
 	return !strncmp(entry, name, n) && entry[n] == '=';
 }
 
-/* The kernel starts init with HOME=/ and TERM=linux plus any unknown
- * key=value words of its command line: keep TERM and the user's words,
- * set the rest. A fixed array instead of setenv() keeps malloc out of PID 1. */
-void set_environment(const char *shell)
+/* Whether the file's first 4 KiB hold text; false when it can't be read.
+ * A plain loop: musl's strstr() would add more than 1 KiB to PID 1. */
+bool file_contains(const char *path, const char *text)
 {
-	static char *env[ENV_MAX];
-	static char shell_var[OPT_PATH_MAX + 8];
+	static char buf[4096];
+	if (!read_small_file(path, buf, sizeof buf))
+		return false;
+	size_t n = strlen(text);
+	for (const char *p = buf; *p; p++)
+		if (!strncmp(p, text, n))
+			return true;
+	return false;
+}
+
+unsigned long read_kernel_taint(void)
+{
+	char text[32];
+	return read_small_file("/proc/sys/kernel/tainted", text, sizeof text) ? parse_taint(text) : 0;
+}
+
+/* The kernel starts init with HOME=/ and TERM=linux plus any unknown
+ * key=value words of its command line: keep TERM (unless term, from
+ * minroot.term, names another) and the user's words, set the rest. A fixed
+ * array instead of setenv() keeps malloc out of PID 1. Can be called again
+ * before the child starts: it starts from the kernel's environment. */
+void set_environment(const char *shell, const char *term)
+{
+	static char *env[ENV_MAX], **kernel_env;
+	static char shell_var[OPT_PATH_MAX + 8], term_var[OPT_NAME_MAX + 8];
 	size_t n = 0;
+	if (!kernel_env)
+		kernel_env = environ;
 	env[n++] = "PATH=/sbin:/usr/sbin:/bin:/usr/bin";
 	env[n++] = "HOME=/root";
 	if (shell) {
 		format(shell_var, sizeof shell_var, "SHELL=%s", shell);
 		env[n++] = shell_var;
 	}
-	if (!getenv("TERM"))
+	bool has_term = *term;
+	if (has_term) {
+		format(term_var, sizeof term_var, "TERM=%s", term);
+		env[n++] = term_var;
+	}
+	for (char **e = kernel_env; e && *e && n < ENV_MAX - 2; e++) {
+		bool is_term = is_var(*e, "TERM");
+		if (is_var(*e, "PATH") || is_var(*e, "HOME") || is_var(*e, "SHELL") ||
+		    (is_term && *term))
+			continue;
+		has_term |= is_term;
+		env[n++] = *e;
+	}
+	if (!has_term)
 		env[n++] = "TERM=linux";
-	for (char **e = environ; e && *e && n < ENV_MAX - 1; e++)
-		if (!is_var(*e, "PATH") && !is_var(*e, "HOME") && !is_var(*e, "SHELL"))
-			env[n++] = *e;
 	env[n] = NULL;
 	environ = env;
 }

@@ -1,18 +1,23 @@
 # The init: a small static PID 1, built with musl.
 INIT_SRCS := $(addprefix init/,main.c options.c policy.c format.c log.c mounts.c devices.c \
-	environment.c console.c supervise.c shutdown.c)
+	environment.c console.c supervise.c shutdown.c dir.c blockdev.c \
+	request.c channel.c disks.c moddep.c modules.c rootdev.c switch_root.c stage1.c \
+	status.c kernelfs.c net.c timeout.c rc.c inittab.c)
 INIT_HDRS := $(wildcard init/*.h)
-INIT_MAX_BYTES := 32768
+INIT_MAX_BYTES := 40960
 
 all: $(BUILD)/init
 
 $(BUILD)/init: $(INIT_SRCS) $(INIT_HDRS) config.mk
 	@scripts/deps $(DEPS_INIT)
 	@mkdir -p $(@D)
-	$(MUSLCC) $(INIT_CFLAGS) -D_GNU_SOURCE -DMINROOT_VERSION='"$(VERSION)"' $(INIT_LDFLAGS) -o $@ $(INIT_SRCS)
+	$(MUSLCC) $(INIT_CFLAGS) -D_GNU_SOURCE -DMINROOT_VERSION='"$(VERSION)"' $(INIT_LDFLAGS) -o $@.tmp $(INIT_SRCS)
+	$(STRIP_SECTIONS) $@.tmp
+	mv $@.tmp $@
 
 # Pure modules, linked directly by the unit tests (and again with sanitizers).
-UNIT_INIT_SRCS := init/options.c init/policy.c init/format.c
+UNIT_INIT_SRCS := init/options.c init/moddep.c init/policy.c init/format.c init/request.c \
+	init/status.c init/inittab.c
 $(BUILD)/unit/test_init: tests/unit/test_init.c $(UNIT_INIT_SRCS) tests/unit/check.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iinit -o $@ tests/unit/test_init.c $(UNIT_INIT_SRCS)
@@ -23,8 +28,15 @@ $(BUILD)/unit/test_init.san: tests/unit/test_init.c $(UNIT_INIT_SRCS) tests/unit
 
 TEST_DEPS += $(BUILD)/init $(BUILD)/unit/test_init $(BUILD)/unit/test_init.san
 # Without a VM first; then the init's duties on a real kernel, through run-qemu.
-TEST_SUITES += tests/unit/init.sh tests/ns/init.sh tests/ns/terminal.py tests/qemu/init-guest.sh
+TEST_SUITES += tests/unit/init.sh tests/ns/init.sh tests/ns/rc.sh tests/ns/terminal.py \
+	tests/qemu/init-guest.sh tests/qemu/init-env.sh
 TEST_DEPS += $(BUILD)/rootfs.img $(BUILD)/vmlinuz
+# Stage 1 on Debian's standard kernel (make kernel-generic, qemu/qemu.mk).
+# And on a kernel from source with the root's drivers as modules (make
+# kernel-src-mod, qemu/kernel-src.mk).
+TEST_SUITES += tests/qemu/stage1.py tests/kernel/stage1-mod.py
+TEST_DEPS += $(BUILD)/vmlinuz-generic $(BUILD)/modules-generic $(BUILD)/mkrootfs \
+	$(BUILD)/bzImage-mod $(BUILD)/modules-mod
 
 install: install-init
 uninstall: uninstall-init

@@ -7,6 +7,7 @@
  * ends in an orderly power-off. */
 #include "init.h"
 #include "format.h"
+#include "status.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,11 @@ struct init {
 	char tty[OPT_PATH_MAX];  /* the shell's controlling terminal, "" = inherit */
 	char *const *command;    /* command mode: argv to run; NULL = a shell */
 	pid_t child;
+	int channel;             /* the command channel's fd, -1 = none */
+	int stdin_fd;            /* the command's stdin from the channel, -1 = the tty */
+	struct request request;  /* what came on the channel */
+	struct relay relay;      /* the channel's relay child */
+	unsigned long taint_before; /* the kernel's taint when the command started */
 	struct throttle throttle;
 	sigset_t all;
 };
@@ -44,14 +50,10 @@ static const struct {
 
 static const char usage[] =
 	"Usage: init [COMMAND [ARG...]]\n"
-	"minroot's PID 1: mounts /proc, /sys, /dev, gives a shell the console as its\n"
-	"controlling terminal, reaps orphans and shuts down cleanly. The kernel runs it;\n"
-	"with words after \" -- \" on the kernel command line it runs them instead of a\n"
-	"shell, prints \"init: exit status N\" and powers off.\n"
-	"Kernel command-line options: minroot.tty=NAME minroot.shell=PATH\n"
-	"  minroot.onexit=poweroff|reboot|halt|respawn minroot.grace=MS\n"
-	"  minroot.status=DEV quiet\n"
-	"See init(8). Exit status when not PID 1: 0 for --help/--version, 1 otherwise.\n";
+	"minroot's PID 1, run by the kernel: mounts, a shell on the console as its\n"
+	"controlling terminal (or COMMAND, then \"init: exit status N\"), reaping, a\n"
+	"clean shutdown. Options from /proc/cmdline: minroot.{tty,shell,onexit,grace,\n"
+	"status,channel,timeout,term,size,mounts,net,rc,rootwait} quiet; see init(8).\n";
 
 /* Only meaningful when not PID 1: as PID 1, every argument is the command. */
 static int run_by_hand(int argc, char **argv)
@@ -86,6 +88,13 @@ static void reset_signal_dispositions(void)
 		syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
 }
 
+/* Once the kernel log is open, so that dmesg keeps the complaint too. */
+static void report_option_problems(const struct options *o)
+{
+	if (o->problems)
+		complain("kernel command line: %s%s", o->problem, o->problems > 1 ? " (and more)" : "");
+}
+
 static void read_options(struct init *in, int argc, char **argv)
 {
 	static char cmdline[4096];
@@ -94,9 +103,6 @@ static void read_options(struct init *in, int argc, char **argv)
 		*cmdline = '\0';
 	options_parse(&in->opt, cmdline);
 	log_set_quiet(in->opt.quiet);
-	if (in->opt.problems)
-		complain("kernel command line: %s%s", in->opt.problem,
-			 in->opt.problems > 1 ? " (and more)" : "");
 	int start = command_start(argc, argv, cmdline);
 	in->command = start < argc ? argv + start : NULL;
 }
@@ -105,9 +111,14 @@ static void read_options(struct init *in, int argc, char **argv)
  * a channel nothing else writes to, so a host can read it reliably. */
 static _Noreturn void finish_command(struct init *in, int code)
 {
-	char line[40];
-	size_t len = format(line, sizeof line, "init: exit status %d\n", code);
+	char line[STATUS_LINE_MAX];
+	size_t len = format_status_line(line, sizeof line, code, in->taint_before,
+					read_kernel_taint());
 	if (write(STDERR_FILENO, line, len) < 0) {
+	}
+	if (in->channel >= 0) {
+		channel_stop_relay(&in->relay);
+		channel_send_status(in->channel, line, len);
 	}
 	if (*in->opt.status) {
 		char path[OPT_PATH_MAX];
@@ -127,12 +138,24 @@ static void start_command(struct init *in)
 {
 	int err;
 	struct program prog = { in->command[0], in->command, true };
-	in->child = spawn_child(in->tty, &prog, 1, &err);
+	in->taint_before = read_kernel_taint();
+	in->child = spawn_child(in->tty, in->stdin_fd, &prog, 1, &err);
 	if (in->child < 0) {
 		errno = err;
 		complain_errno("error: cannot run %s", in->command[0]);
 		finish_command(in, err == ENOENT ? 127 : 126);
 	}
+	arm_command_timeout(in->opt.timeout_s);
+}
+
+/* minroot.timeout's SIGALRM: the command is stopped, unless it ended just now. */
+static void command_timed_out(struct init *in)
+{
+	int status;
+	if (!stop_command(in->child, in->opt.grace_ms, &status))
+		finish_command(in, exit_code_of(status));
+	complain("timed out after %u s", in->opt.timeout_s);
+	finish_command(in, 124);
 }
 
 /* Login shells are named "-sh": busybox strips the dash to find the applet. */
@@ -153,7 +176,7 @@ static void start_shell(struct init *in)
 		const char *base = strrchr(in->opt.shell, '/');
 		format(login_name, sizeof login_name, "-%s", base ? base + 1 : in->opt.shell);
 	}
-	in->child = spawn_child(in->tty, progs, n, errs);
+	in->child = spawn_child(in->tty, -1, progs, n, errs);
 	if (in->child > 0) {
 		say("started a shell on %s", *in->tty ? in->tty : "init's stdin");
 		return;
@@ -164,6 +187,32 @@ static void start_shell(struct init *in)
 			 progs[i].path, strerror(errs[i]));
 	complain("error: no shell could be started (%s)", why);
 	shut_down(ACTION_POWEROFF, in->opt.grace_ms);
+}
+
+/* run-qemu's request: its words count as if on the kernel command line,
+ * and its argv, when there is one, is the command. */
+static void read_channel_request(struct init *in)
+{
+	if (!*in->opt.channel || (in->channel = channel_open(in->opt.channel)) < 0)
+		return;
+	if (!channel_read_request(in->channel, &in->request))
+		return;
+	for (char **w = in->request.opts; *w; w++)
+		options_parse(&in->opt, *w);
+	if (in->request.file)
+		write_requested_file(in->request.file, in->request.file_content);
+	if (in->request.argc > 0)
+		in->command = in->request.argv;
+}
+
+/* After the terminal is known: the relay of stdin and window sizes. */
+static void connect_channel_to_terminal(struct init *in)
+{
+	if (in->channel < 0)
+		return;
+	if (in->request.raw_output && *in->tty)
+		disable_output_crlf(in->tty);
+	in->stdin_fd = channel_start_relay(in->channel, in->tty, in->request.stdin_follows, &in->relay);
 }
 
 static void start_child(struct init *in)
@@ -203,6 +252,8 @@ static void handle_signal(struct init *in, int sig)
 			child_ended(in, status);
 		return;
 	}
+	if (sig == SIGALRM && in->command)
+		command_timed_out(in);
 	for (size_t i = 0; i < sizeof shutdown_signals / sizeof shutdown_signals[0]; i++) {
 		if (shutdown_signals[i].sig == sig) {
 			say("signal %d received", sig);
@@ -217,7 +268,7 @@ int main(int argc, char **argv)
 	if (getpid() != 1)
 		return run_by_hand(argc, argv);
 
-	struct init in = { .child = -1 };
+	struct init in = { .child = -1, .channel = -1, .stdin_fd = -1 };
 	sigfillset(&in.all);
 	sigprocmask(SIG_BLOCK, &in.all, NULL);
 	reset_signal_dispositions();
@@ -230,11 +281,22 @@ int main(int argc, char **argv)
 	ensure_device_nodes();
 	ensure_console_fds();
 	log_open_kmsg();
+	report_option_problems(&in.opt);
+	if (is_stage1(&in.opt))
+		run_stage1(&in.opt, argv);
 	mount_dev_subdirs();
 	umask(022);
 	set_hostname();
-	set_environment(in.command ? NULL : *in.opt.shell ? in.opt.shell : "/bin/sh");
+	read_channel_request(&in);
+	mount_requested_disks(&in.request);
+	mount_kernel_filesystems(in.opt.kernel_fs);
+	set_up_network(in.opt.net);
+	set_environment(in.command ? NULL : *in.opt.shell ? in.opt.shell : "/bin/sh", in.opt.term);
 	find_console_tty(&in.opt, in.tty, sizeof in.tty);
+	hold_terminal(in.tty);
+	set_console_size(in.tty, in.opt.rows, in.opt.cols);
+	connect_channel_to_terminal(&in);
+	run_boot_scripts(&in.opt, in.tty);
 	start_child(&in);
 
 	for (;;) {

@@ -10,36 +10,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
-#include <sys/wait.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #define KILL_WAIT_MS 2000 /* after SIGKILL, for processes still in the kernel */
 #define MAX_MOUNTS 128
-
-/* Reaps until no child is left (true) or timeout_ms passes (false). Every
- * user process is init's descendant by now, orphans are reparented to it,
- * so ECHILD means all are gone; kill(-1, 0) would count kernel threads. */
-static bool wait_for_all_children(unsigned timeout_ms)
-{
-	sigset_t chld;
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	long long deadline = monotonic_ms() + timeout_ms;
-	for (;;) {
-		pid_t r;
-		while ((r = waitpid(-1, NULL, WNOHANG)) > 0)
-			;
-		if (r < 0 && errno == ECHILD)
-			return true;
-		long long left = deadline - monotonic_ms();
-		if (left <= 0)
-			return false;
-		struct timespec ts = { left / 1000, (left % 1000) * 1000000 };
-		sigtimedwait(&chld, NULL, &ts);
-	}
-}
 
 /* SIGHUP with SIGTERM: an interactive busybox ash ignores SIGTERM but ends at
  * once on a hang-up, which saves the whole grace period on every power-off. */
@@ -48,11 +23,11 @@ static void stop_all_processes(unsigned grace_ms)
 	kill(-1, SIGTERM);
 	kill(-1, SIGHUP);
 	kill(-1, SIGCONT);
-	if (wait_for_all_children(grace_ms))
+	if (wait_for_children(-1, grace_ms))
 		return;
 	say("sending SIGKILL to processes still running after %u ms", grace_ms);
 	kill(-1, SIGKILL);
-	if (!wait_for_all_children(KILL_WAIT_MS))
+	if (!wait_for_children(-1, KILL_WAIT_MS))
 		complain("some processes did not end; going on");
 }
 
@@ -77,7 +52,7 @@ static void unescape_octal(char *s)
 static int parse_mounts(char *buf, char *points[], int max, char *root_type, size_t size)
 {
 	int n = 0;
-	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+	for (char *rest = buf, *line; (line = next_line(&rest));) {
 		char *sp1 = strchr(line, ' ');
 		char *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
 		char *sp3 = sp2 ? strchr(sp2 + 1, ' ') : NULL;
@@ -137,6 +112,7 @@ _Noreturn void shut_down(enum action a, unsigned grace_ms)
 {
 	char root_type[32];
 	say("%s", action_name(a));
+	run_shutdown_scripts(grace_ms);
 	stop_all_processes(grace_ms);
 	sync();
 	unmount_all(root_type, sizeof root_type);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,22 +12,52 @@
 long long monotonic_ms(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	/* The system call itself: musl's clock_gettime() brings in its vDSO
+	 * lookup (nearly 1 KiB), and PID 1 asks the time only now and then. */
+	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* Runs in the child: it must leave PID 1's state behind (signals blocked,
- * no session) and get the terminal before running the program. Exec
- * failures go back to PID 1 through report_fd, which exec closes. */
-static _Noreturn void run_child(const char *tty, const struct program *progs, int n,
-				int report_fd)
+/* fork(2) as the kernel gives it. musl's fork() takes its thread locks
+ * around the call (2 KiB of rwlocks, timed waits and the vDSO for a program
+ * with one thread). Its one cost: the child's cached thread id is the
+ * parent's, so a child must not raise() before it execs; none does. clone
+ * with nothing but SIGCHLD is fork on every architecture, whatever order
+ * its other (zero) arguments take. */
+pid_t fork_child(void)
+{
+	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+}
+
+/* With every signal blocked, sigtimedwait on none is a plain sleep. */
+void sleep_ms(long ms)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigtimedwait(&none, NULL, &(struct timespec){ ms / 1000, ms % 1000 * 1000000 });
+}
+
+/* In a child of PID 1: the signals init blocks must not stay blocked, and
+ * the child starts a session of its own. */
+void leave_pid1_state(void)
 {
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setsid();
+}
+
+/* Runs in the child: it must leave PID 1's state behind (signals blocked,
+ * no session) and get the terminal before running the program. Exec
+ * failures go back to PID 1 through report_fd, which exec closes. */
+static _Noreturn void run_child(const char *tty, int stdin_fd, const struct program *progs,
+				int n, int report_fd)
+{
+	leave_pid1_state();
 	if (*tty && attach_controlling_tty(tty) < 0)
 		complain_errno("%s as controlling terminal, no job control", tty);
+	if (stdin_fd >= 0 && dup2(stdin_fd, STDIN_FILENO) < 0)
+		complain_errno("the command's stdin from the command channel");
 	int err = ENOENT;
 	for (int i = 0; i < n; i++) {
 		if (progs[i].search)
@@ -50,14 +81,14 @@ static pid_t fail_all(int *errs, int n)
 
 /* Returns the child's pid, or -1 when none of the n programs could be run:
  * then errs[i] says why programs[i] failed and the child is already reaped. */
-pid_t spawn_child(const char *tty, const struct program *progs, int n, int *errs)
+pid_t spawn_child(const char *tty, int stdin_fd, const struct program *progs, int n, int *errs)
 {
 	int pipefd[2];
 	pid_t pid = -1;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return fail_all(errs, n);
-	if ((pid = fork()) == 0)
-		run_child(tty, progs, n, pipefd[1]);
+	if ((pid = fork_child()) == 0)
+		run_child(tty, stdin_fd, progs, n, pipefd[1]);
 	close(pipefd[1]);
 	if (pid < 0) {
 		close(pipefd[0]);
@@ -75,6 +106,31 @@ pid_t spawn_child(const char *tty, const struct program *progs, int n, int *errs
 	return -1;
 }
 
+/* Reaps every child that ends until watched has ended, or, with watched -1,
+ * until no child is left (true), or until timeout_ms passes (false). Every
+ * user process is init's descendant, orphans are reparented to it, so ECHILD
+ * means all are gone; kill(-1, 0) would count kernel threads. */
+bool wait_for_children(pid_t watched, unsigned timeout_ms)
+{
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	long long deadline = monotonic_ms() + timeout_ms;
+	for (;;) {
+		pid_t r;
+		while ((r = waitpid(-1, NULL, WNOHANG)) > 0)
+			if (r == watched)
+				return true;
+		if (r < 0 && errno == ECHILD)
+			return true;
+		long long left = deadline - monotonic_ms();
+		if (left <= 0)
+			return false;
+		struct timespec ts = { left / 1000, (left % 1000) * 1000000 };
+		sigtimedwait(&chld, NULL, &ts);
+	}
+}
+
 /* Reaps every child that has ended, orphans included; true when watched
  * was one of them, with its status. */
 bool reap_children(pid_t watched, int *wait_status)
@@ -86,6 +142,8 @@ bool reap_children(pid_t watched, int *wait_status)
 		if (pid == watched) {
 			found = true;
 			*wait_status = status;
+		} else {
+			respawn_inittab_process(pid);
 		}
 	}
 	return found;

@@ -10,19 +10,31 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #define COPY_BUFFER (256 * 1024)
 
-/* Where the bytes go: the file itself, or zlib's gzip stream over it. */
-struct sink {
-	int fd;
-	gzFile gz;
-	const char *path;
-	uint64_t offset;	/* of the uncompressed archive, for padding */
-};
+int cpio_sink_start(struct cpio_sink *s, int fd, const char *path, int gzip)
+{
+	int zfd;
 
-static int sink_write(struct sink *s, const void *buf, size_t len)
+	memset(s, 0, sizeof(*s));
+	s->fd = fd;
+	s->path = path;
+	if (gzip) {
+		/* gzclose closes its descriptor; the caller still needs fd */
+		zfd = dup(fd);
+		if (zfd < 0 || !(s->gz = gzdopen(zfd, "wb"))) {
+			errorf("starting gzip on %s: %s", path, strerror(errno ? errno : ENOMEM));
+			if (zfd >= 0)
+				close(zfd);
+			return -1;
+		}
+	}
+	s->buf = xmalloc(COPY_BUFFER);
+	return 0;
+}
+
+int cpio_sink_write(struct cpio_sink *s, const void *buf, size_t len)
 {
 	const char *p = buf;
 
@@ -53,14 +65,28 @@ static int sink_write(struct sink *s, const void *buf, size_t len)
 	return 0;
 }
 
-static int sink_pad(struct sink *s)
+int cpio_sink_pad(struct cpio_sink *s)
 {
 	static const char zeros[4];
 
-	return sink_write(s, zeros, newc_pad((size_t)(s->offset & 3)));
+	return cpio_sink_write(s, zeros, newc_pad((size_t)(s->offset & 3)));
 }
 
-static int copy_source(struct sink *s, const struct entry *e, char *buf)
+int cpio_sink_finish(struct cpio_sink *s)
+{
+	int rc = 0;
+
+	if (s->gz && gzclose(s->gz) != Z_OK) {
+		errorf("finishing gzip on %s: %s", s->path, strerror(errno));
+		rc = -1;
+	}
+	s->gz = NULL;
+	free(s->buf);
+	s->buf = NULL;
+	return rc;
+}
+
+static int copy_source(struct cpio_sink *s, const struct entry *e)
 {
 	uint64_t total = 0;
 	ssize_t n;
@@ -70,7 +96,7 @@ static int copy_source(struct sink *s, const struct entry *e, char *buf)
 		errorf("reading %s for %s: %s", e->source, e->path, strerror(errno));
 		return -1;
 	}
-	while (rc == 0 && (n = read(fd, buf, COPY_BUFFER)) != 0) {
+	while (rc == 0 && (n = read(fd, s->buf, COPY_BUFFER)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -79,7 +105,7 @@ static int copy_source(struct sink *s, const struct entry *e, char *buf)
 		} else if ((total += (uint64_t)n) > e->size) {
 			break;
 		} else {
-			rc = sink_write(s, buf, (size_t)n);
+			rc = cpio_sink_write(s, s->buf, (size_t)n);
 		}
 	}
 	close(fd);
@@ -90,13 +116,19 @@ static int copy_source(struct sink *s, const struct entry *e, char *buf)
 	return rc;
 }
 
-static int write_entry(struct sink *s, const struct entry *e, unsigned ino,
-		       uint32_t epoch, char *buf)
+/* Only the last name of a hard-linked file carries its bytes. */
+static int carries_data(const struct manifest *m, const struct entry *e)
+{
+	return e->type == E_FILE && manifest_last_link(m, e) == e;
+}
+
+static int write_entry(struct cpio_sink *s, const struct manifest *m, const struct entry *e,
+		       unsigned first_ino, uint32_t epoch)
 {
 	struct newc_fields f = {
-		.ino = ino, .mode = newc_mode(e), .uid = e->uid, .gid = e->gid,
-		.nlink = e->type == E_DIR ? 2 : 1, .mtime = epoch,
-		.rdevmajor = e->major, .rdevminor = e->minor,
+		.ino = first_ino + (unsigned)e->first_link, .mode = newc_mode(e),
+		.uid = e->uid, .gid = e->gid, .nlink = e->type == E_DIR ? 2 : e->nlink,
+		.mtime = epoch, .rdevmajor = e->major, .rdevminor = e->minor,
 	};
 	size_t len;
 
@@ -106,56 +138,53 @@ static int write_entry(struct sink *s, const struct entry *e, unsigned ino,
 		       e->path, e->origin);
 		return -1;
 	}
-	f.filesize = (uint32_t)(e->type == E_FILE ? e->size
+	f.filesize = (uint32_t)(carries_data(m, e) ? e->size
 				: e->type == E_SYMLINK ? strlen(e->target) : 0);
-	len = newc_header(buf, COPY_BUFFER, e->path + 1, &f);
-	if (sink_write(s, buf, len) < 0)
+	len = newc_header(s->buf, COPY_BUFFER, e->path + 1, &f);
+	if (cpio_sink_write(s, s->buf, len) < 0)
 		return -1;
-	if (e->type == E_SYMLINK && sink_write(s, e->target, f.filesize) < 0)
+	if (e->type == E_SYMLINK && cpio_sink_write(s, e->target, f.filesize) < 0)
 		return -1;
-	if (e->type == E_FILE && (e->source ? copy_source(s, e, buf)
-				  : sink_write(s, e->data, f.filesize)) < 0)
+	if (carries_data(m, e) && (e->source ? copy_source(s, e)
+				   : cpio_sink_write(s, e->data, f.filesize)) < 0)
 		return -1;
-	return sink_pad(s);
+	return cpio_sink_pad(s);
 }
 
-static int write_archive(struct sink *s, const struct manifest *m, uint32_t epoch)
+int cpio_write_entries(struct cpio_sink *s, const struct manifest *m, unsigned first_ino,
+		       uint32_t epoch, int (*skip)(const struct entry *e, void *ctx), void *ctx)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct entry *e = &m->e[i];
+
+		if (strcmp(e->path, "/") == 0 || (skip && skip(e, ctx)))
+			continue;
+		if (write_entry(s, m, e, first_ino, epoch) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cpio_write_trailer(struct cpio_sink *s)
 {
 	struct newc_fields trailer = { .nlink = 1 };
-	char *buf = xmalloc(COPY_BUFFER);
-	unsigned ino = 1;
-	int rc = 0;
 
-	/* the root is the kernel's rootfs itself: no entry for it */
-	for (size_t i = 0; i < m->n && rc == 0; i++)
-		if (strcmp(m->e[i].path, "/") != 0)
-			rc = write_entry(s, &m->e[i], ino++, epoch, buf);
-	if (rc == 0)
-		rc = sink_write(s, buf, newc_header(buf, COPY_BUFFER, "TRAILER!!!", &trailer));
-	free(buf);
-	return rc;
+	return cpio_sink_write(s, s->buf, newc_header(s->buf, COPY_BUFFER, "TRAILER!!!", &trailer));
 }
 
 int cpio_write(int fd, const char *path, int gzip, const struct manifest *m,
 	       uint32_t epoch)
 {
-	struct sink s = { .fd = fd, .gz = NULL, .path = path, .offset = 0 };
-	int rc, zfd;
+	struct cpio_sink s;
+	int rc;
 
-	if (!gzip)
-		return write_archive(&s, m, epoch);
-	/* gzclose closes its descriptor; the caller still needs fd */
-	zfd = dup(fd);
-	if (zfd < 0 || !(s.gz = gzdopen(zfd, "wb"))) {
-		errorf("starting gzip on %s: %s", path, strerror(errno ? errno : ENOMEM));
-		if (zfd >= 0)
-			close(zfd);
+	if (cpio_sink_start(&s, fd, path, gzip) < 0)
 		return -1;
-	}
-	rc = write_archive(&s, m, epoch);
-	if (gzclose(s.gz) != Z_OK && rc == 0) {
-		errorf("finishing gzip on %s: %s", path, strerror(errno));
+	/* entry i gets inode number i: the root, entry 0, is not written */
+	rc = cpio_write_entries(&s, m, 0, epoch, NULL, NULL);
+	if (rc == 0)
+		rc = cpio_write_trailer(&s);
+	if (cpio_sink_finish(&s) < 0)
 		rc = -1;
-	}
 	return rc;
 }

@@ -14,8 +14,10 @@ struct ext_image {
 	enum image_kind kind;		/* KIND_EXT2, KIND_EXT3 or KIND_EXT4 */
 	uint64_t bytes;			/* size of the image file */
 	uint32_t epoch;			/* every timestamp */
-	uint8_t uuid[16];
-	uint8_t hash_seed[16];		/* directory index hashes */
+	int uuid_given;			/* uuid was chosen by the user ... */
+	uint8_t uuid[16];		/* ... or is derived from the digest when written */
+	uint8_t hash_seed[16];		/* directory index hashes: from the digest */
+	uint32_t csum_seed;		/* ext4 metadata checksums: from the manifest */
 };
 
 /* Does the manifest fit in img->bytes? If not, report how much it needs
@@ -23,9 +25,10 @@ struct ext_image {
 int ext_check_fits(const struct manifest *m, const struct ext_image *img);
 
 /* Format the (empty, already sized) file at path and write the manifest
- * into it. 0, or -1 after reporting. */
-int ext_write_new(const char *path, const struct manifest *m,
-		  const struct ext_image *img);
+ * into it, in one pass over every file's bytes; the UUID (unless given)
+ * and the hash seed come from the digest of all of it and are stored in
+ * img. 0, or -1 after reporting. */
+int ext_write_new(const char *path, const struct manifest *m, struct ext_image *img);
 
 struct ext_update_options {
 	uint32_t epoch;

@@ -81,7 +81,10 @@ static void fix_identity(ext2_filsys fs, const struct ext_image *img)
 	sb->s_max_mnt_count = -1;	/* no forced checks: the image is rebuilt, not aged */
 	sb->s_checkinterval = 0;
 	if (ext2fs_has_feature_metadata_csum(sb)) {
+		/* its own seed: the UUID is only known after the last file */
 		sb->s_checksum_type = EXT2_CRC32C_CHKSUM;
+		ext2fs_set_feature_csum_seed(sb);
+		sb->s_checksum_seed = img->csum_seed;
 		ext2fs_init_csum_seed(fs);
 	}
 }
@@ -159,6 +162,40 @@ static errcode_t add_journal(ext2_filsys fs, const struct ext_image *img)
 	/* LAZYINIT: the journal's blocks are holes of a new file, already zero. */
 	return ext2fs_add_journal_inode3(fs, &jp, ~0ULL,
 					 EXT2_MKJOURNAL_LAZYINIT | EXT2_MKJOURNAL_NO_MNT_CHECK);
+}
+
+/* An internal journal's superblock repeats the file system's UUID. */
+static errcode_t set_journal_uuid(ext2_filsys fs, const uint8_t uuid[16])
+{
+	const size_t uuid_offset = 0x30;	/* s_uuid in journal_superblock_t */
+	ext2_ino_t journal = fs->super->s_journal_inum;
+	blk64_t first = 0;
+	char *block;
+	errcode_t rc;
+
+	if (!ext2fs_has_feature_journal(fs->super) || !journal)
+		return 0;
+	rc = ext2fs_bmap2(fs, journal, NULL, NULL, 0, 0, NULL, &first);
+	if (rc || !first)
+		return rc ? rc : EXT2_ET_BAD_BLOCK_NUM;
+	rc = ext2fs_get_mem(fs->blocksize, &block);
+	if (rc)
+		return rc;
+	rc = io_channel_read_blk64(fs->io, first, 1, block);
+	if (!rc) {
+		memcpy(block + uuid_offset, uuid, 16);
+		rc = io_channel_write_blk64(fs->io, first, 1, block);
+	}
+	ext2fs_free_mem(&block);
+	return rc;
+}
+
+errcode_t ext_set_identity(ext2_filsys fs, const uint8_t uuid[16], const uint8_t hash_seed[16])
+{
+	memcpy(fs->super->s_uuid, uuid, 16);
+	memcpy(fs->super->s_hash_seed, hash_seed, 16);
+	ext2fs_mark_super_dirty(fs);
+	return set_journal_uuid(fs, uuid);
 }
 
 errcode_t ext_format(const char *path, const struct ext_image *img,

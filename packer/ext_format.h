@@ -26,6 +26,14 @@ errcode_t ext_capacity(const struct ext_image *img, uint64_t inodes,
 errcode_t ext_format(const char *path, const struct ext_image *img,
 		     uint64_t inodes, ext2_filsys *ret, const char **doing);
 
+/* The file system's final identity, once the digest is known: the UUID
+ * (superblock and journal superblock) and the directory hash seed. Safe
+ * until the first directory is indexed, which libext2fs never does while
+ * the image is written (the kernel does it later, with this seed); ext4's
+ * metadata checksums use their own seed (metadata_csum_seed), fixed at
+ * format time, so they do not depend on the UUID. */
+errcode_t ext_set_identity(ext2_filsys fs, const uint8_t uuid[16], const uint8_t hash_seed[16]);
+
 /* The inode count for an image: one per 16 KiB, but never fewer than
  * the manifest needs plus some room to create files at run time. */
 uint64_t ext_inode_count(uint64_t bytes, uint64_t needed);

@@ -1,5 +1,6 @@
 /* ext_new.c - a new image: check that the manifest fits, format, fill. */
 #include "ext.h"
+#include "digest.h"
 #include "ext_format.h"
 #include "ext_plan.h"
 #include "ext_write.h"
@@ -110,20 +111,48 @@ int ext_check_fits(const struct manifest *m, const struct ext_image *img)
 	return -1;
 }
 
-static errcode_t install_all(ext2_filsys fs, const struct manifest *m, uint32_t epoch)
+/* Every entry, each file's bytes read once: they feed the digest too. */
+static errcode_t install_all(ext2_filsys fs, const struct manifest *m,
+			     struct ext_image *img)
 {
+	uint8_t digest[HASH_BYTES];
 	struct ext_writer w;
+	struct hash h;
 	errcode_t rc = 0;
 
-	ext_writer_init(&w, fs, epoch, 0);
+	ext_writer_init(&w, fs, m, img->epoch, 0);
+	digest_begin(&h, img->kind, img->bytes, img->epoch);
+	w.digest = &h;
 	for (size_t i = 0; i < m->n && !rc; i++)
 		rc = ext_install(&w, &m->e[i]);
 	ext_writer_free(&w);
+	if (rc) {
+		hash_discard(&h);
+		return rc;
+	}
+	hash_final(&h, digest);
+	if (!img->uuid_given)
+		hash_derive_uuid(digest, "uuid", img->uuid);
+	hash_derive_uuid(digest, "hash seed", img->hash_seed);
+	rc = ext_set_identity(fs, img->uuid, img->hash_seed);
+	if (rc)
+		errorf("setting the UUID of the image: %s", error_message(rc));
 	return rc;
 }
 
-int ext_write_new(const char *path, const struct manifest *m,
-		  const struct ext_image *img)
+/* ext4's metadata checksums are written from the first block on: their
+ * seed comes from what is known before any file is read. */
+static uint32_t checksum_seed(const struct manifest *m, const struct ext_image *img)
+{
+	uint8_t digest[HASH_BYTES], seed[16];
+
+	digest_manifest(m, img->kind, img->bytes, img->epoch, digest);
+	hash_derive_uuid(digest, "checksum seed", seed);
+	return (uint32_t)seed[0] | (uint32_t)seed[1] << 8 | (uint32_t)seed[2] << 16 |
+	       (uint32_t)seed[3] << 24;
+}
+
+int ext_write_new(const char *path, const struct manifest *m, struct ext_image *img)
 {
 	struct ext_need need;
 	const char *doing = "";
@@ -131,18 +160,23 @@ int ext_write_new(const char *path, const struct manifest *m,
 	errcode_t rc;
 
 	image_needs(m, img->kind, &need);
+	if (ext_kind_has_csum(img->kind))
+		img->csum_seed = checksum_seed(m, img);
 	rc = ext_format(path, img, ext_inode_count(img->bytes, need.inodes), &fs, &doing);
 	if (rc) {
 		errorf("%s in %s: %s", doing, path, error_message(rc));
 		return -1;
 	}
-	rc = install_all(fs, m, img->epoch);
+	rc = install_all(fs, m, img);
 	if (rc) {
 		ext2fs_free(fs);	/* no flush: the temporary file is dropped anyway */
 		return -1;
 	}
-	rc = ext2fs_close_free(&fs);
+	/* No fsync of its own: the caller syncs the whole file once, before
+	 * renaming it into place (libext2fs would sync three times). */
+	rc = ext2fs_close2(fs, EXT2_FLAG_FLUSH_NO_SYNC);
 	if (rc) {
+		ext2fs_free(fs);
 		errorf("writing the file system metadata of %s: %s", path, error_message(rc));
 		return -1;
 	}

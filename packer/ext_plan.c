@@ -104,6 +104,20 @@ static size_t *parent_indexes(const struct manifest *m)
 	return parent;
 }
 
+/* A file with holes: at most one block for each 512 bytes it occupies on
+ * the host (its zero blocks and holes take none), each with up to three
+ * mapping blocks (indirect) or its own extent. */
+static uint64_t sparse_file_blocks(const struct entry *e, unsigned blocksize, int extents)
+{
+	uint64_t full = ext_file_blocks(e->size, blocksize, extents);
+	uint64_t k = div_up(e->stored, 512), bound;
+
+	if (k > div_up(e->size, blocksize))
+		k = div_up(e->size, blocksize);
+	bound = k + (extents ? div_up(2 * k + 1, (blocksize - 12) / 12) + 1 : 3 * k + 3);
+	return bound < full ? bound : full;
+}
+
 void ext_estimate(const struct manifest *m, unsigned blocksize, int extents,
 		  int dir_tail, struct ext_need *need)
 {
@@ -114,11 +128,14 @@ void ext_estimate(const struct manifest *m, unsigned blocksize, int extents,
 	for (size_t i = 0; i < m->n; i++) {
 		const struct entry *e = &m->e[i];
 
-		if (strcmp(e->path, "/") != 0) {
-			need->inodes++;
+		if (strcmp(e->path, "/") != 0)
 			records[parent[i]] += ext_dirent_size(strlen(path_name(e->path)));
-		}
-		if (e->type == E_FILE)
+		if (strcmp(e->path, "/") == 0 || manifest_first_link(m, e) != e)
+			continue;	/* the root's inode is reserved; hard links share one */
+		need->inodes++;
+		if (e->type == E_FILE && e->sparse)
+			need->blocks += sparse_file_blocks(e, blocksize, extents);
+		else if (e->type == E_FILE)
 			need->blocks += ext_file_blocks(e->size, blocksize, extents);
 		else if (e->type == E_SYMLINK && strlen(e->target) > FAST_SYMLINK_MAX)
 			need->blocks += 1;

@@ -1,30 +1,42 @@
 /* ext_write.c - one manifest entry at a time into libext2fs. */
 #include "ext_write.h"
+#include "digest.h"
+#include "ext_data.h"
 #include "util.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#define COPY_BUFFER (256 * 1024)
 #define LOST_FOUND_BYTES 16384
+#define MAX_BLOCK 65536
 
-void ext_writer_init(struct ext_writer *w, ext2_filsys fs, uint32_t epoch, int update)
+void ext_writer_init(struct ext_writer *w, ext2_filsys fs, const struct manifest *m,
+		     uint32_t epoch, int update)
 {
 	memset(w, 0, sizeof(*w));
 	w->fs = fs;
+	w->m = m;
 	w->epoch = epoch;
 	w->update = update;
-	w->buf = xmalloc(COPY_BUFFER);
+	w->buf = xmalloc(EXT_CHUNK + MAX_BLOCK);
+	w->bmap_buf = xmalloc(2 * MAX_BLOCK);
+	w->inos = xcalloc(m->n ? m->n : 1, sizeof(*w->inos));
+	w->src_dirfd = -1;
 }
 
 void ext_writer_free(struct ext_writer *w)
 {
 	free(w->parent_path);
 	free(w->buf);
-	w->parent_path = w->buf = NULL;
+	free(w->bmap_buf);
+	free(w->inos);
+	free(w->src_dir);
+	if (w->src_dirfd >= 0)
+		close(w->src_dirfd);
+	w->parent_path = w->buf = w->bmap_buf = w->src_dir = NULL;
+	w->inos = NULL;
+	w->src_dirfd = -1;
 }
 
 int ext_filetype(unsigned i_mode)
@@ -188,7 +200,7 @@ static void fill_inode(struct ext_writer *w, struct ext2_inode *inode,
 	inode->i_gid = (__u16)e->gid;
 	ext2fs_set_i_uid_high(*inode, e->uid >> 16);
 	ext2fs_set_i_gid_high(*inode, e->gid >> 16);
-	inode->i_links_count = 1;
+	inode->i_links_count = (__u16)e->nlink;
 	inode->i_atime = inode->i_ctime = inode->i_mtime = w->epoch;
 	if (e->type == E_CHAR || e->type == E_BLOCK)
 		encode_device(inode, e->major, e->minor);
@@ -196,14 +208,13 @@ static void fill_inode(struct ext_writer *w, struct ext2_inode *inode,
 
 /* New inode, name, accounting, inode itself: the order libext2fs needs. */
 static errcode_t make_inode(struct ext_writer *w, ext2_ino_t parent, const char *name,
-			    const struct entry *e, ext2_ino_t *ino)
+			    const struct entry *e, ext2_ino_t *ino, struct ext2_inode *inode)
 {
-	struct ext2_inode inode;
 	errcode_t rc;
 
-	fill_inode(w, &inode, e);
+	fill_inode(w, inode, e);
 	w->doing = "allocating an inode for";
-	rc = ext2fs_new_inode(w->fs, parent, inode.i_mode, 0, ino);
+	rc = ext2fs_new_inode(w->fs, parent, inode->i_mode, 0, ino);
 	if (rc)
 		return rc;
 	if (e->type == E_FILE && ext2fs_has_feature_extents(w->fs->super)) {
@@ -211,85 +222,29 @@ static errcode_t make_inode(struct ext_writer *w, ext2_ino_t parent, const char 
 
 		/* opening an extent-less inode writes an empty extent header */
 		w->doing = "starting the extent tree of";
-		rc = ext2fs_extent_open2(w->fs, *ino, &inode, &handle);
+		rc = ext2fs_extent_open2(w->fs, *ino, inode, &handle);
 		if (rc)
 			return rc;
 		ext2fs_extent_free(handle);
 	}
 	w->doing = "linking";
-	rc = ext_link(w->fs, parent, name, *ino, ext_filetype(inode.i_mode));
+	rc = ext_link(w->fs, parent, name, *ino, ext_filetype(inode->i_mode));
 	if (rc)
 		return rc;
 	ext2fs_inode_alloc_stats2(w->fs, *ino, +1, 0);
 	w->doing = "writing the inode of";
-	return ext2fs_write_new_inode(w->fs, *ino, &inode);
+	return ext2fs_write_new_inode(w->fs, *ino, inode);
 }
 
-static errcode_t write_all(ext2_file_t file, const char *buf, size_t len)
+/* Another name of an inode installed before (it counted all its names). */
+static errcode_t link_again(struct ext_writer *w, ext2_ino_t parent, const char *name,
+			    const struct entry *e)
 {
-	while (len) {
-		unsigned int done = 0;
-		errcode_t rc = ext2fs_file_write(file, buf, (unsigned int)len, &done);
+	const struct entry *first = manifest_first_link(w->m, e);
 
-		if (rc)
-			return rc;
-		if (done == 0)
-			return EXT2_ET_SHORT_WRITE;
-		buf += done;
-		len -= done;
-	}
-	return 0;
-}
-
-static errcode_t copy_source(struct ext_writer *w, ext2_file_t file, const struct entry *e)
-{
-	uint64_t total = 0;
-	errcode_t rc = 0;
-	ssize_t n;
-	int fd;
-
-	w->doing = "reading the source of";
-	fd = open(e->source, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return errno;
-	while ((n = read(fd, w->buf, COPY_BUFFER)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = errno;
-			break;
-		}
-		w->doing = "writing";
-		rc = write_all(file, w->buf, (size_t)n);
-		if (rc)
-			break;
-		total += (uint64_t)n;
-	}
-	close(fd);
-	if (!rc && total != e->size) {
-		w->doing = "copying (the source changed size while being read)";
-		rc = EXT2_ET_SHORT_READ;
-	}
-	return rc;
-}
-
-static errcode_t write_content(struct ext_writer *w, ext2_ino_t ino, const struct entry *e)
-{
-	ext2_file_t file;
-	errcode_t rc, rc2;
-
-	w->doing = "opening";
-	rc = ext2fs_file_open(w->fs, ino, EXT2_FILE_WRITE, &file);
-	if (rc)
-		return rc;
-	if (e->source)
-		rc = copy_source(w, file, e);
-	else {
-		w->doing = "writing";
-		rc = write_all(file, e->data, (size_t)e->size);
-	}
-	rc2 = ext2fs_file_close(file);
-	return rc ? rc : rc2;
+	w->doing = "hard-linking";
+	return ext_link(w->fs, parent, name, w->inos[first - w->m->e],
+			ext_filetype(type_bits(e->type)));
 }
 
 static errcode_t remove_inode(struct ext_writer *w, ext2_ino_t ino)
@@ -375,7 +330,8 @@ static errcode_t install(struct ext_writer *w, const struct entry *e)
 {
 	char *parent_path = path_parent(e->path);
 	const char *name = path_name(e->path);
-	ext2_ino_t parent, ino;
+	struct ext2_inode inode;
+	ext2_ino_t parent, *ino = &w->inos[e - w->m->e];
 	errcode_t rc;
 	int keep = 0;
 
@@ -386,16 +342,18 @@ static errcode_t install(struct ext_writer *w, const struct entry *e)
 		rc = clear_existing(w, parent, name, e, &keep);
 	if (rc || keep)
 		return rc;
+	if (manifest_first_link(w->m, e) != e)
+		return link_again(w, parent, name, e);
 	switch (e->type) {
 	case E_DIR:
 		return make_dir(w, parent, name, e);
 	case E_SYMLINK:
 		return make_symlink(w, parent, name, e);
 	case E_FILE:
-		rc = make_inode(w, parent, name, e, &ino);
-		return rc ? rc : write_content(w, ino, e);
+		rc = make_inode(w, parent, name, e, ino, &inode);
+		return rc || !e->size ? rc : ext_write_data(w, *ino, &inode, e);
 	default:
-		return make_inode(w, parent, name, e, &ino);
+		return make_inode(w, parent, name, e, ino, &inode);
 	}
 }
 
@@ -415,6 +373,8 @@ errcode_t ext_install(struct ext_writer *w, const struct entry *e)
 		verbosef("%s -> %s", e->path, e->target);
 	else
 		verbosef("%s", e->path);
+	if (w->digest)
+		digest_entry(w->digest, w->m, e);
 	if (strcmp(e->path, "/") == 0)
 		rc = w->update ? 0 : set_attributes(w, EXT2_ROOT_INO, e);
 	else

@@ -6,20 +6,33 @@
 
 #include "manifest.h"
 
+#include "hash.h"
+
 #include <ext2fs/ext2fs.h>
 #include <stdint.h>
 
+/* Bytes of a file read (and written) at a time; a multiple of any block size. */
+#define EXT_CHUNK (1024 * 1024)
+
 struct ext_writer {
 	ext2_filsys fs;
+	const struct manifest *m;
 	uint32_t epoch;
 	int update;		/* existing image: keep its directories, replace the rest */
 	const char *doing;	/* the step that failed, for the message */
 	char *parent_path;	/* the directory looked up last ... */
 	ext2_ino_t parent_ino;	/* ... and its inode: entries come sorted */
-	char *buf;		/* copy buffer */
+	char *buf;		/* EXT_CHUNK bytes and a block to pad the last one */
+	char *bmap_buf;		/* libext2fs's scratch for mapping (two blocks) */
+	blk64_t goal;		/* where the next file data goes */
+	ext2_ino_t *inos;	/* the inode of each installed entry (hard links) */
+	struct hash *digest;	/* fed every entry and byte written, or NULL */
+	char *src_dir;		/* the directory of the last source file ... */
+	int src_dirfd;		/* ... open, for the next ones in it (or -1) */
 };
 
-void ext_writer_init(struct ext_writer *w, ext2_filsys fs, uint32_t epoch, int update);
+void ext_writer_init(struct ext_writer *w, ext2_filsys fs, const struct manifest *m,
+		     uint32_t epoch, int update);
 void ext_writer_free(struct ext_writer *w);
 
 /* Install one entry; its parent must already be there. Reports errors. */

@@ -1,27 +1,35 @@
-/* hash.h - a fast 128-bit hash of the image's inputs. It is not
- * cryptographic: it only has to give different inputs different UUIDs and
- * directory hash seeds, and the same inputs the same ones. Pure. */
+/* hash.h - SHA-256 (OpenSSL's libcrypto, which uses the CPU's SHA
+ * instructions where there are some) of the image's inputs. It gives
+ * different inputs different UUIDs and directory hash seeds, and the same
+ * inputs the same ones. No system calls. */
 #ifndef MKROOTFS_HASH_H
 #define MKROOTFS_HASH_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-struct hash128 {
-	uint64_t a, b, len;
-	unsigned char tail[8];
-	size_t ntail;
+#define HASH_BYTES 32
+
+struct hash {
+	void *ctx;		/* libcrypto's EVP_MD_CTX */
 };
 
-void hash_init(struct hash128 *h, uint64_t seed);
-void hash_update(struct hash128 *h, const void *data, size_t n);
+void hash_init(struct hash *h);
+void hash_update(struct hash *h, const void *data, size_t n);
 /* Hash a string with its terminating NUL, so "ab"+"c" differs from "a"+"bc". */
-void hash_string(struct hash128 *h, const char *s);
-void hash_u64(struct hash128 *h, uint64_t v);
-void hash_final(const struct hash128 *h, uint8_t out[16]);
+void hash_string(struct hash *h, const char *s);
+/* Eight bytes, little-endian whatever the host: digests (and so images) do
+ * not depend on where mkrootfs runs. */
+void hash_u64(struct hash *h, uint64_t v);
+/* The digest; the hash is finished (and freed) by it. */
+void hash_final(struct hash *h, uint8_t out[HASH_BYTES]);
+/* Drop a hash without a digest (after an error). */
+void hash_discard(struct hash *h);
 
-/* A UUID (RFC 9562 version 8, "custom") derived from a digest and a
- * purpose ("uuid", "hash seed"), so the two never coincide. */
-void hash_derive_uuid(const uint8_t digest[16], const char *purpose, uint8_t uuid[16]);
+/* A UUID (RFC 9562 version 8, "custom"): the first 16 bytes of the SHA-256
+ * of a digest and a purpose ("uuid", "hash seed"), so the two never
+ * coincide. */
+void hash_derive_uuid(const uint8_t digest[HASH_BYTES], const char *purpose,
+		      uint8_t uuid[16]);
 
 #endif

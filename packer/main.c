@@ -1,11 +1,14 @@
 /* main.c - mkrootfs: a bootable ext2/3/4 image or cpio archive from a
  * static init and busybox, rootless. main reads as the list of steps. */
+#include "addprog.h"
+#include "copyout.h"
 #include "cpio.h"
+#include "cpio_update.h"
 #include "newc.h"
-#include "digest.h"
 #include "ext.h"
-#include "hash.h"
+#include "initrd.h"
 #include "manifest.h"
+#include "modules.h"
 #include "options.h"
 #include "output.h"
 #include "program.h"
@@ -81,8 +84,9 @@ static int add_sources(struct manifest *m, const struct options *o)
 {
 	for (size_t i = 0; i < o->nsources; i++) {
 		const struct source_arg *s = &o->sources[i];
-		int rc = s->overlay ? source_add_overlay(m, s->src, s->origin)
-				    : source_add(m, s->src, s->dest, s->origin);
+		int rc = s->program ? addprog_add(m, s->src, s->dest, s->origin, o->update)
+			 : s->overlay ? source_add_overlay(m, s->src, s->origin)
+				      : source_add(m, s->src, s->dest, s->origin);
 
 		if (rc < 0)
 			return -1;
@@ -102,8 +106,7 @@ static int finish(struct manifest *m)
 }
 
 /* busybox, its applets and the init on top of the fixed skeleton. */
-static int build_new_manifest(struct manifest *m, const struct options *o,
-			      const char *init)
+static int add_system(struct manifest *m, const struct options *o, const char *init)
 {
 	char err[ERRLEN], *busybox, *applets;
 	int rc = -1;
@@ -122,24 +125,42 @@ static int build_new_manifest(struct manifest *m, const struct options *o,
 		goto out;
 	if (o->kind == KIND_CPIO)	/* where the kernel looks first in an initramfs */
 		manifest_add_symlink(m, "/init", "/sbin/init", "the initramfs layout");
-	else
-		manifest_add(m, E_DIR, "/lost+found", 0700, "the ext2/3/4 layout");
-	rc = add_sources(m, o) < 0 || finish(m) < 0 ? -1 : 0;
+	rc = 0;
 out:
 	free(applets);
 	free(busybox);
 	return rc;
 }
 
+/* The stage-1 initramfs: no busybox, our init is /init itself. */
+static int add_stage1(struct manifest *m, const char *init)
+{
+	initrd_add_base(m);
+	return add_program(m, init, "/init", "--init");
+}
+
+static int build_new_manifest(struct manifest *m, const struct options *o,
+			      const char *init, const struct modules_tree *mods)
+{
+	if (o->initrd ? add_stage1(m, init) < 0 : !o->bare && add_system(m, o, init) < 0)
+		return -1;
+	if (o->kind != KIND_CPIO)
+		manifest_add(m, E_DIR, "/lost+found", 0700, "the ext2/3/4 layout");
+	if (mods && modules_add(m, mods, o->initrd ? "-t initrd" : "--modules") < 0)
+		return -1;
+	return add_sources(m, o) < 0 || finish(m) < 0 ? -1 : 0;
+}
+
 static int write_image(const struct options *o, const struct manifest *m,
-		       const struct ext_image *img)
+		       struct ext_image *img)
 {
 	struct output out;
 
 	if (output_begin(&out, o->output) < 0)
 		return -1;
 	if (o->kind == KIND_CPIO) {
-		if (cpio_write(out.fd, out.temp, archive_wants_gzip(o->output), m, img->epoch) < 0)
+		if (cpio_write(out.fd, out.temp, o->initrd || archive_wants_gzip(o->output), m,
+			       img->epoch) < 0)
 			goto fail;
 	} else {
 		if (ftruncate(out.fd, (off_t)img->bytes) < 0) {
@@ -155,30 +176,52 @@ fail:
 	return -1;
 }
 
+/* --modules staged (for -t initrd: only what the root needs, in *mods);
+ * 1 when -t initrd finds it all built in and nothing is to be written. */
+static int stage_modules(const struct options *o, struct modules_tree *mods)
+{
+	struct modules_tree full;
+	char *origin;
+	int rc;
+
+	memset(mods, 0, sizeof(*mods));
+	if (!o->modules)
+		return 0;
+	origin = xasprintf("--modules %s", o->modules);
+	rc = modules_stage(o->modules, o->initrd ? &full : mods, origin);
+	if (rc == 0 && o->initrd) {
+		rc = initrd_select(&full, o->disk ? o->disk : "nvme", mods, origin);
+		modules_free(&full);
+	}
+	free(origin);
+	return rc;
+}
+
 static int run_new(const struct options *o)
 {
 	struct ext_image img = { .kind = o->kind, .bytes = o->size };
+	struct modules_tree mods = { 0 };
 	struct manifest m;
-	uint8_t digest[16];
 	int64_t epoch = timestamp(DEFAULT_EPOCH);
 	char *init = NULL, uuid[37];
-	int rc = 1;
+	int rc = 1, staged;
 
 	manifest_init(&m);
-	if (epoch < 0 || output_check(o->output) < 0 || !(init = checked_init(o)) ||
-	    build_new_manifest(&m, o, init) < 0)
+	if (epoch < 0 || output_check(o->output) < 0 || (!o->bare && !(init = checked_init(o))))
+		goto out;
+	staged = stage_modules(o, &mods);
+	if (staged != 0) {
+		rc = staged > 0 ? 0 : 1;
+		goto out;
+	}
+	if (build_new_manifest(&m, o, init, o->modules ? &mods : NULL) < 0)
 		goto out;
 	img.epoch = (uint32_t)epoch;
-	/* before reading every file for the digest: a misfit is told at once */
+	/* before reading any file: a misfit is told at once */
 	if (o->kind != KIND_CPIO && ext_check_fits(&m, &img) < 0)
 		goto out;
-	if (image_digest(&m, o->kind, o->size, img.epoch, digest) < 0)
-		goto out;
-	if (o->uuid_given)
-		memcpy(img.uuid, o->uuid, 16);
-	else
-		hash_derive_uuid(digest, "uuid", img.uuid);
-	hash_derive_uuid(digest, "hash seed", img.hash_seed);
+	img.uuid_given = o->uuid_given;
+	memcpy(img.uuid, o->uuid, 16);
 	if (write_image(o, &m, &img) < 0)
 		goto out;
 	format_uuid(img.uuid, uuid);
@@ -190,6 +233,7 @@ static int run_new(const struct options *o)
 out:
 	free(init);
 	manifest_free(&m);
+	modules_free(&mods);
 	return rc;
 }
 
@@ -197,17 +241,23 @@ static int run_update(const struct options *o)
 {
 	struct ext_update_options uo = { .no_backup = o->no_backup };
 	int64_t epoch = timestamp((uint32_t)time(NULL));
+	struct modules_tree mods = { 0 };
+	int archive = cpio_archive_detect(o->update);
 	struct manifest m;
 	char *init = NULL;
 	int rc = 1;
 
 	manifest_init(&m);
-	if (epoch < 0 || !(init = checked_init(o)) ||
-	    add_program(&m, init, "/sbin/init", "--init") < 0 ||
-	    add_sources(&m, o) < 0 || finish(&m) < 0)
+	if (archive < 0 || epoch < 0 || !(init = checked_init(o)) ||
+	    add_program(&m, init, "/sbin/init", "--init") < 0 || stage_modules(o, &mods) < 0 ||
+	    (o->modules && modules_add(&m, &mods, "--modules") < 0))
+		goto out;
+	if (archive)
+		cpio_add_rdinit(&m);
+	if (add_sources(&m, o) < 0 || finish(&m) < 0)
 		goto out;
 	uo.epoch = (uint32_t)epoch;
-	if (ext_update(o->update, &m, &uo) < 0)
+	if ((archive ? cpio_update(o->update, &m, &uo) : ext_update(o->update, &m, &uo)) < 0)
 		goto out;
 	if (verbosity > 0)
 		printf("mkrootfs: updated %s\n", o->update);
@@ -215,6 +265,7 @@ static int run_update(const struct options *o)
 out:
 	free(init);
 	manifest_free(&m);
+	modules_free(&mods);
 	return rc;
 }
 
@@ -236,7 +287,9 @@ int main(int argc, char **argv)
 	}
 	verbosity = o.verbosity;
 	initialize_ext2_error_table();
-	rc = o.update ? run_update(&o) : run_new(&o);
+	rc = o.list_deps ? addprog_list(o.list_deps)
+	     : o.copy_out ? copyout_run(o.copy_out)
+	     : o.update ? run_update(&o) : run_new(&o);
 	options_free(&o);
 	return rc;
 }

@@ -82,6 +82,9 @@ static void add_data(struct manifest *m, const char *path, const char *data)
 static const char *const base_dirs[][2] = {
 	{ "/", "0755" }, { "/bin", "0755" }, { "/dev", "0755" },
 	{ "/dev/pts", "0755" }, { "/etc", "0755" }, { "/proc", "0755" },
+	/* where run-qemu --modules mounts a kernel's modules: the image
+	 * stays as it is */
+	{ "/lib", "0755" }, { "/lib/modules", "0755" },
 	{ "/root", "0700" }, { "/run", "0755" }, { "/sbin", "0755" },
 	{ "/sys", "0755" }, { "/tmp", "1777" }, { "/usr", "0755" },
 	{ "/usr/bin", "0755" }, { "/usr/sbin", "0755" },
@@ -181,13 +184,13 @@ int manifest_add_applets(struct manifest *m, const char *list, char *err)
  * right after it and before any sibling whose name merely extends its own. */
 int path_compare(const char *a, const char *b)
 {
-	for (;; a++, b++) {
-		int ca = *a == '/' ? 1 : *a ? (unsigned char)*a + 1 : 0;
-		int cb = *b == '/' ? 1 : *b ? (unsigned char)*b + 1 : 0;
+	int ca, cb;
 
-		if (ca != cb || !ca)
-			return ca - cb;
-	}
+	while (*a && *a == *b)	/* the common prefix, the most of the work */
+		a++, b++;
+	ca = *a == '/' ? 1 : *a ? (unsigned char)*a + 1 : 0;
+	cb = *b == '/' ? 1 : *b ? (unsigned char)*b + 1 : 0;
+	return ca - cb;
 }
 
 static int entry_compare(const void *pa, const void *pb)
@@ -338,6 +341,62 @@ static int check_parents(const struct manifest *m, char *err)
 	return 0;
 }
 
+/* Order of an index array: by inode identity, then by place in the image. */
+static int link_compare(const void *pa, const void *pb, void *entries)
+{
+	const struct entry *v = entries;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+
+	if (v[a].link_dev != v[b].link_dev)
+		return v[a].link_dev < v[b].link_dev ? -1 : 1;
+	if (v[a].link_id != v[b].link_id)
+		return v[a].link_id < v[b].link_id ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+static int same_inode(const struct entry *a, const struct entry *b)
+{
+	return a->link_dev == b->link_dev && a->link_id == b->link_id;
+}
+
+/* Every entry's number of names and its first and last name. */
+static void count_links(struct manifest *m)
+{
+	size_t *order = xmalloc((m->n + 1) * sizeof(*order)), k = 0;
+
+	for (size_t i = 0; i < m->n; i++) {
+		struct entry *e = &m->e[i];
+
+		e->nlink = 1;
+		e->first_link = e->last_link = i;
+		if (e->type == E_DIR)
+			e->link_dev = e->link_id = 0;
+		else if (e->link_id)
+			order[k++] = i;
+	}
+	qsort_r(order, k, sizeof(*order), link_compare, m->e);
+	for (size_t start = 0, end; start < k; start = end) {
+		for (end = start + 1; end < k && same_inode(&m->e[order[start]], &m->e[order[end]]);)
+			end++;
+		for (size_t j = start; j < end; j++) {
+			m->e[order[j]].nlink = (unsigned)(end - start);
+			m->e[order[j]].first_link = order[start];
+			m->e[order[j]].last_link = order[end - 1];
+		}
+	}
+	free(order);
+}
+
+const struct entry *manifest_first_link(const struct manifest *m, const struct entry *e)
+{
+	return &m->e[e->first_link];
+}
+
+const struct entry *manifest_last_link(const struct manifest *m, const struct entry *e)
+{
+	return &m->e[e->last_link];
+}
+
 int manifest_finish(struct manifest *m, char *err)
 {
 	sort_entries(m);
@@ -348,5 +407,8 @@ int manifest_finish(struct manifest *m, char *err)
 		if (drop_duplicates(m, err) < 0)
 			return -1;
 	}
-	return check_parents(m, err);
+	if (check_parents(m, err) < 0)
+		return -1;
+	count_links(m);
+	return 0;
 }

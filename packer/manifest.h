@@ -19,8 +19,18 @@ struct entry {
 	char *source;		/* E_FILE: host file to copy ... */
 	const char *data;	/* ... or built-in content when source is NULL */
 	uint64_t size;		/* E_FILE: bytes, from lstat or strlen(data) */
+	int sparse;		/* E_FILE: the source has holes (look for its data) ... */
+	uint64_t stored;	/* ... and occupies these bytes on the host */
 	const char *origin;	/* what put it here, for messages */
 	size_t seq;		/* order of addition: later entries win */
+	/* Hard links: entries (never directories) with the same non-zero
+	 * link_id are names of one inode ("same inode as"); the source's
+	 * device and inode numbers, or any other pair that says so. */
+	uint64_t link_dev, link_id;
+	/* Set by manifest_finish: the inode's number of names in the image
+	 * (1 without hard links) and its first and last names' indexes. */
+	unsigned nlink;
+	size_t first_link, last_link;
 };
 
 struct manifest {
@@ -50,6 +60,12 @@ int manifest_add_applets(struct manifest *m, const char *list, char *err);
  * directory never silently becomes something else), add missing parent
  * directories (0755) and check that every parent is a directory. */
 int manifest_finish(struct manifest *m, char *err);
+
+/* After manifest_finish: the first and last entries naming e's inode (e
+ * itself when it has no other name). Writers put the content with the
+ * first (ext) or the last (cpio newc, as the kernel and GNU cpio expect). */
+const struct entry *manifest_first_link(const struct manifest *m, const struct entry *e);
+const struct entry *manifest_last_link(const struct manifest *m, const struct entry *e);
 
 /* After manifest_finish: the entry at path, or NULL. */
 const struct entry *manifest_find(const struct manifest *m, const char *path);

@@ -44,3 +44,36 @@ int archive_wants_gzip(const char *path)
 
 	return n > 3 && strcmp(path + n - 3, ".gz") == 0;
 }
+
+static int hex8(const char *p, uint32_t *v)
+{
+	*v = 0;
+	for (int i = 0; i < 8; i++) {
+		int c = p[i], d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (d < 0)
+			return -1;
+		*v = *v << 4 | (uint32_t)d;
+	}
+	return 0;
+}
+
+int newc_parse(const char *p, size_t avail, struct newc_fields *f, size_t *namesize)
+{
+	uint32_t v[13];
+
+	if (avail < NEWC_HEADER_LEN ||
+	    (memcmp(p, "070701", 6) != 0 && memcmp(p, "070702", 6) != 0))
+		return -1;
+	for (int i = 0; i < 13; i++)
+		if (hex8(p + 6 + 8 * i, &v[i]) < 0)
+			return -1;
+	/* ino, mode, uid, gid, nlink, mtime, filesize, devmajor, devminor,
+	 * rdevmajor, rdevminor, namesize, check */
+	*f = (struct newc_fields){ .ino = v[0], .mode = v[1], .uid = v[2], .gid = v[3],
+				   .nlink = v[4], .mtime = v[5], .filesize = v[6],
+				   .rdevmajor = v[9], .rdevminor = v[10] };
+	*namesize = v[11];
+	return 0;
+}

@@ -10,6 +10,7 @@
 
 struct source_arg {
 	int overlay;		/* --overlay DIR (dest "/") or --add SRC:DEST */
+	int program;		/* --add-program PATH[:DEST] */
 	char *src, *dest;
 	char *origin;		/* the option as given, for messages */
 };
@@ -26,8 +27,14 @@ struct options {
 	int no_backup;
 	int uuid_given;
 	uint8_t uuid[16];
+	const char *modules;	/* --modules DIR */
+	const char *disk;	/* --disk BUS: the root's disk, for -t initrd */
+	int initrd;		/* -t initrd: a stage-1 initramfs (kind is cpio) */
+	int bare;		/* --bare: only what --add, --overlay, --modules name */
 	int verbosity;		/* 0 -q, 1 default, 2 -v */
 	int help, version;
+	const char *list_deps;	/* --list-program-deps PATH[:DEST] */
+	const char *copy_out;	/* --copy-out IMAGE:HOSTDIR */
 };
 
 #define DEFAULT_SIZE (128ULL << 20)

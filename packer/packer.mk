@@ -4,7 +4,7 @@
 PACKER_SRCS := $(wildcard packer/*.c)
 PACKER_OBJS := $(PACKER_SRCS:packer/%.c=$(BUILD)/packer/%.o)
 # The pure parts (no system calls, no libext2fs), linked into the unit tests.
-PACKER_PURE := util parse manifest hash elfinfo ext_plan options newc
+PACKER_PURE := util parse manifest hash digest elfinfo ext_plan options newc
 PACKER_UNIT := $(BUILD)/packer_test
 PACKER_UNIT_OBJS := $(PACKER_PURE:%=$(BUILD)/packer/%.o) $(BUILD)/tests/packer_test.o
 
@@ -14,13 +14,19 @@ PACKER_CPPFLAGS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 # packer-deps has installed it (and libext2fs-dev) on a fresh machine.
 # libext2fs's headers are system headers: -isystem keeps -Wextra to our code.
 PACKER_EXT_CFLAGS = $$($(PKG_CONFIG) --cflags ext2fs com_err | sed 's/-I/-isystem /g')
-PACKER_LIBS = $$($(PKG_CONFIG) --libs ext2fs com_err) -lz
+PACKER_LIBS = $$($(PKG_CONFIG) --libs ext2fs com_err) -lz -llzma -lzstd -lcrypto
 
 all: $(BUILD)/mkrootfs
 
 TEST_SUITES += tests/packer/unit.sh tests/packer/image.sh tests/packer/repro.sh \
-	tests/packer/cpio.sh tests/packer/update.sh tests/packer/badinput.sh
+	tests/packer/cpio.sh tests/packer/update.sh tests/packer/badinput.sh \
+	tests/packer/modules.sh tests/packer/links.sh tests/packer/cpio-update.sh
+# An initramfs made by GNU cpio, booted before and after --update.
+TEST_SUITES += tests/qemu/initramfs-update.py
 TEST_DEPS += $(BUILD)/mkrootfs $(BUILD)/init $(PACKER_UNIT) $(PACKER_UNIT).san
+# --modules and -t initrd are checked on Debian's standard kernel's modules
+# (make kernel-generic, in qemu/qemu.mk).
+TEST_DEPS += $(BUILD)/modules-generic
 
 .PHONY: packer-deps packer-san-deps packer-flags install-packer uninstall-packer
 install: install-packer
@@ -51,7 +57,7 @@ $(BUILD)/mkrootfs: $(PACKER_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_OBJS) $(PACKER_LIBS)
 
 $(PACKER_UNIT): $(PACKER_UNIT_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_UNIT_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_UNIT_OBJS) -lcrypto
 
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 $(PACKER_UNIT).san: tests/unit/packer_test.c $(PACKER_PURE:%=packer/%.c) $(wildcard packer/*.h) \
@@ -59,7 +65,7 @@ $(PACKER_UNIT).san: tests/unit/packer_test.c $(PACKER_PURE:%=packer/%.c) $(wildc
 	@mkdir -p $(@D)
 	clang -std=c11 -Wall -Wextra $(WERROR) -g -O1 -fsanitize=address,undefined \
 		-fno-sanitize-recover=all $(PACKER_CPPFLAGS) -Ipacker -o $@ \
-		tests/unit/packer_test.c $(PACKER_PURE:%=packer/%.c)
+		tests/unit/packer_test.c $(PACKER_PURE:%=packer/%.c) -lcrypto
 
 install-packer: $(BUILD)/mkrootfs
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
@@ -68,5 +74,11 @@ install-packer: $(BUILD)/mkrootfs
 
 uninstall-packer:
 	rm -f $(DESTDIR)$(BINDIR)/mkrootfs $(DESTDIR)$(MANDIR)/man1/mkrootfs.1
+
+# --add-program reads programs' dynamic sections with elfutils' libelf;
+# tests/qemu/program.sh runs one in a guest (the kernel of qemu/qemu.mk).
+DEPS_PACKER += libelf-dev
+PACKER_LIBS += $$($(PKG_CONFIG) --libs libelf)
+TEST_SUITES += tests/packer/program.sh tests/packer/copyout.sh tests/qemu/program.sh
 
 -include $(PACKER_OBJS:.o=.d) $(BUILD)/tests/packer_test.d

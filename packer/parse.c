@@ -217,3 +217,60 @@ int parse_epoch(const char *s, uint32_t *epoch)
 	*epoch = (uint32_t)n;
 	return 0;
 }
+
+#define DEFAULT_PROGRAM_DIR "/usr/bin/"
+
+int parse_program_spec(const char *spec, char **src, char **dest, char *err)
+{
+	const char *why;
+	char *name, *want;
+
+	if (strstr(spec, ":/")) {
+		char why_add[ERRLEN];
+
+		if (parse_add_spec(spec, src, dest, why_add) == 0)
+			return 0;
+		/* its message names --add */
+		return seterr(err, "--add-program%s", why_add + strlen("--add"));
+	}
+	if (!*spec)
+		return seterr(err, "--add-program: the path is empty");
+	*src = xstrdup(spec);
+	name = path_basename(spec);
+	want = xasprintf(DEFAULT_PROGRAM_DIR "%s", name);
+	*dest = normalize_image_path(want, &why);
+	free(want);
+	free(name);
+	if (*dest)
+		return 0;
+	free(*src);
+	*src = NULL;
+	return seterr(err, "--add-program %s: the program's name %s", spec, why);
+}
+
+char *join_image_path(const char *dir, const char *rel)
+{
+	char *out = xmalloc(strlen(dir) + strlen(rel) + 3);
+	size_t len = 0;
+	char *whole = rel[0] == '/' ? xstrdup(rel) : xasprintf("%s/%s", dir, rel);
+
+	for (const char *p = whole; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 0 && out[--len] != '/')
+				;
+		} else if (n && !(n == 1 && *p == '.')) {
+			out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p += n;
+		p += strspn(p, "/");
+	}
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = '\0';
+	free(whole);
+	return out;
+}

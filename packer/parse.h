@@ -25,6 +25,15 @@ char *normalize_image_path(const char *path, const char **why);
  * Returns 0 with *src and *dest malloc'd (dest normalised), or -1 with err. */
 int parse_add_spec(const char *arg, char **src, char **dest, char *err);
 
+/* --add-program's "PATH[:DEST]": DEST defaults to /usr/bin/NAME; with a
+ * ':' before an absolute DEST it is split like --add's SRC:DEST. */
+int parse_program_spec(const char *spec, char **src, char **dest, char *err);
+
+/* dir + rel as the guest's kernel resolves it when every directory on the
+ * way is a real one: "/usr/bin" + "../lib/x" -> "/usr/lib/x"; ".." stops
+ * at "/"; an absolute rel stands alone. malloc'd. */
+char *join_image_path(const char *dir, const char *rel);
+
 /* Last name of a host path, ignoring trailing slashes ("a/b/" -> "b"). */
 char *path_basename(const char *path);
 

@@ -223,56 +223,95 @@ static char *read_all(int fd)
 	return buf;
 }
 
-static int wait_for(pid_t pid, const char *busybox)
+/* 0 when it exited 0; with code, any end is left to the caller there
+ * (the exit status, or 128 + the signal). */
+static int wait_for(pid_t pid, const char *what, int *code)
 {
 	int status;
 
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
-			errorf("waiting for %s --list-full: %s", busybox, strerror(errno));
+			errorf("waiting for %s: %s", what, strerror(errno));
 			return -1;
 		}
+	}
+	if (code) {
+		*code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		return 0;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status))
-		errorf("%s --list-full failed with exit status %d", busybox,
-		       WEXITSTATUS(status));
+		errorf("%s failed with exit status %d", what, WEXITSTATUS(status));
 	else
-		errorf("%s --list-full was killed by signal %d", busybox,
-		       WTERMSIG(status));
+		errorf("%s was killed by signal %d", what, WTERMSIG(status));
 	return -1;
 }
 
-char *program_list_applets(const char *busybox)
+/* stderr goes to a file, read only at the end: two pipes could deadlock. */
+static char *read_stderr_file(FILE *f)
 {
+	char *text;
+
+	fflush(f);
+	lseek(fileno(f), 0, SEEK_SET);
+	text = read_all(fileno(f));
+	fclose(f);
+	return text ? text : xstrdup("");
+}
+
+char *program_run(char *const argv[], const char *what, char **err_text, int *code)
+{
+	FILE *errf = err_text ? tmpfile() : NULL;
 	int pipefd[2];
 	char *out;
 	pid_t pid;
 
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		errorf("pipe for %s --list-full: %s", busybox, strerror(errno));
+	if ((err_text && !errf) || pipe2(pipefd, O_CLOEXEC) < 0) {
+		errorf("pipe for %s: %s", what, strerror(errno));
+		if (errf)
+			fclose(errf);
 		return NULL;
 	}
 	pid = fork();
 	if (pid < 0) {
-		errorf("fork for %s --list-full: %s", busybox, strerror(errno));
+		errorf("fork for %s: %s", what, strerror(errno));
 		close(pipefd[0]);
 		close(pipefd[1]);
+		if (errf)
+			fclose(errf);
 		return NULL;
 	}
 	if (pid == 0) {
 		dup2(pipefd[1], STDOUT_FILENO);
-		execl(busybox, busybox, "--list-full", (char *)NULL);
-		fprintf(stderr, "mkrootfs: error: running %s: %s\n", busybox, strerror(errno));
+		if (errf)
+			dup2(fileno(errf), STDERR_FILENO);
+		execvp(argv[0], argv);
+		fprintf(stderr, "mkrootfs: error: running %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	close(pipefd[1]);
 	out = read_all(pipefd[0]);
 	close(pipefd[0]);
-	if (wait_for(pid, busybox) < 0 || !out) {
+	if (err_text)
+		*err_text = read_stderr_file(errf);
+	if (!out && err_text) {
+		free(*err_text);
+		*err_text = NULL;
+	}
+	if (wait_for(pid, what, err_text ? code : NULL) < 0 || !out) {
 		free(out);
 		return NULL;
 	}
+	return out;
+}
+
+char *program_list_applets(const char *busybox)
+{
+	char *argv[] = { (char *)busybox, "--list-full", NULL };
+	char *what = xasprintf("%s --list-full", busybox);
+	char *out = program_run(argv, what, NULL, NULL);
+
+	free(what);
 	return out;
 }

@@ -1,24 +1,37 @@
 # A minimal kernel from source: `make kernel-src` builds $(BUILD)/bzImage-min
 # from Debian's linux-source-6.1, or from KSRC=/path/to/linux, with
-# tinyconfig + qemu/minimal.config (see qemu/build-kernel). The build happens
-# in a cache outside the tree, so running it again is cheap: the script
-# always runs and decides itself whether anything needs building.
-.PHONY: kernel-src FORCE-kernel-src
+# tinyconfig + qemu/minimal.config (see qemu/build-kernel), and keeps its
+# vmlinux (symbols for gdb) as $(BUILD)/vmlinux-min. `make kernel-src-mod`
+# builds the same kernel with the root's drivers as modules
+# (qemu/modules.config): $(BUILD)/bzImage-mod and its modules in
+# $(BUILD)/modules-mod/lib/modules/VERSION. The builds happen in a cache
+# outside the tree, so running them again is cheap: the script always runs
+# and decides itself whether anything needs building.
+.PHONY: kernel-src kernel-src-mod FORCE-kernel-src
 KSRC ?=
 
 # What the kernel build needs (qemu/build-kernel also installs these itself
 # through scripts/deps when run alone).
-DEPS_KERNEL_SRC = linux-source-6.1 make gcc bc bison flex libelf-dev libssl-dev xz-utils perl
-DEPS_TEST += $(DEPS_KERNEL_SRC)
+DEPS_KERNEL_SRC = linux-source-6.1 make gcc bc bison flex libelf-dev libssl-dev xz-utils perl kmod
+DEPS_TEST += $(DEPS_KERNEL_SRC) gdb
 
-kernel-src: $(BUILD)/bzImage-min
+kernel-src: $(BUILD)/bzImage-min $(BUILD)/vmlinux-min
+kernel-src-mod: $(BUILD)/bzImage-mod $(BUILD)/modules-mod
 
 $(BUILD)/bzImage-min: FORCE-kernel-src
-	KSRC='$(KSRC)' qemu/build-kernel -o $@
+	KSRC='$(KSRC)' qemu/build-kernel -o $@ -k $(BUILD)/vmlinux-min
+
+# Written by the same run of qemu/build-kernel.
+$(BUILD)/vmlinux-min: $(BUILD)/bzImage-min ;
+
+$(BUILD)/bzImage-mod: FORCE-kernel-src
+	KSRC='$(KSRC)' qemu/build-kernel -o $@ -f qemu/modules.config -m $(BUILD)/modules-mod
+
+$(BUILD)/modules-mod: $(BUILD)/bzImage-mod ;
 
 FORCE-kernel-src:
 
 # Fast checks first; the configuration checks (about a minute) last.
 TEST_SUITES += tests/kernel/build.sh tests/kernel/blog-line.py tests/kernel/disks.py \
-	tests/kernel/initramfs.py tests/kernel/config.sh
-TEST_DEPS   += $(BUILD)/bzImage-min
+	tests/kernel/initramfs.py tests/kernel/gdb.py tests/kernel/config.sh
+TEST_DEPS   += $(BUILD)/bzImage-min $(BUILD)/vmlinux-min $(BUILD)/bzImage-mod $(BUILD)/modules-mod

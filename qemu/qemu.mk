@@ -4,12 +4,14 @@
 #   make run                      boot to a shell prompt (exit or Ctrl-D ends it)
 #   make run CMD='uname -a'       run one command in the guest, exit with its status
 #   make run KERNEL=/path/bzImage your own kernel (or MINROOT_KERNEL=...)
+#   make run KERNEL=... MODULES=DIR   a modular kernel: its modules tree (lib/modules/VERSION)
 #   make run RUN_FLAGS='--accel tcg --snapshot'   more qemu/run-qemu options
-.PHONY: kernel run run-deps install-qemu uninstall-qemu
+.PHONY: kernel kernel-generic run run-deps install-qemu uninstall-qemu
 
 KERNEL    ?= $(or $(MINROOT_KERNEL),$(BUILD)/vmlinuz)
 CMD       ?=
 RUN_FLAGS ?=
+MODULES   ?=
 
 # Only the default kernel is made here; a kernel of the user's own is checked
 # by run-qemu, which names it if it is missing.
@@ -21,6 +23,15 @@ kernel: $(BUILD)/vmlinuz
 $(BUILD)/vmlinuz:
 	qemu/fetch-kernel $@
 
+# Debian's standard kernel, the second default kernel of the tests: ext4 and
+# the disk drivers are modules there, so it boots only with its modules
+# (depmod'ed in the cache, hard-linked into build/ when they share a file
+# system; see qemu/install-modules).
+kernel-generic: $(BUILD)/vmlinuz-generic $(BUILD)/modules-generic
+
+$(BUILD)/vmlinuz-generic $(BUILD)/modules-generic &:
+	qemu/fetch-kernel -p linux-image-amd64 -m $(BUILD)/modules-generic $(BUILD)/vmlinuz-generic
+
 # mkrootfs replaces the image atomically: a failed pack leaves the old one.
 $(BUILD)/rootfs.img: $(BUILD)/init $(BUILD)/mkrootfs
 	$(BUILD)/mkrootfs --init $(BUILD)/init -o $@
@@ -30,7 +41,8 @@ run-deps:
 
 # Listed in order: with make -j, run-deps may still run alongside the builds.
 run: run-deps $(BUILD)/rootfs.img $(RUN_KERNEL_DEP)
-	qemu/run-qemu --kernel $(KERNEL) --image $(BUILD)/rootfs.img $(RUN_FLAGS) $(if $(CMD),-- $(CMD))
+	qemu/run-qemu --kernel $(KERNEL) --image $(BUILD)/rootfs.img $(if $(MODULES),--modules $(MODULES)) \
+		$(RUN_FLAGS) $(if $(CMD),-- $(CMD))
 
 install: install-qemu
 uninstall: uninstall-qemu
@@ -42,5 +54,7 @@ uninstall-qemu:
 
 # Fast suites first: the runner's command lines, then boots.
 TEST_SUITES += tests/qemu/cmdline.sh tests/qemu/command.sh tests/qemu/console.py \
-	tests/qemu/images.py
-TEST_DEPS   += $(BUILD)/rootfs.img $(BUILD)/vmlinuz $(BUILD)/mkrootfs $(BUILD)/init
+	tests/qemu/images.py tests/qemu/real-images.py tests/qemu/generic.sh
+TEST_DEPS   += $(BUILD)/rootfs.img $(BUILD)/vmlinuz $(BUILD)/mkrootfs $(BUILD)/init \
+	$(BUILD)/vmlinuz-generic $(BUILD)/modules-generic
+DEPS_TEST   += kmod

@@ -15,8 +15,11 @@ static void check_sources(const struct options *o)
 		FUZZ_ASSERT(s->src && *s->src, "source %zu has an empty SRC", i);
 		FUZZ_ASSERT(s->dest && s->dest[0] == '/', "source %zu: DEST \"%s\" not absolute", i,
 			    s->dest ? s->dest : "(null)");
-		FUZZ_ASSERT(!strncmp(s->origin, s->overlay ? "--overlay " : "--add ",
-				     s->overlay ? 10 : 6), "source %zu: origin \"%s\"", i, s->origin);
+		const char *opt = s->overlay ? "--overlay " : s->program ? "--add-program "
+				  : "--add ";
+
+		FUZZ_ASSERT(!strncmp(s->origin, opt, strlen(opt)) && !(s->overlay && s->program),
+			    "source %zu: origin \"%s\"", i, s->origin);
 	}
 }
 
@@ -24,6 +27,11 @@ static void check_accepted(const struct options *o)
 {
 	if (o->help || o->version)
 		return;
+	if (o->list_deps || o->copy_out) {
+		FUZZ_ASSERT(!o->output && !o->update && !o->nsources && !(o->list_deps && o->copy_out),
+			    "--list-program-deps or --copy-out accepted with image options");
+		return;
+	}
 	FUZZ_ASSERT(!o->output != !o->update, "accepted with both or neither of -o and --update");
 	FUZZ_ASSERT(o->size > 0 && o->size <= MAX_IMAGE_BYTES, "size %llu out of range",
 		    (unsigned long long)o->size);

@@ -48,6 +48,18 @@ run_init() {
 		init "$@" >"$NS_TMP/out" 2>&1; echo $?; } 2>/dev/null)
 }
 
+# status_line N: init's status line for exit status N. In a namespace init
+# reads the host kernel's /proc/sys/kernel/tainted, so a tainted host adds
+# " taint=LETTERS" (flags without a letter are left out, as init does).
+status_line() {
+	local letters=PFSRMBUDAWCIOELKXTN flags bit set=
+	flags=$(cat /proc/sys/kernel/tainted 2>/dev/null || echo 0)
+	for ((bit = 0; bit < ${#letters}; bit++)); do
+		(((flags >> bit) & 1)) && set=$set${letters:bit:1}
+	done
+	echo "init: exit status $1${set:+ taint=$set}"
+}
+
 # has LINE: the output of the last run has exactly this line.
 has() { grep -qxF -- "$1" "$NS_TMP/out"; }
 count_lines() { grep -cxF -- "$1" "$NS_TMP/out"; }

@@ -56,11 +56,37 @@ def spawn_init(root, cmdline):
     return proc, pexpect.fdpexpect.fdspawn(master, encoding="utf-8", timeout=20)
 
 
+def window_size_and_term(root):
+    """minroot.size and minroot.term: the shell's terminal has that size
+    (the pty starts at 0x0) and TERM is that name."""
+    proc, p = spawn_init(root, "console=ttyS0 minroot.grace=500 minroot.size=50x200 "
+                               "minroot.term=xterm-256color")
+    log = []
+    p.logfile_read = type("L", (), {"write": lambda s, x: log.append(x), "flush": lambda s: None})()
+    text = lambda: "".join(log)
+    try:
+        p.expect("# ")
+        p.sendline("echo size=$(stty size) term=$TERM")
+        p.expect(r"size=([0-9 ]*) term=(\S*)\s")
+        size, term = p.match.groups()
+        report(size == "50 200", f"minroot.size=50x200: stty size says {size!r}", text())
+        report(term == "xterm-256color", f"minroot.term=xterm-256color: TERM is {term!r}", text())
+        p.expect("# ")
+        p.sendline("exit")
+        p.expect(pexpect.EOF, timeout=20)
+        proc.wait(timeout=20)
+    except (pexpect.TIMEOUT, pexpect.EOF) as e:
+        report(False, "window size session: " + type(e).__name__, text())
+        proc.kill()
+        proc.wait()
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="minroot-tty.")
     try:
         root = os.path.join(tmp, "root")
         make_root(root)
+        window_size_and_term(root)
         proc, p = spawn_init(root, "console=ttyS0 minroot.grace=500")
         log = []
         p.logfile_read = type("L", (), {"write": lambda s, x: log.append(x), "flush": lambda s: None})()

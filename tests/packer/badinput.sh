@@ -35,7 +35,8 @@ cp "$DYNAMIC" "$S/pathbb/busybox"
 echo secret >"$S/secret"; chmod 000 "$S/secret"
 echo ok >"$S/tree/fine"; echo no >"$S/tree/locked/x"; chmod 000 "$S/tree/locked"
 echo ok >"$S/tree2/fine"; echo no >"$S/tree2/noread"; chmod 000 "$S/tree2/noread"
-echo x >"$S/x"; truncate -s 200M "$S/huge"
+# allocated (not sparse) but all zeros: counted in full, written as holes
+echo x >"$S/x"; fallocate -l 200M "$S/huge"
 mkfifo "$S/fifo"	# opening it for reading would wait for a writer
 give -R "$S"
 [ "$(id -u)" -eq 0 ] || chmod 555 "$W/ro"	# as root, root owns it and nobody cannot write

@@ -43,13 +43,13 @@ echo "# disks: what a kernel with the driver built in expects"
 qprint
 expect_eq "nvme (default): drive and device" "-drive file=$I,if=none,id=d0,format=raw
 -device nvme,drive=d0,serial=r0" "$(drives)"
-expect_eq "nvme: kernel line" "console=ttyS0 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off" "$(after -append)"
+expect_eq "nvme: kernel line" "console=ttyS0 quiet minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off" "$(after -append)"
 qprint --disk ide
 expect_eq "ide: exactly the blog's -drive" "-drive format=raw,file=$I" "$(drives)"
-expect_eq "ide: root=/dev/sda" "console=ttyS0 root=/dev/sda rw panic=-1 nohz=off highres=off" "$(after -append)"
+expect_eq "ide: root=/dev/sda" "console=ttyS0 quiet minroot.channel=ttyS1 root=/dev/sda rw panic=-1 nohz=off highres=off" "$(after -append)"
 qprint --disk=virtio
 expect_eq "virtio: drive" "-drive file=$I,format=raw,if=virtio" "$(drives)"
-expect_eq "virtio: root=/dev/vda" "console=ttyS0 root=/dev/vda rw panic=-1 nohz=off highres=off" "$(after -append)"
+expect_eq "virtio: root=/dev/vda" "console=ttyS0 quiet minroot.channel=ttyS1 root=/dev/vda rw panic=-1 nohz=off highres=off" "$(after -append)"
 qprint --disk ide --image "$T/a,b.img"
 expect_eq "a comma in the image name is doubled for QEMU" "-drive format=raw,file=$T/a,,b.img" "$(drives)"
 
@@ -57,49 +57,58 @@ echo "# initramfs"
 Q=(); out=$("$RUN" --print --accel tcg --kernel "$K" --initrd "$T/initrd.cpio" -- true) && eval "Q=($out)"
 expect_eq "--initrd: the file is passed" "$T/initrd.cpio" "$(after -initrd)"
 expect_eq "--initrd: no disk attached" "" "$(drives)"
-expect_eq "--initrd: no root=, command mode words" \
-	"console=ttyS0 panic=-1 nohz=off highres=off quiet minroot.status=ttyS1 -- true" "$(after -append)"
+expect_eq "--initrd: no root=, and no command on the kernel line (it goes on the channel)" \
+	"console=ttyS2 minroot.tty=ttyS0 quiet minroot.channel=ttyS1 panic=-1 nohz=off highres=off" "$(after -append)"
 qprint --initrd "$T/initrd.cpio" --disk virtio
 expect_eq "--initrd with --image: the disk too" "-drive file=$I,format=raw,if=virtio" "$(drives)"
 
 echo "# the rest of the QEMU command line"
 qprint
-for w in -nographic -no-reboot; do
+for w in -nodefaults -no-reboot; do
 	if printf '%s\n' "${Q[@]}" | grep -qx -- "$w"; then ok "has $w"; else fail "has $w"; echo "    ${Q[*]}"; fi
 done
 expect_eq "default memory 256M" "256M" "$(after -m)"
 expect_eq "TCG as asked" "tcg" "$(after -accel)"
 expect_eq "the kernel" "$K" "$(after -kernel)"
-expect_eq "interactive: one serial port, the terminal" "chardev:con" "$(after -serial)"
-expect_eq "interactive: no -snapshot by default" "" "$(printf '%s\n' "${Q[@]}" | grep -x -- -snapshot)"
+expect_eq "two serial ports: the console and terminal, the channel" \
+	"chardev:con chardev:chan" "$(for ((i = 0; i < ${#Q[@]} - 1; i++)); do [ "${Q[i]}" = -serial ] && echo "${Q[i + 1]}"; done | xargs)"
+expect_eq "the display is off: nothing but the serial ports" "none none" "$(after -display) $(after -vga)"
+expect_eq "interactive: no snapshot by default" "" "$(printf '%s\n' "${Q[@]}" | grep -- snapshot)"
 qprint --mem 1G --smp 2 --snapshot
 expect_eq "--mem" "1G" "$(after -m)"
 expect_eq "--smp" "2" "$(after -smp)"
-expect_eq "--snapshot" "-snapshot" "$(printf '%s\n' "${Q[@]}" | grep -x -- -snapshot)"
+expect_eq "--snapshot: the root drive alone (a --share-rw disk keeps the guest's writes)" \
+	"-drive file=$I,snapshot=on,if=none,id=d0,format=raw" "$(drives | grep snapshot)"
 MINROOT_KERNEL=$T/kernel "$RUN" --print --accel tcg --image "$I" >"$T/out" 2>&1
 expect_eq "MINROOT_KERNEL is the default kernel" "1" "$(grep -c -- "-kernel $T/kernel " "$T/out")"
 
-echo "# command mode: status channel and kernel words"
+echo "# command mode: the command goes on the channel, the console on a port of its own"
 qprint -- sh -c 'exit 7'
-expect_eq "command: quiet, status on ttyS1, args after --" \
-	'console=ttyS0 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off quiet minroot.status=ttyS1 -- sh -c "exit 7"' "$(after -append)"
-expect_eq "command: ttyS1 is a second serial port to a file" "status" \
-	"$(printf '%s\n' "${Q[@]}" | sed -n 's|^file:.*/||p')"
+expect_eq "command: no command words on the kernel line; the console is ttyS2, the terminal ttyS0" \
+	'console=ttyS2 minroot.tty=ttyS0 quiet minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off' "$(after -append)"
+expect_eq "command: three serial ports: the terminal, the channel, the console" \
+	"chardev:con chardev:chan chardev:klog" "$(for ((i = 0; i < ${#Q[@]} - 1; i++)); do [ "${Q[i]}" = -serial ] && echo "${Q[i + 1]}"; done | xargs)"
 qprint --append 'loglevel=7 foo=bar' -- echo hi
-expect_eq "--append comes after run-qemu's words, before the command" \
-	'console=ttyS0 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off quiet minroot.status=ttyS1 loglevel=7 foo=bar -- echo hi' \
-	"$(after -append)"
-qprint -- sh -c 'echo $0; echo $1' 'a b' '' "$(printf 'tab\there')" 'x=y z'
-expect_eq "quoting: white space and empty words in double quotes" \
-	'-- sh -c "echo $0; echo $1" "a b" "" "'"$(printf 'tab\there')"'" "x=y z"' "$(after -append | sed 's/.*ttyS1 //')"
-args=(); for i in $(seq 31); do args+=("a$i"); done
-qprint -- "${args[@]}"
-expect_eq "31 command words pass" "a31" "$(after -append | awk '{print $NF}')"
-refused "32 command words" "at most 31" -- "${args[@]}" a32
-refused "a double quote in an argument" "double quote" -- sh -c 'echo "hi"'
-refused "an argument that is exactly --" "'--'" -- echo -- x
-refused "a kernel line over 2047 bytes" "at most 2047" -- echo "$(head -c 2100 /dev/zero | tr '\0' x)"
+expect_eq "--append comes after run-qemu's words" \
+	'console=ttyS2 minroot.tty=ttyS0 quiet minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off loglevel=7 foo=bar' "$(after -append)"
+qprint --timeout 30 --verbose -- true
+expect_eq "--timeout is init's too; --verbose shows the whole log" \
+	'console=ttyS2 minroot.tty=ttyS0 loglevel=7 minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off minroot.timeout=30' "$(after -append)"
+args=(); for i in $(seq 1000); do args+=("a$i"); done
+qprint -- "${args[@]}" 'say "hi"' -- '' "$(head -c 3000 /dev/zero | tr '\0' x)"
+expect_eq "1,000 words, double quotes, --, empty words and long words are accepted" 0 $?
 refused "--append holding --" "must not hold '--'" --append 'a -- b'
+qprint --gdb -- true
+expect_eq "--gdb: QEMU's gdbstub on port 1234 of loopback, stopped" "tcp:127.0.0.1:1234" "$(after -gdb)"
+expect_eq "--gdb: nokaslr" "nokaslr" "$(after -append | grep -o nokaslr)"
+qprint --gdb=4321 -- true
+expect_eq "--gdb=PORT" "tcp:127.0.0.1:4321" "$(after -gdb)"
+if [ -e /usr/share/qemu/qboot.rom ]; then
+	qprint
+	expect_eq "qboot is the firmware where it is installed" /usr/share/qemu/qboot.rom "$(after -bios)"
+fi
+qprint --bios seabios
+expect_eq "--bios seabios: QEMU's default firmware" "" "$(after -bios)"
 
 echo "# bad input"
 refused "missing kernel" "no kernel at '$T/none'" --kernel "$T/none"
@@ -112,6 +121,15 @@ refused "bad --accel" "auto, kvm or tcg" --accel xen
 refused "bad --mem" "size like 256M" --mem lots
 refused "bad --smp" "positive number" --smp 0
 refused "bad --timeout" "positive number of seconds" --timeout -1
+refused "bad --bios" "qboot or seabios" --bios uefi
+refused "bad --gdb port" "port number" --gdb=x
+refused "--share of a missing directory" "no such directory" --share "$T/none"
+refused "--share of a file" "not a directory" --share "$T/kernel"
+refused "--share onto a relative guest directory" "must be absolute" --share "$T:mnt"
+refused "--share onto /" "guest's root" --share "$T:/"
+mkdir -p "$T/d1" "$T/d2"
+refused "two shares on one guest directory" "two shares on /mnt/x" --share "$T/d1:/mnt/x" --share-rw "$T/d2:/mnt/x"
+refused "--script of a missing file" "no script at" --script "$T/none.sh"
 refused "option without its value" "needs a value" --kernel
 
 echo "# documentation"
@@ -119,7 +137,8 @@ echo "# documentation"
 expect_eq "--help exits 0" 0 $rc
 missing=
 for o in --kernel --image --initrd --disk --accel --mem --smp --append --snapshot --timeout --print --help \
-	MINROOT_KERNEL 124 125; do
+	--script --program --share --share-rw --net --modules --allow-warn --verbose --log --gdb --bios \
+	MINROOT_KERNEL 122 124 125; do
 	grep -q -- "$o" "$T/help" || missing+=" $o(--help)"
 	sed 's/\\//g' "$TOP/qemu/run-qemu.1" | grep -q -- "$o" || missing+=" $o(run-qemu.1)"
 done
@@ -151,7 +170,7 @@ QEMU=$T/fake-qemu "$RUN" --print --kernel "$K" --image "$I" >"$T/out" 2>"$T/err"
 eval "Q=($(cat "$T/out"))"
 if [ -e /dev/kvm ]; then
 	if [ $rc -eq 0 ] && [ "$(after -accel)" = kvm ] && [ ! -s "$T/err" ] &&
-		[ "$(after -append)" = "console=ttyS0 root=/dev/nvme0n1 rw panic=-1" ]; then
+		[ "$(after -append)" = "console=ttyS0 quiet minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1" ]; then
 		ok "auto: a probe that runs (here under TCG) means KVM, silently, and no TCG tick words"
 	else
 		fail "auto: the probe did not pass on an accelerator that works"; evidence "$T/err"; evidence "$T/out"

@@ -70,7 +70,7 @@ shows "... naming it" "$T/nokernel.err" "no kernel at '$T/none'"
 
 echo "# run-qemu stopped by a signal stops QEMU"
 cp --sparse=always "$I" "$T/signal.img"
-"$RUN" --accel tcg --kernel "$K" --image "$T/signal.img" --timeout 600 -- sleep 1000 </dev/null >"$T/signal.out" 2>&1 &
+"$RUN" --accel tcg --kernel "$K" --image "$T/signal.img" --timeout 600 -- sh -c "echo started; sleep 1000" </dev/null >"$T/signal.out" 2>&1 &
 pid=$!
 for _ in $(seq 600); do grep -q . "$T/signal.out" && break; sleep 0.1; done
 kill -TERM $pid; wait $pid; rc=$?

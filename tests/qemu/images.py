@@ -10,34 +10,12 @@ The images are made rootless with mke2fs -d, and debugfs for /dev/console."""
 import os
 import subprocess
 
+import rootfs
 import vm
 
 tmp = vm.scratch()
-BUSYBOX = "/bin/busybox"
-
-
-def make_ext3(tree, img, size="64M"):
-    """An ext3 image of tree, with /dev/console (mke2fs -d cannot make
-    device nodes without root)."""
-    subprocess.run(["truncate", "-s", size, img], check=True)
-    rc, out = vm.host("mke2fs", "-q", "-F", "-t", "ext3", "-d", tree, img)
-    if rc == 0:
-        # debugfs's mknod takes a name in the current directory, not a path.
-        cmds = img + ".debugfs"
-        with open(cmds, "w") as f:
-            f.write("cd /dev\nmknod console c 5 1\nsif console mode 020600\n")
-        rc, out = vm.host("debugfs", "-w", "-f", cmds, img)
-    if rc == 0:
-        rc, out = vm.host("e2fsck", "-fn", img)
-    if rc != 0:
-        vm.fail("make the image %s" % os.path.basename(img), out)
-        vm.finish()
-    return img
-
-
-def skeleton(tree):
-    for d in ("bin", "sbin", "dev", "proc", "sys", "etc", "root", "tmp"):
-        os.makedirs(os.path.join(tree, d), exist_ok=True)
+make_ext3 = rootfs.make_ext
+skeleton = rootfs.skeleton
 
 
 print("# an image with our init and no shell")
@@ -68,27 +46,13 @@ vm.check("... one line naming the kernel panic (%s)" % (why[0] if why else "none
 
 print("# an image made the blog's way, then mkrootfs --update")
 tree = os.path.join(tmp, "blog")
-skeleton(tree)
-subprocess.run(["cp", BUSYBOX, os.path.join(tree, "bin", "busybox")], check=True)
-applets = subprocess.run([BUSYBOX, "--list-full"], stdout=subprocess.PIPE,
-                         encoding="utf-8", check=True).stdout.split()
-for path in applets:
-    link = os.path.join(tree, path)
-    if path != "bin/busybox" and not os.path.lexists(link):
-        os.makedirs(os.path.dirname(link), exist_ok=True)
-        os.symlink("/bin/busybox", link)
+rootfs.busybox_tree(tree)
 img = make_ext3(tree, os.path.join(tmp, "blog.img"))
 # --snapshot: busybox init powers off without remounting / read-only, which
 # would leave the journal needing recovery, and mkrootfs --update (rightly)
 # refuses such an image.
 with vm.Console(img, extra=["--snapshot"]) as c:
-    vm.check("busybox init says 'Please press Enter'",
-             c.expect("Please press Enter to activate this console", vm.BOOT_TIMEOUT), c.log())
-    c.p.sendline("")
-    vm.check("Enter gives busybox's shell", c.wait_prompt(), c.log())
-    c.p.sendline("poweroff")
-    st = c.wait_exit()
-    vm.check("busybox poweroff ends QEMU (exit %s)" % st, st == 0, c.log())
+    vm.busybox_init_session(c)
 
 rc, out = vm.host(os.path.join(vm.B, "mkrootfs"), "--update", img)
 vm.check("mkrootfs --update exits 0", rc == 0, out)

@@ -100,21 +100,29 @@ static void test_paths(void)
 	}
 }
 
-static void expect_add(const char *arg, const char *src, const char *dest, const char *err_part)
+/* parser(arg) gives src and dest, or an error holding err_part. */
+static void expect_spec(int (*parser)(const char *, char **, char **, char *),
+			const char *label, const char *arg, const char *src,
+			const char *dest, const char *err_part)
 {
 	char err[ERRLEN] = "", *s = NULL, *d = NULL, name[128];
-	int rc = parse_add_spec(arg, &s, &d, err);
+	int rc = parser(arg, &s, &d, err);
 
-	snprintf(name, sizeof(name), "--add '%s'", arg);
+	snprintf(name, sizeof(name), "%s '%s'", label, arg);
 	if (err_part) {
 		check(rc < 0 && strstr(err, err_part) != NULL, name);
 		if (rc == 0 || !strstr(err, err_part))
 			printf("    expected an error with '%s', got '%s'\n", err_part, err);
 	} else {
 		check(rc == 0 && strcmp(s, src) == 0 && strcmp(d, dest) == 0, name);
-		free(s);
-		free(d);
 	}
+	free(s);
+	free(d);
+}
+
+static void expect_add(const char *arg, const char *src, const char *dest, const char *err_part)
+{
+	expect_spec(parse_add_spec, "--add", arg, src, dest, err_part);
 }
 
 static void test_add_specs(void)
@@ -250,35 +258,44 @@ static void test_manifest_rules(void)
 	manifest_free(&m);
 }
 
+/* SHA-256 of text, through hash.c. */
+static void sha256_of(const void *data, size_t n, size_t piece, uint8_t out[HASH_BYTES])
+{
+	struct hash h;
+
+	hash_init(&h);
+	for (size_t i = 0; i < n; i += piece)
+		hash_update(&h, (const char *)data + i, n - i < piece ? n - i : piece);
+	hash_final(&h, out);
+}
+
 static void test_hash(void)
 {
-	struct hash128 a, b;
-	uint8_t da[16], db[16], u[16];
+	/* FIPS 180-2's first example */
+	static const uint8_t abc[HASH_BYTES] = {
+		0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde,
+		0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c,
+		0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad,
+	};
 	const char *text = "the quick brown fox jumps over the lazy dog";
+	uint8_t da[HASH_BYTES], db[HASH_BYTES], u[16], s[16];
 
-	hash_init(&a, 0);
-	hash_update(&a, text, strlen(text));
-	hash_final(&a, da);
-	hash_init(&b, 0);
-	for (size_t i = 0; i < strlen(text); i += 3)
-		hash_update(&b, text + i, strlen(text) - i < 3 ? strlen(text) - i : 3);
-	hash_final(&b, db);
-	check(memcmp(da, db, 16) == 0, "hash: pieces give the same digest as the whole");
-	hash_init(&b, 0);
-	hash_update(&b, text, strlen(text) - 1);
-	hash_final(&b, db);
-	check(memcmp(da, db, 16) != 0, "hash: one byte less, another digest");
-	hash_init(&b, 0);
-	hash_update(&b, "", 0);
-	hash_final(&b, db);
-	hash_init(&a, 0);
-	hash_update(&a, "\0", 1);
-	hash_final(&a, da);
-	check(memcmp(da, db, 16) != 0, "hash: length counts (empty vs one NUL)");
+	sha256_of("abc", 3, 3, da);
+	check(memcmp(da, abc, HASH_BYTES) == 0, "hash: SHA-256(\"abc\") is the FIPS 180-2 value");
+	sha256_of(text, strlen(text), strlen(text), da);
+	sha256_of(text, strlen(text), 3, db);
+	check(memcmp(da, db, HASH_BYTES) == 0, "hash: pieces give the same digest as the whole");
+	sha256_of(text, strlen(text) - 1, 64, db);
+	check(memcmp(da, db, HASH_BYTES) != 0, "hash: one byte less, another digest");
+	sha256_of("", 0, 1, db);
+	sha256_of("\0", 1, 1, da);
+	check(memcmp(da, db, HASH_BYTES) != 0, "hash: length counts (empty vs one NUL)");
 	hash_derive_uuid(da, "uuid", u);
 	check((u[6] & 0xf0) == 0x80 && (u[8] & 0xc0) == 0x80, "derived UUID is version 8, RFC variant");
-	hash_derive_uuid(da, "hash seed", db);
-	check(memcmp(u, db, 16) != 0, "UUID and hash seed differ");
+	hash_derive_uuid(da, "hash seed", s);
+	check(memcmp(u, s, 16) != 0, "UUID and hash seed differ");
+	hash_derive_uuid(da, "uuid", s);
+	check(memcmp(u, s, 16) == 0, "the same digest gives the same UUID");
 }
 
 static void put16(unsigned char *p, unsigned v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
@@ -396,7 +413,7 @@ static void test_options(void)
 	options_free(&o);
 	expect_usage_error("mkrootfs", "no image given");
 	expect_usage_error("mkrootfs -o a --update b", "cannot be used together");
-	expect_usage_error("mkrootfs --update b -t cpio", "not cpio");
+	expect_usage_error("mkrootfs --update b -t cpio", "--type cannot be used with --update");
 	expect_usage_error("mkrootfs --update b -s 1G", "--size");
 	expect_usage_error("mkrootfs -t cpio -s 1G -o x", "--size does not apply");
 	expect_usage_error("mkrootfs -o x --no-backup", "--no-backup");
@@ -426,6 +443,102 @@ static void test_cpio(void)
 	check(newc_mode(&dev) == 020600, "character device mode");
 	check(archive_wants_gzip("a.cpio.gz") && !archive_wants_gzip("a.cpio") && !archive_wants_gzip(".gz"),
 	      "gzip chosen by the .gz suffix");
+	{
+		struct newc_fields g;
+		size_t namesize = 0;
+
+		check(newc_parse(buf, n, &g, &namesize) == 0 && g.ino == 1 && g.mode == 0100755 &&
+		      g.filesize == 5 && g.nlink == 1 && namesize == 6, "newc_parse reads what newc_header wrote");
+		buf[1] = '8';
+		check(newc_parse(buf, n, &g, &namesize) < 0, "newc_parse: another magic is refused");
+		buf[1] = '7';
+		buf[20] = 'x';
+		check(newc_parse(buf, n, &g, &namesize) < 0, "newc_parse: a field that is not hex is refused");
+		check(newc_parse(buf, 100, &g, &namesize) < 0, "newc_parse: a short header is refused");
+	}
+}
+
+static void test_hard_links(void)
+{
+	struct manifest m;
+	char err[ERRLEN];
+	const struct entry *a, *b, *c, *d;
+
+	manifest_init(&m);
+	manifest_add(&m, E_DIR, "/", 0755, "t");
+	struct entry *e = manifest_add(&m, E_FILE, "/z/late", 0644, "t");
+	e->link_dev = 1, e->link_id = 7, e->data = "x", e->size = 1;
+	e = manifest_add(&m, E_FILE, "/a/early", 0644, "t");
+	e->link_dev = 1, e->link_id = 7, e->data = "x", e->size = 1;
+	e = manifest_add(&m, E_FILE, "/m/middle", 0644, "t");
+	e->link_dev = 1, e->link_id = 7, e->data = "x", e->size = 1;
+	e = manifest_add(&m, E_FILE, "/m/other", 0644, "t");
+	e->link_dev = 2, e->link_id = 7, e->data = "y", e->size = 1;
+	e = manifest_add(&m, E_FILE, "/m/middle", 0600, "t");	/* replaces a name */
+	e->data = "z", e->size = 1;
+	check(manifest_finish(&m, err) == 0, "a manifest with hard links is finished");
+	a = manifest_find(&m, "/a/early");
+	b = manifest_find(&m, "/m/middle");
+	c = manifest_find(&m, "/z/late");
+	d = manifest_find(&m, "/m/other");
+	check(a && b && c && d, "hard-linked entries found");
+	check(a->nlink == 2 && c->nlink == 2, "a replaced name no longer counts as a link");
+	check(manifest_first_link(&m, c) == a && manifest_last_link(&m, a) == c,
+	      "first and last names in image order");
+	check(b->nlink == 1 && manifest_first_link(&m, b) == b, "the replacing entry is on its own");
+	check(d->nlink == 1, "same inode number on another device: another file");
+	manifest_free(&m);
+}
+
+static void expect_program(const char *arg, const char *src, const char *dest,
+			   const char *err_part)
+{
+	expect_spec(parse_program_spec, "--add-program", arg, src, dest, err_part);
+}
+
+static void expect_join(const char *dir, const char *rel, const char *want)
+{
+	char *got = join_image_path(dir, rel), name[128];
+
+	snprintf(name, sizeof(name), "join_image_path %s + %s", dir, rel);
+	check_str(got, want, name);
+	free(got);
+}
+
+static void test_programs(void)
+{
+	struct options o;
+	char err[ERRLEN];
+
+	expect_program("build/prog", "build/prog", "/usr/bin/prog", NULL);
+	expect_program("/usr/bin/python3", "/usr/bin/python3", "/usr/bin/python3", NULL);
+	expect_program("prog:/opt/bin/p", "prog", "/opt/bin/p", NULL);
+	expect_program("prog:/opt/bin/", "prog", "/opt/bin/prog", NULL);
+	expect_program("a:b", "a:b", "/usr/bin/a:b", NULL);
+	expect_program("", NULL, NULL, "the path is empty");
+	expect_program("x:/../y", NULL, NULL, "--add-program x:/../y: DEST");
+	expect_join("/usr/bin", "../lib", "/usr/lib");
+	expect_join("/usr/bin", "../lib/x86_64/./libz.so", "/usr/lib/x86_64/libz.so");
+	expect_join("/", "../../etc", "/etc");
+	expect_join("/a/b", "/abs//c", "/abs/c");
+	expect_join("/a", ".", "/a");
+	expect_join("/a", "..", "/");
+	check(parse("mkrootfs -o x --add-program p --add-program q:/bin/q", &o, err) == 0 &&
+	      o.nsources == 2 && o.sources[0].program && !o.sources[0].overlay &&
+	      strcmp(o.sources[0].dest, "/usr/bin/p") == 0 &&
+	      strcmp(o.sources[1].dest, "/bin/q") == 0, "--add-program is repeatable");
+	options_free(&o);
+	check(parse("mkrootfs --list-program-deps p", &o, err) == 0 && o.list_deps,
+	      "--list-program-deps needs no image");
+	options_free(&o);
+	check(parse("mkrootfs --copy-out a.img:dir -q", &o, err) == 0 && o.copy_out,
+	      "--copy-out needs no -o");
+	options_free(&o);
+	expect_usage_error("mkrootfs --copy-out a:b -o x", "--copy-out works alone");
+	expect_usage_error("mkrootfs --list-program-deps p --add x:/y", "works alone");
+	expect_usage_error("mkrootfs --list-program-deps p --copy-out a:b", "works alone");
+	expect_usage_error("mkrootfs --copy-out a:b -s 1G", "--copy-out works alone");
+	expect_usage_error("mkrootfs --list-program-deps p --bare", "works alone");
 }
 
 int main(void)
@@ -441,5 +554,7 @@ int main(void)
 	test_plan();
 	test_options();
 	test_cpio();
+	test_programs();
+	test_hard_links();
 	return failures != 0;
 }

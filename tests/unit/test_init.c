@@ -1,9 +1,14 @@
 /* Unit tests of the init's pure logic: command-line parsing, the command
- * after " -- ", exit status codes, the respawn throttle, the formatter. */
+ * after " -- ", exit status codes, the respawn throttle, the formatter,
+ * the inittab parser. */
 #include "check.h"
 #include "format.h"
+#include "moddep.h"
+#include "inittab.h"
 #include "options.h"
 #include "policy.h"
+#include "request.h"
+#include "status.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -25,6 +30,7 @@ static void test_defaults(void)
 	CHECK_INT(o.onexit, ONEXIT_POWEROFF, "onexit defaults to poweroff");
 	CHECK_INT(o.grace_ms, 2000, "grace defaults to 2000 ms");
 	CHECK(!o.quiet, "not quiet by default");
+	CHECK(!o.rc_none, "the image's scripts run by default");
 	CHECK_INT(o.problems, 0, "ordinary kernel words are no problem");
 }
 
@@ -43,6 +49,11 @@ static void test_each_option(void)
 	CHECK_INT(parsed("minroot.onexit=reboot").onexit, ONEXIT_REBOOT, "minroot.onexit=reboot");
 	CHECK_INT(parsed("minroot.grace=0").grace_ms, 0, "minroot.grace=0 is allowed");
 	CHECK(!parsed("quiet=1").quiet, "quiet=1 is not the kernel's quiet");
+	CHECK(parsed("minroot.rc=none").rc_none, "minroot.rc=none");
+	CHECK(!parsed("minroot.rc=none minroot.rc=auto").rc_none, "minroot.rc=auto after none");
+	o = parsed("minroot.rc=off");
+	CHECK(!o.rc_none && o.problems == 1, "minroot.rc=off is refused");
+	CHECK_STR(o.problem, "minroot.rc=off: not none or auto", "minroot.rc=off explained");
 }
 
 static void test_quotes(void)
@@ -163,6 +174,106 @@ static void test_command_start(void)
 	CHECK_INT(command_start(3, kv, "-- env A=\"b c\""), 1, "key=\"value\" after -- matches");
 }
 
+static void test_environment_options(void)
+{
+	struct options o = parsed("console=ttyS0");
+	CHECK_INT(o.timeout_s, 0, "no minroot.timeout: no limit");
+	CHECK_STR(o.term, "", "no minroot.term: the kernel's TERM");
+	CHECK(o.rows == 0 && o.cols == 0, "no minroot.size: the window size is left alone");
+	CHECK_INT(o.kernel_fs, KFS_ALL, "no minroot.mounts: every kernel filesystem");
+	CHECK_STR(o.net, "", "no minroot.net: only lo");
+
+	o = parsed("minroot.timeout=30 minroot.term=xterm-256color minroot.size=50x200 "
+		   "minroot.mounts=tracefs,debugfs minroot.net=eth0");
+	CHECK_INT(o.problems, 0, "all valid: no problem");
+	CHECK_INT(o.timeout_s, 30, "minroot.timeout=30");
+	CHECK_STR(o.term, "xterm-256color", "minroot.term");
+	CHECK(o.rows == 50 && o.cols == 200, "minroot.size=50x200: rows, then columns");
+	CHECK_INT(o.kernel_fs, (1u << KFS_TRACEFS) | (1u << KFS_DEBUGFS), "minroot.mounts list");
+	CHECK_STR(o.net, "eth0", "minroot.net");
+
+	CHECK_INT(parsed("minroot.mounts=none").kernel_fs, 0, "minroot.mounts=none");
+	CHECK_INT(parsed("minroot.mounts=none minroot.mounts=all").kernel_fs, KFS_ALL,
+		  "minroot.mounts=all, the last word wins");
+	CHECK_INT(parsed("minroot.mounts=debugfs,tracefs,cgroup2,bpf,securityfs,pstore,configfs")
+			  .kernel_fs, KFS_ALL, "every name of minroot.mounts");
+	CHECK_INT(parsed("minroot.mounts=bpf").kernel_fs, 1u << KFS_BPF, "one name");
+	CHECK_INT(parsed("minroot.timeout=0 minroot.timeout=31536000").timeout_s, 31536000,
+		  "minroot.timeout at its maximum");
+	CHECK_INT(parsed("minroot.timeout=5 minroot.timeout=0").timeout_s, 0,
+		  "minroot.timeout=0 turns it off");
+	o = parsed("minroot.size=65535x1");
+	CHECK(o.rows == 65535 && o.cols == 1, "minroot.size at its limits");
+}
+
+static void test_bad_environment_options(void)
+{
+	static const struct {
+		const char *word, *problem;
+	} bad[] = {
+		{ "minroot.timeout=-1", "minroot.timeout=-1: not a number of seconds (0 = none)" },
+		{ "minroot.timeout=10s", "minroot.timeout=10s: not a number of seconds (0 = none)" },
+		{ "minroot.timeout=31536001",
+		  "minroot.timeout=31536001: not a number of seconds (0 = none)" },
+		{ "minroot.timeout=", "minroot.timeout=: not a number of seconds (0 = none)" },
+		{ "minroot.size=50", "minroot.size=50: not ROWSxCOLS (e.g. 50x200)" },
+		{ "minroot.size=50x", "minroot.size=50x: not ROWSxCOLS (e.g. 50x200)" },
+		{ "minroot.size=x200", "minroot.size=x200: not ROWSxCOLS (e.g. 50x200)" },
+		{ "minroot.size=0x200", "minroot.size=0x200: not ROWSxCOLS (e.g. 50x200)" },
+		{ "minroot.size=50x0", "minroot.size=50x0: not ROWSxCOLS (e.g. 50x200)" },
+		{ "minroot.size=50X200", "minroot.size=50X200: not ROWSxCOLS (e.g. 50x200)" },
+		{ "minroot.size=50x200x3", "minroot.size=50x200x3: not ROWSxCOLS (e.g. 50x200)" },
+		{ "minroot.size=65536x80", "minroot.size=65536x80: not ROWSxCOLS (e.g. 50x200)" },
+		{ "minroot.mounts=sysfs", "minroot.mounts=sysfs: not all, none or a list of "
+		  "debugfs,tracefs,cgroup2,bpf,securityfs,pstore,configfs" },
+		{ "minroot.mounts=debugfs,", "minroot.mounts=debugfs,: not all, none or a list of "
+		  "debugfs,tracefs,cgroup2,bpf,securityfs,pstore,configfs" },
+		{ "minroot.mounts=debugfs,,bpf", "minroot.mounts=debugfs,,bpf: not all, none or a "
+		  "list of debugfs,tracefs,cgroup2,bpf,securityfs,pstore,configfs" },
+		{ "minroot.mounts=debug", "minroot.mounts=debug: not all, none or a list of "
+		  "debugfs,tracefs,cgroup2,bpf,securityfs,pstore,configfs" },
+		{ "minroot.mounts=", "minroot.mounts=: not all, none or a list of "
+		  "debugfs,tracefs,cgroup2,bpf,securityfs,pstore,configfs" },
+		{ "minroot.term=", "minroot.term=: empty value, ignored" },
+		{ "minroot.net=", "minroot.net=: empty value, ignored" },
+		{ "minroot.net=a-name-of-16chars", "minroot.net: value too long, ignored" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char cmd[200];
+		snprintf(cmd, sizeof cmd, "minroot.timeout=7 minroot.size=24x80 minroot.term=vt100 "
+			 "minroot.mounts=bpf minroot.net=eth1 %s", bad[i].word);
+		struct options o = parsed(cmd);
+		CHECK_STR(o.problem, bad[i].problem, bad[i].word);
+		CHECK(o.problems == 1 && o.timeout_s == 7 && o.rows == 24 && o.cols == 80 &&
+			      !strcmp(o.term, "vt100") && o.kernel_fs == 1u << KFS_BPF &&
+			      !strcmp(o.net, "eth1"),
+		      "a bad value leaves the earlier one");
+	}
+	CHECK_STR(parsed("minroot.net=fifteen-chars-x").net, "fifteen-chars-x",
+		  "an interface name of 15 characters (IFNAMSIZ - 1)");
+}
+
+static void test_status_line(void)
+{
+	char line[STATUS_LINE_MAX];
+	CHECK_INT(format_status_line(line, sizeof line, 0, 0, 0), 20, "untainted: length");
+	CHECK_STR(line, "init: exit status 0\n", "untainted: the line as it always was");
+	format_status_line(line, sizeof line, 137, 0, 1u << 9);
+	CHECK_STR(line, "init: exit status 137 taint=W new=W\n", "a warning during the command");
+	format_status_line(line, sizeof line, 3, 1u << 12 | 1u << 13, 1u << 12 | 1u << 13);
+	CHECK_STR(line, "init: exit status 3 taint=OE\n", "tainted before, nothing new");
+	format_status_line(line, sizeof line, 1, 1u << 12 | 1u << 13, 1u << 7 | 1u << 9 | 1u << 12 | 1u << 13);
+	CHECK_STR(line, "init: exit status 1 taint=DWOE new=DW\n", "letters in the kernel's order");
+	format_status_line(line, sizeof line, 0, 0, (1ul << 19) - 1);
+	CHECK_STR(line, "init: exit status 0 taint=PFSRMBUDAWCIOELKXTN new=PFSRMBUDAWCIOELKXTN\n",
+		  "every flag: bit 0 is P, bit 18 is N");
+	format_status_line(line, sizeof line, 0, 0, 1ul << 19 | 1ul << 30);
+	CHECK_STR(line, "init: exit status 0\n", "flags without a letter are left out");
+	CHECK_INT(format_status_line(line, 10, 0, 0, 1), 9, "a short buffer: cut, NUL-terminated");
+	CHECK_INT(parse_taint("4608\n"), 4608, "parse /proc/sys/kernel/tainted");
+	CHECK_INT(parse_taint(""), 0, "empty: untainted");
+}
+
 static void test_exit_codes(void)
 {
 	CHECK_INT(exit_code_of(0), 0, "exit 0");
@@ -207,8 +318,266 @@ static void test_format(void)
 	CHECK_STR(buf, "(null)", "NULL string");
 }
 
+static void test_root_options(void)
+{
+	struct options o = parsed("console=ttyS0 root=/dev/nvme0n1 rw quiet");
+	CHECK_STR(o.root.root, "/dev/nvme0n1", "root=");
+	CHECK(!o.root.read_only, "rw");
+	CHECK_INT(o.root.wait_s, 10, "minroot.rootwait defaults to 10 s");
+	CHECK_STR(o.root.init, "", "no init=: the default");
+	CHECK(parsed("root=/dev/sda").root.read_only, "neither ro nor rw: read-only, as the kernel");
+	CHECK(parsed("rw ro").root.read_only, "the last of ro and rw wins");
+	o = parsed("root=UUID=0123abcd-89ab-cdef-0123-456789abcdef rootfstype=ext4 "
+		   "rootflags=data=journal init=/bin/sh minroot.rootwait=3");
+	CHECK_STR(o.root.fstype, "ext4", "rootfstype=");
+	CHECK_STR(o.root.flags, "data=journal", "rootflags= keeps the '=' of its value");
+	CHECK_STR(o.root.init, "/bin/sh", "init=");
+	CHECK_INT(o.root.wait_s, 3, "minroot.rootwait=3");
+	CHECK_INT(o.problems, 0, "all root options valid: no problem");
+	o = parsed("minroot.rootwait=soon");
+	CHECK_INT(o.root.wait_s, 10, "a bad minroot.rootwait keeps the default");
+	CHECK_STR(o.problem, "minroot.rootwait=soon: not a number of seconds (0..3600)",
+		  "... and says why");
+	CHECK_INT(parsed("minroot.rootwait=3601").problems, 1, "minroot.rootwait over an hour is refused");
+	CHECK_INT(parsed("minroot.rootwait=0").root.wait_s, 0, "minroot.rootwait=0: look once");
+	CHECK_STR(parsed("root=/dev/sda -- root=/dev/vda").root.root, "/dev/sda",
+		  "root= after \" -- \" belongs to the command");
+
+	const char *what;
+	CHECK_INT(root_kind_of("", &what), ROOT_NONE, "no root=");
+	CHECK_INT(root_kind_of("/dev/vda", &what), ROOT_DEVICE, "root=/dev/vda is a device");
+	CHECK_STR(what, "/dev/vda", "... named by its path");
+	CHECK_INT(root_kind_of("nvme0n1", &what), ROOT_DEVICE, "root=nvme0n1 is a device under /dev");
+	CHECK_INT(root_kind_of("UUID=0123abcd-89ab-cdef-0123-456789abcdef", &what), ROOT_UUID,
+		  "root=UUID=...");
+	CHECK_STR(what, "0123abcd-89ab-cdef-0123-456789abcdef", "... the UUID itself");
+	CHECK_INT(root_kind_of("UUID=0123", &what), ROOT_UNSUPPORTED, "a short UUID is refused");
+	CHECK_INT(root_kind_of("PARTUUID=00-01", &what), ROOT_UNSUPPORTED, "PARTUUID= is not read");
+	CHECK_INT(root_kind_of("8:0", &what), ROOT_UNSUPPORTED, "major:minor is not read");
+}
+
+static const char dep_text[] =
+	"kernel/fs/ext4/ext4.ko: kernel/lib/crc16.ko kernel/fs/mbcache.ko kernel/fs/jbd2/jbd2.ko\n"
+	"kernel/fs/jbd2/jbd2.ko:\n"
+	"kernel/arch/x86/crypto/crc32c-intel.ko:\n"
+	"kernel/crypto/crc32c_generic.ko:\n"
+	"bogus line without a colon\n"
+	"kernel/lib/crc16.ko:";
+static const char softdep_text[] =
+	"# Soft dependencies extracted from modules themselves.\n"
+	"softdep cifs gcm\n"
+	"softdep crc_t10dif pre: crct10dif\n"
+	"softdep ext4 pre: crypto-crc32c post: crc16\n"
+	"softdep ext4 pre: mbcache\n";
+static const char alias_text[] =
+	"alias crypto-crc32c-intel crc32c_intel\n"
+	"alias crypto-crc32c crc32c_intel\n"
+	"alias crypto-crc32c crc32c_generic\n"
+	"alias crc32c crc32c_generic\n";
+
+static void test_moddep(void)
+{
+	struct span path, deps, word;
+	char name[64], buf[64];
+
+	module_name((struct span){ "kernel/arch/x86/crypto/crc32c-intel.ko", 38 }, name, sizeof name);
+	CHECK_STR(name, "crc32c_intel", "a module's name: its file's, '-' read as '_'");
+	module_name((struct span){ "ext4.ko", 7 }, name, sizeof name);
+	CHECK_STR(name, "ext4", "a name without a directory");
+
+	CHECK(moddep_find(dep_text, "ext4", &path, &deps), "modules.dep: ext4 found");
+	span_copy(path, buf, sizeof buf);
+	CHECK_STR(buf, "kernel/fs/ext4/ext4.ko", "... its path");
+	int n = 0;
+	while (span_next_word(&deps, &word))
+		n++;
+	CHECK_INT(n, 3, "... its three dependencies");
+	CHECK(moddep_find(dep_text, "crc32c-intel", &path, &deps), "'-' and '_' alike in names");
+	CHECK(moddep_find(dep_text, "crc16", &path, &deps), "the last line, without a newline");
+	CHECK(!moddep_find(dep_text, "ext", &path, &deps), "no match on a prefix of a name");
+	CHECK(!moddep_find(dep_text, "bogus", &path, &deps), "a line without ':' is skipped");
+	const char *cursor = dep_text;
+	n = 0;
+	while (moddep_next(&cursor, &path, &deps))
+		n++;
+	CHECK_INT(n, 5, "modules.dep: every module line in turn");
+	CHECK(!moddep_find("", "ext4", &path, &deps), "an empty modules.dep");
+
+	cursor = softdep_text;
+	CHECK(softdep_next_pre(&cursor, "ext4", &word), "softdep: ext4 has pre: names");
+	span_copy(word, buf, sizeof buf);
+	CHECK_STR(buf, "crypto-crc32c", "... only those before post:");
+	CHECK(softdep_next_pre(&cursor, "ext4", &word), "... and a second line for ext4");
+	span_copy(word, buf, sizeof buf);
+	CHECK_STR(buf, "mbcache", "... read too");
+	CHECK(!softdep_next_pre(&cursor, "ext4", &word), "... then no more");
+	cursor = softdep_text;
+	CHECK(!softdep_next_pre(&cursor, "cifs", &word), "a softdep line without pre: gives none");
+	cursor = softdep_text;
+	CHECK(softdep_next_pre(&cursor, "crc-t10dif", &word), "softdep names: '-' and '_' alike");
+
+	cursor = alias_text;
+	CHECK(alias_next(&cursor, "crypto-crc32c", &word), "alias: the first module");
+	span_copy(word, buf, sizeof buf);
+	CHECK_STR(buf, "crc32c_intel", "... crc32c_intel");
+	CHECK(alias_next(&cursor, "crypto-crc32c", &word), "alias: the second module");
+	span_copy(word, buf, sizeof buf);
+	CHECK_STR(buf, "crc32c_generic", "... crc32c_generic");
+	CHECK(!alias_next(&cursor, "crypto-crc32c", &word), "... and no third");
+	cursor = alias_text;
+	CHECK(!alias_next(&cursor, "crypto", &word), "an alias matches whole, not by prefix");
+}
+
+/* Parses text (copied: the parser cuts it) into at most 8 entries. */
+struct parsed_inittab {
+	char text[1024];
+	struct inittab_entry e[8];
+	int n;
+};
+
+static void parse_inittab(struct parsed_inittab *p, const char *text)
+{
+	char *rest = p->text;
+	unsigned line = 0;
+	snprintf(p->text, sizeof p->text, "%s", text);
+	p->n = 0;
+	while (p->n < 8 && inittab_next(&rest, &line, &p->e[p->n]))
+		p->n++;
+}
+
+static void test_inittab_buildroot(void)
+{
+	static struct parsed_inittab p;
+	parse_inittab(&p, "# Startup the system\n"
+			  "::sysinit:/bin/mount -t proc proc /proc\n"
+			  "null::sysinit:/bin/ln -sf /proc/self/fd /dev/fd\n"
+			  "\n"
+			  "console::respawn:/sbin/getty -L  console 0 vt100 # GENERIC_SERIAL\n"
+			  "::shutdown:/etc/init.d/rcK");
+	CHECK_INT(p.n, 4, "Buildroot's inittab: 4 entries, comments and blank lines skipped");
+	CHECK_INT(p.e[0].action, RC_SYSINIT, "sysinit");
+	CHECK_STR(p.e[0].tty, "", "an empty tty field is the console");
+	CHECK_STR(p.e[0].command, "/bin/mount -t proc proc /proc", "the command, blanks kept");
+	CHECK_INT(p.e[0].line, 2, "line numbers count comments");
+	CHECK_STR(p.e[1].tty, "null", "a tty field");
+	CHECK_INT(p.e[2].action, RC_RESPAWN, "respawn");
+	CHECK_STR(p.e[2].command, "/sbin/getty -L  console 0 vt100",
+		  "a trailing comment and the blanks before it are dropped");
+	CHECK_INT(p.e[2].line, 5, "line numbers count blank lines");
+	CHECK_INT(p.e[3].action, RC_SHUTDOWN, "shutdown");
+	CHECK_STR(p.e[3].command, "/etc/init.d/rcK", "the last line without a newline");
+}
+
+static void test_inittab_actions(void)
+{
+	static const char *const names[] = { "sysinit", "wait", "once", "respawn", "askfirst",
+					     "shutdown", "ctrlaltdel", "restart" };
+	for (enum rc_action a = RC_SYSINIT; a < RC_BAD; a++) {
+		static struct parsed_inittab p;
+		char line[64];
+		snprintf(line, sizeof line, "tty2:345:%s:cmd", names[a]);
+		parse_inittab(&p, line);
+		CHECK(p.n == 1 && p.e[0].action == a && !strcmp(p.e[0].command, "cmd") &&
+			      !strcmp(p.e[0].tty, "tty2"),
+		      names[a]);
+		CHECK_STR(rc_action_name(a), names[a], "rc_action_name");
+	}
+}
+
+static void test_inittab_odd_lines(void)
+{
+	static struct parsed_inittab p;
+	parse_inittab(&p, "  \t::wait:echo a:b:c  \r\n"
+			  "::sysinit:   \n"
+			  "::sysinit\n"
+			  "tty1::bogus:/bin/true\n"
+			  "::SYSINIT:x\n"
+			  "::sysinit :x\n"
+			  "::once:-/bin/sh\n"
+			  "#::sysinit:commented out\n"
+			  "   # indented comment\n");
+	CHECK_INT(p.n, 7, "7 lines that are not comments or blank");
+	CHECK_INT(p.e[0].action, RC_WAIT, "leading blanks are skipped");
+	CHECK_STR(p.e[0].command, "echo a:b:c", "colons in the command; trailing blanks and CR dropped");
+	CHECK_INT(p.e[1].action, RC_BAD, "an empty command is a bad line");
+	CHECK_STR(p.e[1].command, "::sysinit:", "a bad line comes back whole, for the report");
+	CHECK_INT(p.e[2].action, RC_BAD, "three fields are a bad line");
+	CHECK_STR(p.e[2].command, "::sysinit", "... whole");
+	CHECK_INT(p.e[3].action, RC_BAD, "an unknown action is a bad line");
+	CHECK_STR(p.e[3].command, "tty1::bogus:/bin/true", "... whole, colons kept");
+	CHECK_INT(p.e[4].action, RC_BAD, "actions are lower case");
+	CHECK_INT(p.e[5].action, RC_BAD, "no blanks around the action");
+	CHECK_STR(p.e[6].command, "-/bin/sh", "busybox's '-' is kept for the caller");
+	CHECK_INT(p.e[6].line, 7, "line 7");
+	parse_inittab(&p, "");
+	CHECK_INT(p.n, 0, "an empty inittab");
+	parse_inittab(&p, "\n\n# only comments\n");
+	CHECK_INT(p.n, 0, "only comments");
+}
+
+/* parse_request: a payload as run-qemu writes it (strings, each ending in NUL). */
+static const char *parse_request(char *buf, size_t len, struct request *rq)
+{
+	static char *slots[64];
+	return request_parse(buf, len, rq, slots, 64);
+}
+
+static void test_request(void)
+{
+	struct request rq;
+	char ok_payload[] = "arg\0sh\0arg\0-c\0arg\0echo \"a b\"\0arg\0\0opt\0minroot.timeout=5\0"
+			    "mount\0ro\0u-1\0lib/modules\0/lib/modules\0file\0/run/x\0#!/bin/sh\n\0stdin\0rawout";
+	CHECK(parse_request(ok_payload, sizeof ok_payload, &rq) == NULL, "request: a full payload parses");
+	CHECK_INT(rq.argc, 4, "... four arguments, the empty one included");
+	CHECK_STR(rq.argv[2], "echo \"a b\"", "... quotes and blanks kept");
+	CHECK_STR(rq.argv[3], "", "... the empty argument kept");
+	CHECK(rq.argv[4] == NULL, "... argv ends with NULL");
+	CHECK_STR(rq.opts[0], "minroot.timeout=5", "... the option word");
+	CHECK(rq.opts[1] == NULL, "... opts end with NULL");
+	CHECK_INT(rq.nmounts, 1, "... one mount");
+	CHECK(rq.mounts[0].readonly, "... read-only");
+	CHECK_STR(rq.mounts[0].subdir, "lib/modules", "... its subdir");
+	CHECK_STR(rq.mounts[0].dir, "/lib/modules", "... its directory");
+	CHECK_STR(rq.file, "/run/x", "... the file's path");
+	CHECK_STR(rq.file_content, "#!/bin/sh\n", "... and content");
+	CHECK(rq.stdin_follows && rq.raw_output, "... stdin follows, output raw");
+
+	char empty[] = "";
+	CHECK(parse_request(empty, 0, &rq) == NULL && rq.argc == 0 && rq.argv[0] == NULL,
+	      "request: an empty payload is a shell, no command");
+	char unterminated[] = { 'a', 'r', 'g', '\0', 'x' };
+	CHECK(parse_request(unterminated, sizeof unterminated, &rq) != NULL,
+	      "request: a payload not ending in NUL is refused");
+	char unknown[] = "bogus\0";
+	CHECK(parse_request(unknown, sizeof unknown - 1, &rq) != NULL, "request: an unknown record is refused");
+	char short_mount[] = "mount\0ro\0u\0";
+	CHECK(parse_request(short_mount, sizeof short_mount - 1, &rq) != NULL,
+	      "request: a mount record cut short is refused");
+	char bad_flags[] = "mount\0rx\0u\0\0/d\0";
+	CHECK(parse_request(bad_flags, sizeof bad_flags - 1, &rq) != NULL,
+	      "request: mount flags other than ro/rw are refused");
+	char relative[] = "mount\0rw\0u\0\0d\0";
+	CHECK(parse_request(relative, sizeof relative - 1, &rq) != NULL,
+	      "request: a relative mount directory is refused");
+	char lone_arg[] = "arg\0";
+	CHECK(parse_request(lone_arg, sizeof lone_arg - 1, &rq) != NULL,
+	      "request: an arg record without its value is refused");
+	static char many[64 * 8];
+	size_t n = 0;
+	for (int i = 0; i < 40; i++) {
+		memcpy(many + n, "arg\0x", 6);
+		n += 6;
+	}
+	CHECK(parse_request(many, n, &rq) != NULL, "request: more arguments than slots are refused, not overrun");
+	unsigned char le[] = { 0x78, 0x56, 0x34, 0x12 };
+	CHECK(le32(le) == 0x12345678u, "le32 reads little-endian");
+}
+
 int main(void)
 {
+	test_request();
+	test_root_options();
+	test_moddep();
 	test_defaults();
 	test_each_option();
 	test_quotes();
@@ -217,8 +586,14 @@ int main(void)
 	test_dashes();
 	test_word_splitting();
 	test_command_start();
+	test_environment_options();
+	test_bad_environment_options();
+	test_status_line();
 	test_exit_codes();
 	test_throttle();
 	test_format();
+	test_inittab_buildroot();
+	test_inittab_actions();
+	test_inittab_odd_lines();
 	return check_exit();
 }

@@ -1,0 +1,36 @@
+/* minroot.timeout in command mode: a command that runs too long is stopped
+ * the way a shutdown stops everything (SIGTERM, then SIGKILL after the
+ * grace), but first and alone, so that its last words come before the
+ * status line; then the usual power-off syncs what it wrote. */
+#include "init.h"
+
+#include <signal.h>
+#include <sys/time.h>
+
+#define KILLED_WAIT_MS 2000 /* after SIGKILL, for a process still in the kernel */
+
+/* SIGALRM then reaches PID 1's signal loop. setitimer(): musl's alarm() is
+ * a wrapper around it that costs more than the call. */
+void arm_command_timeout(unsigned seconds)
+{
+	struct itimerval t = { .it_value = { .tv_sec = seconds } };
+	if (seconds)
+		setitimer(ITIMER_REAL, &t, NULL);
+}
+
+/* The command leads its own session and process group (spawn_child's
+ * setsid), so its pid names the whole group; SIGCONT wakes a stopped one.
+ * Returns false when the command had already ended on its own: *status is
+ * its wait status then. */
+bool stop_command(pid_t child, unsigned grace_ms, int *status)
+{
+	if (reap_children(child, status))
+		return false;
+	kill(-child, SIGTERM);
+	kill(-child, SIGCONT);
+	if (!wait_for_children(child, grace_ms)) {
+		kill(-child, SIGKILL);
+		wait_for_children(child, KILLED_WAIT_MS);
+	}
+	return true;
+}

@@ -1,0 +1,137 @@
+/* addprog.c - the closure of a program into the manifest or onto stdout. */
+#include "addprog.h"
+#include "deps.h"
+#include "parse.h"
+#include "util.h"
+
+#include <errno.h>
+#include <et/com_err.h>
+#include <ext2fs/ext2fs.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int manifest_has(const char *path, void *ctx)
+{
+	const struct manifest *m = ctx;
+
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->e[i].path, path) == 0)
+			return 1;
+	return 0;
+}
+
+/* Update mode: does the existing image have path (links followed)? */
+static int image_has(const char *path, void *ctx)
+{
+	ext2_filsys fs = NULL;
+	ext2_ino_t ino;
+	int found;
+
+	if (ext2fs_open2(ctx, NULL, EXT2_FLAG_64BITS, 0, 0, unix_io_manager, &fs))
+		return 0;	/* the update itself reports what is wrong */
+	found = ext2fs_namei_follow(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, path, &ino) == 0;
+	ext2fs_close_free(&fs);
+	return found;
+}
+
+static int add_item(struct manifest *m, const struct dep_item *it, const char *origin)
+{
+	char target[PATH_MAX];
+	struct entry *e;
+	struct stat st;
+	ssize_t n;
+
+	if (!it->host) {
+		manifest_add_symlink(m, it->image, it->target, origin);
+		return 0;
+	}
+	if ((it->follow ? stat(it->host, &st) : lstat(it->host, &st)) < 0) {
+		errorf("%s: %s: %s", origin, it->host, strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		n = readlink(it->host, target, sizeof(target) - 1);
+		if (n < 0) {
+			errorf("%s: cannot read link %s: %s", origin, it->host, strerror(errno));
+			return -1;
+		}
+		target[n] = '\0';
+		manifest_add_symlink(m, it->image, target, origin);
+		return 0;
+	}
+	e = manifest_add(m, E_FILE, it->image, st.st_mode, origin);
+	e->source = xstrdup(it->host);
+	e->size = (uint64_t)st.st_size;
+	return 0;
+}
+
+int addprog_add(struct manifest *m, const char *src, const char *dest,
+		const char *origin, const char *image)
+{
+	struct dep_list l = { 0 };
+	int rc = deps_resolve(src, dest, origin, image ? image_has : manifest_has,
+			      image ? (void *)image : (void *)m, &l);
+
+	for (size_t i = 0; rc == 0 && i < l.n; i++)
+		rc = add_item(m, &l.v[i], origin);
+	dep_list_free(&l);
+	return rc;
+}
+
+/* One line per entry: names with a tab or a newline cannot be told apart
+ * in this format, so they are refused. */
+static int print_item(const struct dep_item *it, const char *origin)
+{
+	char target[PATH_MAX];
+	const char *kind = "file", *first = it->host;
+	struct stat st;
+	ssize_t n;
+
+	if (!it->host) {
+		kind = "link";
+		first = it->target;
+	} else if (!it->follow && lstat(it->host, &st) == 0 && S_ISLNK(st.st_mode)) {
+		n = readlink(it->host, target, sizeof(target) - 1);
+		if (n < 0) {
+			errorf("%s: cannot read link %s: %s", origin, it->host, strerror(errno));
+			return -1;
+		}
+		target[n] = '\0';
+		kind = "link";
+		first = target;
+	}
+	if (strpbrk(first, "\t\n") || strpbrk(it->image, "\t\n")) {
+		errorf("%s: %s has a tab or a newline in its name", origin, first);
+		return -1;
+	}
+	printf("%s\t%s\t%s\n", kind, first, it->image);
+	return 0;
+}
+
+int addprog_list(const char *spec)
+{
+	char err[ERRLEN], *src = NULL, *dest = NULL;
+	char *origin = xasprintf("--list-program-deps %s", spec);
+	struct dep_list l = { 0 };
+	int rc = -1;
+
+	if (parse_program_spec(spec, &src, &dest, err) < 0)
+		errorf("%s", err);
+	else
+		rc = deps_resolve(src, dest, origin, NULL, NULL, &l);
+	for (size_t i = 0; rc == 0 && i < l.n; i++)
+		rc = print_item(&l.v[i], origin);
+	if (rc == 0 && fflush(stdout) != 0) {
+		errorf("%s: writing the list: %s", origin, strerror(errno));
+		rc = -1;
+	}
+	dep_list_free(&l);
+	free(src);
+	free(dest);
+	free(origin);
+	return rc == 0 ? 0 : 1;
+}

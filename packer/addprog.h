@@ -1,0 +1,20 @@
+/* addprog.h - --add-program and --list-program-deps: a host program with
+ * its interpreter and libraries (deps.c) as manifest entries, or as a list
+ * for other tools. */
+#ifndef MKROOTFS_ADDPROG_H
+#define MKROOTFS_ADDPROG_H
+
+#include "manifest.h"
+
+/* Add the program src at dest with its closure. `image` is the existing
+ * image in update mode (NULL for a new one): a script's interpreter the
+ * image already has is not replaced. 0, or -1 after reporting. */
+int addprog_add(struct manifest *m, const char *src, const char *dest,
+		const char *origin, const char *image);
+
+/* --list-program-deps SPEC: print the closure, one line per entry,
+ * "file<TAB>HOSTPATH<TAB>IMAGEPATH" or "link<TAB>TARGET<TAB>IMAGEPATH".
+ * 0, or 1 after reporting. */
+int addprog_list(const char *spec);
+
+#endif
