@@ -82,6 +82,9 @@ static void add_data(struct manifest *m, const char *path, const char *data)
 static const char *const base_dirs[][2] = {
 	{ "/", "0755" }, { "/bin", "0755" }, { "/dev", "0755" },
 	{ "/dev/pts", "0755" }, { "/etc", "0755" }, { "/proc", "0755" },
+	/* where run-qemu --modules mounts a kernel's modules: the image
+	 * stays as it is */
+	{ "/lib", "0755" }, { "/lib/modules", "0755" },
 	{ "/root", "0700" }, { "/run", "0755" }, { "/sbin", "0755" },
 	{ "/sys", "0755" }, { "/tmp", "1777" }, { "/usr", "0755" },
 	{ "/usr/bin", "0755" }, { "/usr/sbin", "0755" },
