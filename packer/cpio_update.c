@@ -379,6 +379,26 @@ static void archive_free(struct archive *a)
 	free(a->by_path);
 }
 
+int cpio_update_bytes(const char *bytes, size_t len, const struct manifest *m,
+		      int no_backup, int out_fd)
+{
+	struct archive a = { .path = "(in memory)", .bytes = xmalloc(len + 1), .len = len };
+	struct cpio_sink s;
+	int rc = -1;
+
+	memcpy(a.bytes, bytes, len);
+	if (parse(&a) == 0) {
+		index_paths(&a);
+		if (decide(&a, m, no_backup) == 0 && cpio_sink_start(&s, out_fd, "(out)", 0) == 0) {
+			rc = write_archive(&s, &a, m, 1);
+			if (cpio_sink_finish(&s) < 0)
+				rc = -1;
+		}
+	}
+	archive_free(&a);
+	return rc;
+}
+
 int cpio_update(const char *path, const struct manifest *m,
 		const struct ext_update_options *opt)
 {
