@@ -17,6 +17,7 @@ include init/init.mk
 include packer/packer.mk
 include qemu/qemu.mk
 include qemu/kernel-src.mk
+include qemu/kselftest.mk
 include tests/kmod/kmod.mk
 include bench/bench.mk
 
