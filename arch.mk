@@ -55,3 +55,7 @@ endif
 # mkrootfs's choice of architecture and busybox (no VM).
 TEST_SUITES += tests/packer/arch.sh
 TEST_DEPS   += $(ARCHES:%=$(BUILD)/%/init)
+# Both architectures booted end to end (about a minute and a half under TCG).
+TEST_SUITES += tests/qemu/arch.py
+TEST_DEPS   += $(ARCHES:%=$(BUILD)/%/rootfs.img) $(ARCHES:%=$(BUILD)/%/vmlinuz) $(BUILD)/armhf/modules
+DEPS_TEST   += $(DEPS_RUN_ARCH) $(foreach a,$(ARCHES),$(DEPS_ARCH_$(a)))
