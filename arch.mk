@@ -53,9 +53,15 @@ all: $(ARCH_BUILD)/init $(ARCH_BUILD)/rootfs.img
 endif
 
 # mkrootfs's choice of architecture and busybox (no VM).
-TEST_SUITES += tests/packer/arch.sh
+TEST_SUITES += tests/packer/arch.sh tests/qemu/arch-cmdline.sh
 TEST_DEPS   += $(ARCHES:%=$(BUILD)/%/init)
 # Both architectures booted end to end (about a minute and a half under TCG).
 TEST_SUITES += tests/qemu/arch.py
 TEST_DEPS   += $(ARCHES:%=$(BUILD)/%/rootfs.img) $(ARCHES:%=$(BUILD)/%/vmlinuz) $(BUILD)/armhf/modules
 DEPS_TEST   += $(DEPS_RUN_ARCH) $(foreach a,$(ARCHES),$(DEPS_ARCH_$(a)))
+# make bench: a row per architecture (bench/arches.py) beside x86-64's.
+.PHONY: arch-bench-deps
+bench: arch-bench-deps $(BUILD)/rootfs.img $(ARCHES:%=$(BUILD)/%/rootfs.img) \
+	$(ARCHES:%=$(BUILD)/%/vmlinuz) $(BUILD)/armhf/modules
+arch-bench-deps:
+	@scripts/deps $(DEPS_RUN_ARCH)
