@@ -31,7 +31,7 @@ FUZZ_CC     ?= clang
 FUZZ_CFLAGS ?= -std=c11 -Wall -Wextra $(WERROR) -g -O1 -D_GNU_SOURCE \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,cmdline size add options inittab)
-FUZZ_INIT_SRCS   := init/options.c init/format.c
+FUZZ_INIT_SRCS   := init/options.c init/rootopts.c init/format.c
 FUZZ_PACKER_SRCS := packer/options.c packer/parse.c packer/util.c
 
 fuzz-deps:

@@ -209,7 +209,7 @@ int channel_start_relay(int chan, const char *tty, bool stdin_follows, struct re
 		complain_errno("make a pipe for the command channel");
 		return -1;
 	}
-	pid_t pid = fork();
+	pid_t pid = fork_child();
 	if (pid == 0) {
 		/* Dies with everything else at shutdown; a command that stops
 		 * reading its stdin must not kill it (window sizes still come). */

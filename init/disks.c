@@ -12,7 +12,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #define DISK_WAIT_MS 5000 /* they sit on the root's bus: normally there at once */
 
@@ -40,7 +39,7 @@ static bool wait_for_disk(const char *uuid, char *dev, size_t size)
 	while (!find_block_device_by_uuid(uuid, dev, size)) {
 		if (monotonic_ms() > deadline)
 			return false;
-		nanosleep(&(struct timespec){ 0, 20 * 1000000 }, NULL);
+		sleep_ms(20);
 	}
 	return true;
 }

@@ -24,6 +24,20 @@ bool read_small_file(const char *path, char *buf, size_t size)
 	return true;
 }
 
+/* The next line of a text being walked (cut at its '\n'), NULL at the end:
+ * strtok without its 400 bytes of strspn and strcspn, and without state. */
+char *next_line(char **cursor)
+{
+	char *line = *cursor;
+	if (!line || !*line)
+		return NULL;
+	char *nl = strchr(line, '\n');
+	*cursor = nl ? nl + 1 : NULL;
+	if (nl)
+		*nl = '\0';
+	return line;
+}
+
 void set_hostname(void)
 {
 	char name[65] = "";

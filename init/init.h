@@ -31,6 +31,7 @@ void ensure_console_fds(void);
 void set_hostname(void);
 void set_environment(const char *shell, const char *term);
 bool read_small_file(const char *path, char *buf, size_t size);
+char *next_line(char **cursor);
 bool file_contains(const char *path, const char *text);
 unsigned long read_kernel_taint(void); /* /proc/sys/kernel/tainted, 0 if unreadable */
 
@@ -52,6 +53,7 @@ bool reap_children(pid_t watched, int *wait_status);
 bool wait_for_children(pid_t watched, unsigned timeout_ms);
 long long monotonic_ms(void);
 void sleep_ms(long ms);
+pid_t fork_child(void);
 
 /* channel.c: run-qemu's command channel (minroot.channel) */
 #define CHANNEL_READY "\nminroot-channel-ready\n"

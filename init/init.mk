@@ -4,10 +4,14 @@ INIT_SRCS := $(addprefix init/,main.c options.c policy.c format.c log.c mounts.c
 	request.c channel.c disks.c rootopts.c moddep.c modules.c rootdev.c switch_root.c stage1.c \
 	status.c kernelfs.c net.c timeout.c rc.c inittab.c)
 INIT_HDRS := $(wildcard init/*.h)
-INIT_MAX_BYTES := 32768
-# $(call init_link,COMPILER): the recipe line that builds $@ (arch.mk uses it
+INIT_MAX_BYTES := 40960
+# $(call init_link,COMPILER): the recipe that builds $@ (arch.mk uses it
 # with the cross compilers).
-init_link = $(1) $(INIT_CFLAGS) -D_GNU_SOURCE -DMINROOT_VERSION='"$(VERSION)"' $(INIT_LDFLAGS) -o $@ $(INIT_SRCS)
+define init_link
+$(1) $(INIT_CFLAGS) -D_GNU_SOURCE -DMINROOT_VERSION='"$(VERSION)"' $(INIT_LDFLAGS) -o $@.tmp $(INIT_SRCS)
+$(STRIP_SECTIONS) $@.tmp
+mv $@.tmp $@
+endef
 
 all: $(BUILD)/init
 

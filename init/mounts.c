@@ -64,23 +64,18 @@ static bool mount_one(const struct early_mount *m, bool report)
 	return false;
 }
 
-/* getdents() rather than opendir(), which would bring malloc into PID 1. */
+static bool any_entry(int dirfd, const char *name, unsigned char type, void *ctx)
+{
+	(void)dirfd, (void)name, (void)type, (void)ctx;
+	return true;
+}
+
 static bool dir_has_entries(const char *path)
 {
-	char buf[1024];
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	bool found = false;
-	int n;
-	while (!found && (n = getdents(fd, (struct dirent *)buf, sizeof buf)) > 0) {
-		for (int off = 0; !found && off < n;) {
-			struct dirent *e = (struct dirent *)(buf + off);
-			found = strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-			off += e->d_reclen;
-		}
-	}
-	close(fd);
+	bool found = fd >= 0 && for_each_entry(fd, any_entry, NULL);
+	if (fd >= 0)
+		close(fd);
 	return found;
 }
 

@@ -66,7 +66,7 @@ static bool mount_any_type(const char *dev, const char *target, unsigned long fl
 	static char list[4096];
 	if (!read_small_file("/proc/filesystems", list, sizeof list))
 		return false;
-	for (char *line = strtok(list, "\n"); line; line = strtok(NULL, "\n")) {
+	for (char *rest = list, *line; (line = next_line(&rest));) {
 		if (strncmp(line, "\t", 1))
 			continue;
 		if (mount(dev, target, line + 1, flags, data) == 0)

@@ -54,7 +54,7 @@ static void unescape_octal(char *s)
 static int parse_mounts(char *buf, char *points[], int max, char *root_type, size_t size)
 {
 	int n = 0;
-	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+	for (char *rest = buf, *line; (line = next_line(&rest));) {
 		char *sp1 = strchr(line, ' ');
 		char *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
 		char *sp3 = sp2 ? strchr(sp2 + 1, ' ') : NULL;

@@ -410,7 +410,7 @@ static int remove_extra(struct copyout *co, int fd, const char *path,
 		char *sub;
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		    bsearch(&key, v, n, sizeof(*v), by_name))
+		    (n && bsearch(&key, v, n, sizeof(*v), by_name)))
 			continue;
 		sub = child_path(path, de->d_name);
 		rc = ignored(sub) ? 0 : remove_tree(co, fd, de->d_name, sub);
@@ -431,7 +431,8 @@ static int sync_dir(struct copyout *co, ext2_ino_t ino, int fd, const char *path
 
 	if (err)
 		return fail_ext(co, "reading the directory", path, err);
-	qsort(v, n, sizeof(*v), by_name);
+	if (n)		/* an empty directory has no array at all */
+		qsort(v, n, sizeof(*v), by_name);
 	rc = remove_extra(co, fd, path, v, n);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		char *sub = child_path(path, v[i].name);

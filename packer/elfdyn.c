@@ -10,30 +10,59 @@
 #include <string.h>
 #include <unistd.h>
 
-/* PT_INTERP: the path the kernel maps as the program's loader. */
-static int read_interp(Elf *e, struct elf_dyn *d)
+/* The bytes of a segment, checked to lie inside the file. */
+static const char *segment_bytes(Elf *e, GElf_Off off, GElf_Xword len)
 {
-	size_t phnum, size;
-	const char *raw;
-	GElf_Phdr ph;
+	size_t size;
+	const char *raw = elf_rawfile(e, &size);
 
-	if (elf_getphdrnum(e, &phnum) < 0)
+	if (!raw || off > size || len > size - off)
+		return NULL;
+	return raw + off;
+}
+
+/* PT_INTERP: the path the kernel maps as the program's loader. */
+static int read_interp(Elf *e, const GElf_Phdr *ph, struct elf_dyn *d)
+{
+	const char *p = segment_bytes(e, ph->p_offset, ph->p_filesz);
+
+	if (!p)
 		return -1;
-	for (size_t i = 0; i < phnum; i++) {
-		if (!gelf_getphdr(e, (int)i, &ph))
-			return -1;
-		if (ph.p_type != PT_INTERP)
-			continue;
-		raw = elf_rawfile(e, &size);
-		if (!raw || ph.p_offset >= size || ph.p_filesz > size - ph.p_offset)
-			return -1;
-		d->interp = xasprintf("%.*s", (int)strnlen(raw + ph.p_offset, ph.p_filesz),
-				      raw + ph.p_offset);
-	}
+	d->interp = xasprintf("%.*s", (int)strnlen(p, ph->p_filesz), p);
 	return 0;
 }
 
-static void take_dyn(Elf *e, size_t strndx, const GElf_Dyn *dyn, struct elf_dyn *d)
+/* The file offset of a virtual address, through the PT_LOAD mapping it. */
+static int file_offset(Elf *e, size_t phnum, GElf_Addr addr, GElf_Off *off)
+{
+	GElf_Phdr ph;
+
+	for (size_t i = 0; i < phnum; i++) {
+		if (!gelf_getphdr(e, (int)i, &ph))
+			return -1;
+		if (ph.p_type == PT_LOAD && addr >= ph.p_vaddr &&
+		    addr - ph.p_vaddr < ph.p_filesz) {
+			*off = ph.p_offset + (addr - ph.p_vaddr);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+struct strtab {
+	const char *s;
+	size_t len;
+};
+
+/* A NUL-terminated string inside the table, or NULL. */
+static const char *string_at(const struct strtab *t, GElf_Xword off)
+{
+	if (off >= t->len || !memchr(t->s + off, '\0', t->len - off))
+		return NULL;
+	return t->s + off;
+}
+
+static void take_dyn(const struct strtab *t, const GElf_Dyn *dyn, struct elf_dyn *d)
 {
 	const char *s;
 
@@ -43,7 +72,7 @@ static void take_dyn(Elf *e, size_t strndx, const GElf_Dyn *dyn, struct elf_dyn 
 	}
 	if (dyn->d_tag != DT_NEEDED && dyn->d_tag != DT_RUNPATH && dyn->d_tag != DT_RPATH)
 		return;
-	s = elf_strptr(e, strndx, dyn->d_un.d_val);
+	s = string_at(t, dyn->d_un.d_val);
 	if (!s)
 		return;
 	if (dyn->d_tag == DT_NEEDED) {
@@ -56,28 +85,47 @@ static void take_dyn(Elf *e, size_t strndx, const GElf_Dyn *dyn, struct elf_dyn 
 	}
 }
 
-/* The SHT_DYNAMIC section, its strings in the section it links to. */
-static int read_dynamic(Elf *e, struct elf_dyn *d)
+/* PT_DYNAMIC, read the way the loader reads it (section headers may be
+ * stripped): its entries, their strings in DT_STRTAB/DT_STRSZ. */
+static int read_dynamic(Elf *e, size_t phnum, const GElf_Phdr *ph, struct elf_dyn *d)
 {
-	for (Elf_Scn *scn = elf_nextscn(e, NULL); scn; scn = elf_nextscn(e, scn)) {
-		GElf_Shdr sh;
-		Elf_Data *data;
-		GElf_Dyn dyn;
+	Elf_Data *data = elf_getdata_rawchunk(e, ph->p_offset, ph->p_filesz, ELF_T_DYN);
+	size_t entsize = gelf_fsize(e, ELF_T_DYN, 1, EV_CURRENT), n;
+	GElf_Addr strtab = 0;
+	struct strtab t = { NULL, 0 };
+	GElf_Off off;
+	GElf_Dyn dyn;
 
-		if (!gelf_getshdr(scn, &sh))
+	if (!data || entsize == 0)
+		return -1;
+	n = data->d_size / entsize;
+	for (size_t i = 0; i < n && gelf_getdyn(data, (int)i, &dyn) && dyn.d_tag != DT_NULL; i++) {
+		if (dyn.d_tag == DT_STRTAB)
+			strtab = dyn.d_un.d_ptr;
+		else if (dyn.d_tag == DT_STRSZ)
+			t.len = dyn.d_un.d_val;
+	}
+	if (!strtab || file_offset(e, phnum, strtab, &off) < 0 ||
+	    !(t.s = segment_bytes(e, off, t.len)))
+		return -1;
+	for (size_t i = 0; i < n && gelf_getdyn(data, (int)i, &dyn) && dyn.d_tag != DT_NULL; i++)
+		take_dyn(&t, &dyn, d);
+	return 0;
+}
+
+static int read_segments(Elf *e, struct elf_dyn *d)
+{
+	size_t phnum;
+	GElf_Phdr ph;
+
+	if (elf_getphdrnum(e, &phnum) < 0)
+		return -1;
+	for (size_t i = 0; i < phnum; i++) {
+		if (!gelf_getphdr(e, (int)i, &ph))
 			return -1;
-		if (sh.sh_type != SHT_DYNAMIC)
-			continue;
-		data = elf_getdata(scn, NULL);
-		if (!data || sh.sh_entsize == 0)
+		if ((ph.p_type == PT_INTERP && read_interp(e, &ph, d) < 0) ||
+		    (ph.p_type == PT_DYNAMIC && read_dynamic(e, phnum, &ph, d) < 0))
 			return -1;
-		for (int i = 0; (size_t)i < sh.sh_size / sh.sh_entsize; i++) {
-			if (!gelf_getdyn(data, i, &dyn))
-				return -1;
-			if (dyn.d_tag == DT_NULL)
-				break;
-			take_dyn(e, sh.sh_link, &dyn, d);
-		}
 	}
 	return 0;
 }
@@ -112,8 +160,10 @@ enum elf_dyn_result elf_dyn_read(const char *path, struct elf_dyn *d, int *err,
 		r = ELF_DYN_NOT_ELF;
 		goto out;
 	}
-	if (!gelf_getehdr(e, &eh) || read_interp(e, d) < 0 || read_dynamic(e, d) < 0) {
-		*why = elf_errmsg(-1);
+	if (!gelf_getehdr(e, &eh) || read_segments(e, d) < 0) {
+		int err = elf_errno();
+
+		*why = err ? elf_errmsg(err) : "its program headers point outside the file";
 		goto out;
 	}
 	fill_info(e, &eh, &d->info);

@@ -1,4 +1,5 @@
-/* ext_read.c - a read-only look into an existing image. */
+/* ext_read.c - opening an existing image after the checks that make it
+ * safe to read or change, and a read-only look into it. */
 #include "ext_read.h"
 #include "mounted.h"
 #include "util.h"
@@ -8,42 +9,59 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int refuse_if_mounted(const char *image, const char *what)
+int ext_refuse_mounted(const char *image, const char *what)
 {
 	char where[512];
 	int r = image_is_mounted(image, where, sizeof(where));
 
 	if (r < 0)
-		errorf("%s: %s: %s", what, image, strerror(errno));
+		errorf("%s: %s", what, strerror(errno));
 	else if (r > 0)
-		errorf("%s: %s is mounted (%s); unmount it first", what, image, where);
+		errorf("%s: is mounted (%s); unmount it first", what, where);
 	return r == 0 ? 0 : -1;
+}
+
+ext2_filsys ext_open_existing(const char *image, const char *what, int flags)
+{
+	ext2_filsys fs = NULL;
+	errcode_t rc = ext2fs_open2(image, NULL, flags | EXT2_FLAG_64BITS, 0, 0,
+				    unix_io_manager, &fs);
+
+	if (rc == EXT2_ET_BAD_MAGIC || rc == EXT2_ET_SHORT_READ ||
+	    rc == EXT2_ET_CORRUPT_SUPERBLOCK || rc == EXT2_ET_UNEXPECTED_BLOCK_SIZE)
+		errorf("%s: is not an ext2/3/4 file system (%s)", what, error_message(rc));
+	else if (rc == EXT2_ET_UNSUPP_FEATURE || rc == EXT2_ET_RO_UNSUPP_FEATURE)
+		errorf("%s: uses ext4 features this libext2fs cannot %s (%s)", what,
+		       flags & EXT2_FLAG_RW ? "write" : "read", error_message(rc));
+	else if (rc)
+		errorf("%s: opening it: %s", what, error_message(rc));
+	return rc ? NULL : fs;
+}
+
+int ext_refuse_unclean(ext2_filsys fs, const char *what)
+{
+	const char *fix = "if nothing is using it, run e2fsck -fy on it first";
+
+	if (ext2fs_has_feature_journal_needs_recovery(fs->super))
+		errorf("%s: its journal needs recovery: it is in use or was not "
+		       "cleanly unmounted; %s", what, fix);
+	else if (!(fs->super->s_state & EXT2_VALID_FS))
+		errorf("%s: it is in use or was not cleanly unmounted; %s", what, fix);
+	else if (fs->super->s_state & EXT2_ERROR_FS)
+		errorf("%s: it has file system errors recorded; %s", what, fix);
+	else
+		return 0;
+	return -1;
 }
 
 ext2_filsys ext_open_readonly(const char *image, const char *what)
 {
-	ext2_filsys fs = NULL;
-	errcode_t rc;
+	ext2_filsys fs;
 
-	if (refuse_if_mounted(image, what) < 0)
+	if (ext_refuse_mounted(image, what) < 0 || !(fs = ext_open_existing(image, what, 0)))
 		return NULL;
-	rc = ext2fs_open2(image, NULL, EXT2_FLAG_64BITS, 0, 0, unix_io_manager, &fs);
-	if (rc == EXT2_ET_BAD_MAGIC || rc == EXT2_ET_SHORT_READ ||
-	    rc == EXT2_ET_CORRUPT_SUPERBLOCK || rc == EXT2_ET_UNEXPECTED_BLOCK_SIZE) {
-		errorf("%s: %s is not an ext2/3/4 file system (%s)", what, image,
-		       error_message(rc));
-		return NULL;
-	}
-	if (rc) {
-		errorf("%s: opening %s: %s", what, image, error_message(rc));
-		return NULL;
-	}
-	if (ext2fs_has_feature_journal_needs_recovery(fs->super)) {
-		errorf("%s: the journal of %s needs recovery (the guest did not shut down "
-		       "cleanly); if nothing is using it, run e2fsck -fy on it first",
-		       what, image);
+	if (ext_refuse_unclean(fs, what) < 0)
 		ext2fs_close_free(&fs);
-	}
 	return fs;
 }
 

@@ -1,15 +1,24 @@
-/* ext_read.h - reading an ext2/3/4 image that something else wrote (a
- * guest): opened read-only, after the same checks as --update. */
+/* ext_read.h - an ext2/3/4 image that something else wrote (a guest,
+ * mke2fs): the checks before reading or changing it, and reading it.
+ * `what` starts every message ("--update IMG", "--copy-out IMG:DIR"). */
 #ifndef MKROOTFS_EXT_READ_H
 #define MKROOTFS_EXT_READ_H
 
 #include <ext2fs/ext2fs.h>
 #include <stddef.h>
 
-/* Open image read-only; refuse one that is mounted, not ext2/3/4, or
- * whose journal needs recovery (its newest writes would be missed).
- * `what` starts every message ("--copy-out IMG:DIR"). NULL after
- * reporting. */
+/* -1 after reporting when the image is mounted (or that cannot be told). */
+int ext_refuse_mounted(const char *image, const char *what);
+
+/* ext2fs_open2 with flags (0 or EXT2_FLAG_RW); NULL after reporting, with
+ * "is not an ext2/3/4 file system" for what is no ext image at all. */
+ext2_filsys ext_open_existing(const char *image, const char *what, int flags);
+
+/* -1 after reporting when the journal needs recovery (its newest writes
+ * are only there), it was not cleanly unmounted or has errors recorded. */
+int ext_refuse_unclean(ext2_filsys fs, const char *what);
+
+/* All three, read-only. NULL after reporting. */
 ext2_filsys ext_open_readonly(const char *image, const char *what);
 
 struct ext_dirent {

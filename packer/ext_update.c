@@ -3,8 +3,8 @@
  * every check runs before the first change. */
 #include "ext.h"
 #include "ext_plan.h"
+#include "ext_read.h"
 #include "ext_write.h"
-#include "mounted.h"
 #include "util.h"
 
 #include <errno.h>
@@ -13,54 +13,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The checks shared with --copy-out (ext_read.c), worded "--update IMG: ...". */
 static int refuse_if_mounted(const char *image)
 {
-	char where[512];
-	int r = image_is_mounted(image, where, sizeof(where));
+	char *what = xasprintf("--update %s", image);
+	int rc = ext_refuse_mounted(image, what);
 
-	if (r < 0) {
-		errorf("--update %s: %s", image, strerror(errno));
-		return -1;
-	}
-	if (r > 0) {
-		errorf("--update %s: is mounted (%s); unmount it first", image, where);
-		return -1;
-	}
-	return 0;
+	free(what);
+	return rc;
 }
 
 static ext2_filsys open_image(const char *image)
 {
-	ext2_filsys fs = NULL;
-	errcode_t rc = ext2fs_open2(image, NULL, EXT2_FLAG_RW | EXT2_FLAG_64BITS, 0, 0,
-				    unix_io_manager, &fs);
+	char *what = xasprintf("--update %s", image);
+	ext2_filsys fs = ext_open_existing(image, what, EXT2_FLAG_RW);
 
-	if (rc == EXT2_ET_BAD_MAGIC || rc == EXT2_ET_SHORT_READ ||
-	    rc == EXT2_ET_CORRUPT_SUPERBLOCK || rc == EXT2_ET_UNEXPECTED_BLOCK_SIZE)
-		errorf("--update %s: is not an ext2/3/4 file system (%s)", image,
-		       error_message(rc));
-	else if (rc == EXT2_ET_UNSUPP_FEATURE || rc == EXT2_ET_RO_UNSUPP_FEATURE)
-		errorf("--update %s: uses ext4 features this libext2fs cannot write (%s)",
-		       image, error_message(rc));
-	else if (rc)
-		errorf("--update %s: opening it: %s", image, error_message(rc));
-	return rc ? NULL : fs;
+	free(what);
+	return fs;
 }
 
 static int refuse_if_unclean(const char *image, ext2_filsys fs)
 {
-	const char *fix = "if nothing is using it, run e2fsck -fy on it first";
+	char *what = xasprintf("--update %s", image);
+	int rc = ext_refuse_unclean(fs, what);
 
-	if (ext2fs_has_feature_journal_needs_recovery(fs->super))
-		errorf("--update %s: its journal needs recovery: it is in use or was not "
-		       "cleanly unmounted; %s", image, fix);
-	else if (!(fs->super->s_state & EXT2_VALID_FS))
-		errorf("--update %s: it is in use or was not cleanly unmounted; %s", image, fix);
-	else if (fs->super->s_state & EXT2_ERROR_FS)
-		errorf("--update %s: it has file system errors recorded; %s", image, fix);
-	else
-		return 0;
-	return -1;
+	free(what);
+	return rc;
 }
 
 static int is_under(const char *path, const char *dir)

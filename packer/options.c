@@ -42,8 +42,6 @@ const char options_usage[] =
 	"Usage: mkrootfs [options] -o IMAGE          make a new image\n"
 	"       mkrootfs --update IMAGE [options]    install into an existing ext2/3/4 image\n"
 	"                                            or newc cpio archive (plain or gzip)\n"
-	"       mkrootfs --list-program-deps PATH[:DEST]   what --add-program would add\n"
-	"       mkrootfs --copy-out IMAGE:HOSTDIR    make HOSTDIR match the ext image's tree\n"
 	"\n"
 	"  -o, --output IMAGE     the image to write (replaced atomically)\n"
 	"  -t, --type TYPE        ext3 (default), ext2, ext4 or cpio (newc; gzip if IMAGE ends in .gz);\n"
@@ -56,8 +54,6 @@ const char options_usage[] =
 	"      --arch ARCH        x86_64, aarch64 or armhf (default: the init's)\n"
 	"      --add SRC:DEST     copy a file, symlink or directory tree to DEST (repeatable)\n"
 	"      --overlay DIR      copy DIR's contents onto the image root (repeatable)\n"
-	"      --add-program PATH[:DEST]  a program at DEST (default /usr/bin/NAME) with its\n"
-	"                         ELF interpreter and shared libraries (repeatable)\n"
 	"      --update IMAGE     replace /sbin/init in IMAGE (old one kept as /sbin/init.orig;\n"
 	"                         in an archive /init too)\n"
 	"      --no-backup        with --update: do not keep the old init\n"
@@ -71,6 +67,12 @@ const char options_usage[] =
 	"  -v, --verbose          print every entry written\n"
 	"  -h, --help             show this help\n"
 	"      --version          show the version\n"
+	"\n"
+	"Host programs and shared directories:\n"
+	"      --add-program PATH[:DEST]  a program at DEST (default /usr/bin/NAME) with its\n"
+	"                         ELF interpreter and shared libraries (repeatable)\n"
+	"  mkrootfs --list-program-deps PATH[:DEST]   print what --add-program would add\n"
+	"  mkrootfs --copy-out IMAGE:HOSTDIR   make HOSTDIR match the ext image's tree\n"
 	"\n"
 	"Timestamps are $SOURCE_DATE_EPOCH, else 1 (1970-01-01 00:00:01 UTC) for new images\n"
 	"and the current time for --update. Exit status: 0 done, 1 failed, 2 bad usage.\n";
@@ -168,7 +170,8 @@ static int check_combination(const struct options *o, char *err)
 {
 	if (o->list_deps || o->copy_out)
 		return o->output || o->update || o->nsources || o->init || o->busybox ||
-		       o->size_given || o->uuid_given || o->no_backup || (o->list_deps && o->copy_out)
+		       o->size_given || o->uuid_given || o->no_backup || o->modules || o->bare ||
+		       o->disk || (o->list_deps && o->copy_out)
 			? seterr(err, "--%s works alone", o->list_deps ? "list-program-deps" : "copy-out")
 			: 0;
 	if (o->output && o->update)

@@ -4,12 +4,14 @@
 #   make run                      boot to a shell prompt (exit or Ctrl-D ends it)
 #   make run CMD='uname -a'       run one command in the guest, exit with its status
 #   make run KERNEL=/path/bzImage your own kernel (or MINROOT_KERNEL=...)
+#   make run KERNEL=... MODULES=DIR   a modular kernel: its modules tree (lib/modules/VERSION)
 #   make run RUN_FLAGS='--accel tcg --snapshot'   more qemu/run-qemu options
 .PHONY: kernel kernel-generic run run-deps install-qemu uninstall-qemu
 
 KERNEL    ?= $(or $(if $(filter x86_64,$(ARCH)),$(MINROOT_KERNEL)),$(ARCH_BUILD)/vmlinuz)
 CMD       ?=
 RUN_FLAGS ?=
+MODULES   ?=
 
 # Only the default kernel is made here; a kernel of the user's own is checked
 # by run-qemu, which names it if it is missing.
@@ -40,7 +42,7 @@ run-deps:
 # Listed in order: with make -j, run-deps may still run alongside the builds.
 run: run-deps $(ARCH_BUILD)/rootfs.img $(RUN_KERNEL_DEP)
 	qemu/run-qemu --arch $(ARCH) --kernel $(KERNEL) --image $(ARCH_BUILD)/rootfs.img \
-		$(RUN_ARCH_FLAGS_$(ARCH)) $(RUN_FLAGS) $(if $(CMD),-- $(CMD))
+		$(RUN_ARCH_FLAGS_$(ARCH)) $(if $(MODULES),--modules $(MODULES)) $(RUN_FLAGS) $(if $(CMD),-- $(CMD))
 
 install: install-qemu
 uninstall: uninstall-qemu

@@ -37,7 +37,9 @@ give "$IMG"
 # The guest's changes, on the image ...
 head -c 50M /dev/urandom >"$W/big2"
 echo "changed 500" >"$W/f500"; echo "new file" >"$W/newfile"; echo evil >"$W/evil"
-echo "respaced" >"$W/space2"; echo "through" >"$W/through"
+echo "respaced" >"$W/space2"; : >"$W/empty"
+truncate -s 20M "$W/sparse"; echo end >>"$W/sparse"
+LONG=/$(printf 'long-target-%.0s' $(seq 8))/end	# over 60 bytes: kept in a block, not the inode
 cat >"$W/guest.cmds" <<CMDS
 rm /big
 write $W/big2 /big
@@ -61,6 +63,10 @@ write $W/newfile /ro/inside
 set_inode_field /ro mode 040555
 write $W/newfile /suid
 set_inode_field /suid mode 0104755
+symlink /longlink $LONG
+write $W/empty /empty
+mkdir /emptydir
+write $W/sparse /sparse
 cd /
 mknod fifo p
 CMDS
@@ -81,6 +87,7 @@ chmod 755 "$E/mode.sh"; ln -s /etc "$E/link"; ln -s ../outside "$E/up"
 rm "$E/hostlink"; mkdir "$E/hostlink"; cp "$W/evil" "$E/hostlink/passwd"
 mkdir "$E/ro"; cp "$W/newfile" "$E/ro/inside"; chmod 555 "$E/ro"
 cp "$W/newfile" "$E/suid"; chmod 755 "$E/suid"	# set-user-ID is dropped
+ln -s "$LONG" "$E/longlink"; : >"$E/empty"; mkdir "$E/emptydir"; cp "$W/sparse" "$E/sparse"
 
 # tree DIR: every entry, name quoted, type, mode, size and link target or hash
 tree() {
@@ -128,6 +135,9 @@ expect_eq "unchanged files are not rewritten (same inodes)" \
 	"$(sed -n '1,2p' "$W/inodes.before")" "$(sed -n '1,2p' "$W/inodes.after")"
 [ "$(sed -n 3p "$W/inodes.before")" != "$(sed -n 3p "$W/inodes.after")" ] &&
 	ok "the changed file was replaced" || fail "the changed file was replaced"
+sparse_kib=$(du -k "$H/sparse" | cut -f1)
+[ "$sparse_kib" -lt 1024 ] && ok "20 MiB of zeros stay a hole on the host ($sparse_kib KiB allocated)" ||
+	fail "20 MiB of zeros stay a hole on the host ($sparse_kib KiB allocated)"
 expect_eq "the 50 MiB file is the guest's" "$(sha256sum <"$W/big2")" "$(sha256sum <"$H/big")"
 
 echo "# a second copy-out changes nothing"
@@ -162,6 +172,11 @@ rm -f "$H/inside.img"
 cp --sparse=always "$IMG" "$OUT/dirty.img"; give "$OUT/dirty.img"
 debugfs -w -R "feature needs_recovery" "$OUT/dirty.img" >/dev/null 2>&1
 bad "a journal that needs recovery" "needs recovery" --copy-out "$OUT/dirty.img:$H"
+cp --sparse=always "$IMG" "$OUT/errors.img"; give "$OUT/errors.img"
+debugfs -w -R "ssv state 3" "$OUT/errors.img" >/dev/null 2>&1	# valid, errors found
+bad "errors recorded by the guest's kernel" "has file system errors recorded" --copy-out "$OUT/errors.img:$H"
+debugfs -w -R "ssv state 0" "$OUT/errors.img" >/dev/null 2>&1	# mounted, never unmounted
+bad "not cleanly unmounted" "was not cleanly unmounted" --copy-out "$OUT/errors.img:$H"
 pack usage --copy-out "$IMG:$H" -o "$OUT/x.img"
 expect_eq "--copy-out with -o is a usage error" 2 "$rc"
 finish

@@ -63,6 +63,17 @@ lines=$(awk -F '\t' '{ print $3 }' "$W/list.log" | sort)
 in_image=$(walk "$IMG" | awk '{ print $1 }' | grep -x -F -f <(printf '%s\n' "$lines") | sort)
 expect_eq "the list names exactly what --add-program put in the image" "$lines" "$in_image"
 
+echo "# the host's own programs: everything ldd loads is in the closure"
+for p in "$(command -v debugfs)" "$(command -v e2fsck)" "$(command -v objdump)"; do
+	pack real --list-program-deps "$p"
+	ldd "$p" | awk '$2 == "=>" { print $3 } $2 != "=>" && $1 ~ /^\// { print $1 }' | sort -u >"$W/ldd.paths"
+	awk -F '\t' 'NR > 1 { print $3 }' "$W/real.log" | sort -u >"$W/our.paths"
+	missing=$(comm -13 "$W/our.paths" "$W/ldd.paths")
+	if [ "$rc" -eq 0 ] && [ -s "$W/ldd.paths" ] && [ -z "$missing" ]; then
+		ok "$(basename "$p"): all $(wc -l <"$W/ldd.paths") paths of ldd are in the closure ($(wc -l <"$W/our.paths") entries with links)"
+	else fail "$(basename "$p"): the closure has everything ldd loads (exit $rc; missing: $missing)"; evidence "$W/real.log"; fi
+done
+
 echo "# cpio and --update"
 check_pack "--add-program into a cpio archive" cpio -t cpio -o "$OUT/prog.cpio" --add-program "$T/bin/prog"
 cpio -it <"$OUT/prog.cpio" 2>/dev/null | sort >"$W/cpio.names"

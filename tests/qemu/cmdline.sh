@@ -58,7 +58,7 @@ Q=(); out=$("$RUN" --print --accel tcg --kernel "$K" --initrd "$T/initrd.cpio" -
 expect_eq "--initrd: the file is passed" "$T/initrd.cpio" "$(after -initrd)"
 expect_eq "--initrd: no disk attached" "" "$(drives)"
 expect_eq "--initrd: no root=, and no command on the kernel line (it goes on the channel)" \
-	"console=ttyS0 quiet minroot.channel=ttyS1 panic=-1 nohz=off highres=off" "$(after -append)"
+	"console=ttyS2 minroot.tty=ttyS0 quiet minroot.channel=ttyS1 panic=-1 nohz=off highres=off" "$(after -append)"
 qprint --initrd "$T/initrd.cpio" --disk virtio
 expect_eq "--initrd with --image: the disk too" "-drive file=$I,format=raw,if=virtio" "$(drives)"
 
@@ -82,25 +82,27 @@ expect_eq "--snapshot: the root drive alone (a --share-rw disk keeps the guest's
 MINROOT_KERNEL=$T/kernel "$RUN" --print --accel tcg --image "$I" >"$T/out" 2>&1
 expect_eq "MINROOT_KERNEL is the default kernel" "1" "$(grep -c -- "-kernel $T/kernel " "$T/out")"
 
-echo "# command mode: the command goes on the channel, not the kernel line"
+echo "# command mode: the command goes on the channel, the console on a port of its own"
 qprint -- sh -c 'exit 7'
-expect_eq "command: the kernel line is the same as without one" \
-	'console=ttyS0 quiet minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off' "$(after -append)"
+expect_eq "command: no command words on the kernel line; the console is ttyS2, the terminal ttyS0" \
+	'console=ttyS2 minroot.tty=ttyS0 quiet minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off' "$(after -append)"
+expect_eq "command: three serial ports: the terminal, the channel, the console" \
+	"chardev:con chardev:chan chardev:klog" "$(for ((i = 0; i < ${#Q[@]} - 1; i++)); do [ "${Q[i]}" = -serial ] && echo "${Q[i + 1]}"; done | xargs)"
 qprint --append 'loglevel=7 foo=bar' -- echo hi
 expect_eq "--append comes after run-qemu's words" \
-	'console=ttyS0 quiet minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off loglevel=7 foo=bar' "$(after -append)"
+	'console=ttyS2 minroot.tty=ttyS0 quiet minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off loglevel=7 foo=bar' "$(after -append)"
 qprint --timeout 30 --verbose -- true
 expect_eq "--timeout is init's too; --verbose shows the whole log" \
-	'console=ttyS0 loglevel=7 minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off minroot.timeout=30' "$(after -append)"
+	'console=ttyS2 minroot.tty=ttyS0 loglevel=7 minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off minroot.timeout=30' "$(after -append)"
 args=(); for i in $(seq 1000); do args+=("a$i"); done
 qprint -- "${args[@]}" 'say "hi"' -- '' "$(head -c 3000 /dev/zero | tr '\0' x)"
 expect_eq "1,000 words, double quotes, --, empty words and long words are accepted" 0 $?
 refused "--append holding --" "must not hold '--'" --append 'a -- b'
 qprint --gdb -- true
-expect_eq "--gdb: QEMU's gdbstub on port 1234, stopped" "tcp::1234" "$(after -gdb)"
+expect_eq "--gdb: QEMU's gdbstub on port 1234 of loopback, stopped" "tcp:127.0.0.1:1234" "$(after -gdb)"
 expect_eq "--gdb: nokaslr" "nokaslr" "$(after -append | grep -o nokaslr)"
 qprint --gdb=4321 -- true
-expect_eq "--gdb=PORT" "tcp::4321" "$(after -gdb)"
+expect_eq "--gdb=PORT" "tcp:127.0.0.1:4321" "$(after -gdb)"
 if [ -e /usr/share/qemu/qboot.rom ]; then
 	qprint
 	expect_eq "qboot is the firmware where it is installed" /usr/share/qemu/qboot.rom "$(after -bios)"

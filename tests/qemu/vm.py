@@ -82,14 +82,15 @@ def host(*argv):
 class Console:
     """One interactive boot of run-qemu on a pseudo-terminal."""
 
-    def __init__(self, image=IMAGE, *, kernel=KERNEL, accel="tcg", extra=(), initrd=None):
+    def __init__(self, image=IMAGE, *, kernel=KERNEL, accel="tcg", extra=(), initrd=None,
+                 dimensions=(40, 200)):
         """initrd: boot that initramfs instead of the image, with no disk."""
         self.logpath = tempfile.mktemp(prefix="minroot-console-", suffix=".log")
         self.logfile = open(self.logpath, "w", encoding="utf-8", errors="replace")
         argv = ["--kernel", kernel] + (["--initrd", initrd] if initrd else ["--image", image]) + \
             ["--accel", accel, "--timeout", "600"] + list(extra)
         self.p = pexpect.spawn(RUN, argv, encoding="utf-8", codec_errors="replace",
-                               dimensions=(40, 200), timeout=STEP_TIMEOUT)
+                               dimensions=dimensions, timeout=STEP_TIMEOUT)
         self.p.logfile_read = self.logfile
         self.status = None
         self._seq = 0

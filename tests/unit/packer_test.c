@@ -539,6 +539,7 @@ static void test_programs(void)
 	expect_usage_error("mkrootfs --list-program-deps p --add x:/y", "works alone");
 	expect_usage_error("mkrootfs --list-program-deps p --copy-out a:b", "works alone");
 	expect_usage_error("mkrootfs --copy-out a:b -s 1G", "--copy-out works alone");
+	expect_usage_error("mkrootfs --list-program-deps p --bare", "works alone");
 }
 
 /* The image's architecture: named, or taken from an ELF machine; the

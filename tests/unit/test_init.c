@@ -7,6 +7,7 @@
 #include "inittab.h"
 #include "options.h"
 #include "policy.h"
+#include "request.h"
 #include "status.h"
 
 #include <signal.h>
@@ -514,8 +515,67 @@ static void test_inittab_odd_lines(void)
 	CHECK_INT(p.n, 0, "only comments");
 }
 
+/* parse_request: a payload as run-qemu writes it (strings, each ending in NUL). */
+static const char *parse_request(char *buf, size_t len, struct request *rq)
+{
+	static char *slots[64];
+	return request_parse(buf, len, rq, slots, 64);
+}
+
+static void test_request(void)
+{
+	struct request rq;
+	char ok_payload[] = "arg\0sh\0arg\0-c\0arg\0echo \"a b\"\0arg\0\0opt\0minroot.timeout=5\0"
+			    "mount\0ro\0u-1\0lib/modules\0/lib/modules\0file\0/run/x\0#!/bin/sh\n\0stdin\0rawout";
+	CHECK(parse_request(ok_payload, sizeof ok_payload, &rq) == NULL, "request: a full payload parses");
+	CHECK_INT(rq.argc, 4, "... four arguments, the empty one included");
+	CHECK_STR(rq.argv[2], "echo \"a b\"", "... quotes and blanks kept");
+	CHECK_STR(rq.argv[3], "", "... the empty argument kept");
+	CHECK(rq.argv[4] == NULL, "... argv ends with NULL");
+	CHECK_STR(rq.opts[0], "minroot.timeout=5", "... the option word");
+	CHECK(rq.opts[1] == NULL, "... opts end with NULL");
+	CHECK_INT(rq.nmounts, 1, "... one mount");
+	CHECK(rq.mounts[0].readonly, "... read-only");
+	CHECK_STR(rq.mounts[0].subdir, "lib/modules", "... its subdir");
+	CHECK_STR(rq.mounts[0].dir, "/lib/modules", "... its directory");
+	CHECK_STR(rq.file, "/run/x", "... the file's path");
+	CHECK_STR(rq.file_content, "#!/bin/sh\n", "... and content");
+	CHECK(rq.stdin_follows && rq.raw_output, "... stdin follows, output raw");
+
+	char empty[] = "";
+	CHECK(parse_request(empty, 0, &rq) == NULL && rq.argc == 0 && rq.argv[0] == NULL,
+	      "request: an empty payload is a shell, no command");
+	char unterminated[] = { 'a', 'r', 'g', '\0', 'x' };
+	CHECK(parse_request(unterminated, sizeof unterminated, &rq) != NULL,
+	      "request: a payload not ending in NUL is refused");
+	char unknown[] = "bogus\0";
+	CHECK(parse_request(unknown, sizeof unknown - 1, &rq) != NULL, "request: an unknown record is refused");
+	char short_mount[] = "mount\0ro\0u\0";
+	CHECK(parse_request(short_mount, sizeof short_mount - 1, &rq) != NULL,
+	      "request: a mount record cut short is refused");
+	char bad_flags[] = "mount\0rx\0u\0\0/d\0";
+	CHECK(parse_request(bad_flags, sizeof bad_flags - 1, &rq) != NULL,
+	      "request: mount flags other than ro/rw are refused");
+	char relative[] = "mount\0rw\0u\0\0d\0";
+	CHECK(parse_request(relative, sizeof relative - 1, &rq) != NULL,
+	      "request: a relative mount directory is refused");
+	char lone_arg[] = "arg\0";
+	CHECK(parse_request(lone_arg, sizeof lone_arg - 1, &rq) != NULL,
+	      "request: an arg record without its value is refused");
+	static char many[64 * 8];
+	size_t n = 0;
+	for (int i = 0; i < 40; i++) {
+		memcpy(many + n, "arg\0x", 6);
+		n += 6;
+	}
+	CHECK(parse_request(many, n, &rq) != NULL, "request: more arguments than slots are refused, not overrun");
+	unsigned char le[] = { 0x78, 0x56, 0x34, 0x12 };
+	CHECK(le32(le) == 0x12345678u, "le32 reads little-endian");
+}
+
 int main(void)
 {
+	test_request();
 	test_root_options();
 	test_moddep();
 	test_defaults();
