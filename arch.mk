@@ -18,6 +18,10 @@ endif
 # lists its applets under QEMU's user mode.
 MUSLCC_aarch64 := aarch64-linux-musl-gcc
 MUSLCC_armhf   := arm-linux-musleabihf-gcc
+# aarch64's fixed 4-byte instructions make the init about 10% larger than
+# x86-64's: the tiny code model (one instruction, not two, for an address),
+# no frame pointer and link-time optimisation bring it under 40 KiB.
+INIT_ARCH_CFLAGS_aarch64 := -mcmodel=tiny -fomit-frame-pointer -flto
 KERNEL_PACKAGE_aarch64 := linux-image-cloud-arm64:arm64
 KERNEL_PACKAGE_armhf   := linux-image-armmp:armhf
 # armmp has ext4 and the disk drivers as modules: a stage-1 initramfs loads them.
@@ -36,7 +40,7 @@ $(ARCHES:%=arch-deps-%): arch-deps-%:
 
 $(ARCHES:%=$(BUILD)/%/init): $(BUILD)/%/init: $(INIT_SRCS) $(INIT_HDRS) config.mk arch.mk | arch-deps-%
 	@mkdir -p $(@D)
-	$(call init_link,$(MUSLCC_$*))
+	$(call init_link,$(MUSLCC_$*),$(INIT_ARCH_CFLAGS_$*))
 
 # Atomic: a failed pack leaves the old image.
 $(ARCHES:%=$(BUILD)/%/rootfs.img): $(BUILD)/%/rootfs.img: $(BUILD)/%/init $(BUILD)/mkrootfs | arch-deps-%

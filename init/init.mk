@@ -5,10 +5,10 @@ INIT_SRCS := $(addprefix init/,main.c options.c policy.c format.c log.c mounts.c
 	status.c kernelfs.c net.c timeout.c rc.c inittab.c)
 INIT_HDRS := $(wildcard init/*.h)
 INIT_MAX_BYTES := 40960
-# $(call init_link,COMPILER): the recipe that builds $@ (arch.mk uses it
-# with the cross compilers).
+# $(call init_link,COMPILER[,MORE_CFLAGS]): the recipe that builds $@
+# (arch.mk uses it with the cross compilers).
 define init_link
-$(1) $(INIT_CFLAGS) -D_GNU_SOURCE -DMINROOT_VERSION='"$(VERSION)"' $(INIT_LDFLAGS) -o $@.tmp $(INIT_SRCS)
+$(1) $(INIT_CFLAGS) $(2) -D_GNU_SOURCE -DMINROOT_VERSION='"$(VERSION)"' $(INIT_LDFLAGS) -o $@.tmp $(INIT_SRCS)
 $(STRIP_SECTIONS) $@.tmp
 mv $@.tmp $@
 endef

@@ -42,6 +42,12 @@ for row in "aarch64 qemu-system-aarch64 virt cortex-a57" "armhf qemu-system-arm 
 	expect_eq "--arch $1: the channel is a PCI 16550" "pci-serial,chardev=chan" \
 		"$(printf '%s\n' "${Q[@]}" | grep '^pci-serial')"
 	expect_eq "--arch $1: no firmware option, no KVM" "tcg" "$(after -accel)$(after -bios)"
+	qprint --arch "$1" -- true
+	expect_eq "--arch $1, a command: the kernel console on a second PCI 16550, ttyS1; ttyAMA0 the command's" \
+		"console=ttyS1 minroot.tty=ttyAMA0 quiet minroot.channel=ttyS0" "$(after -append | cut -d' ' -f1-4)"
+	expect_eq "--arch $1, a command: the channel's port, then the console's" \
+		"pci-serial,chardev=chan pci-serial,chardev=klog" "$(printf '%s\n' "${Q[@]}" | grep '^pci-serial' | xargs)"
+	qprint --arch "$1"
 	expect_eq "--arch $1: NVMe root" "nvme,drive=d0,serial=r0 root=/dev/nvme0n1" \
 		"$(after -device) $(after -append | grep -o 'root=[^ ]*')"
 done
