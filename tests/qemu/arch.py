@@ -62,13 +62,7 @@ def interactive(arch, tmp):
         out, st = c.run("tty")
         vm.check(f"{arch}: tty names ttyAMA0 ({out})", st == 0 and out == "/dev/ttyAMA0", out or c.log())
         vm.check(f"{arch}: the shell has job control", "job control turned off" not in c.log(), c.log())
-        c.p.sendline("sh -c 'echo S$((1+1))S; exec sleep 100'")
-        started = c.expect("S2S")
-        c.p.sendcontrol("c")
-        back = c.wait_prompt(30)
-        c.p.sendline("echo A$((1+1))A $?")
-        back = back and c.expect(r"A2A (\d+)[\r\n]", 30)
-        status = c.p.match.group(1) if back else None
+        started, back, status = c.interrupt_sleep()
         vm.check(f"{arch}: Ctrl-C ends 'sleep 100' by SIGINT ($? = {status})",
                  started and status == "130", c.log())
         out, st = c.run(f"echo '{data}' > /root/file")
