@@ -62,6 +62,11 @@ def interactive(arch, tmp):
         out, st = c.run("tty")
         vm.check(f"{arch}: tty names ttyAMA0 ({out})", st == 0 and out == "/dev/ttyAMA0", out or c.log())
         vm.check(f"{arch}: the shell has job control", "job control turned off" not in c.log(), c.log())
+        if "--modules" in ARCHES[arch]["extra"]:
+            version = os.listdir(os.path.join(B, arch, "modules", "lib", "modules"))
+            out, st = c.run("ls /lib/modules; grep -o '^ext4 ' /proc/modules")
+            vm.check(f"{arch}: --modules: stage 1 loaded ext4, the tree is at /lib/modules ({' '.join((out or '').split())})",
+                     st == 0 and out and out.split() == version + ["ext4"], out or c.log())
         started, back, status = c.interrupt_sleep()
         vm.check(f"{arch}: Ctrl-C ends 'sleep 100' by SIGINT ($? = {status})",
                  started and status == "130", c.log())
