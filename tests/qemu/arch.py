@@ -65,8 +65,9 @@ def interactive(arch, tmp):
         if "--modules" in ARCHES[arch]["extra"]:
             version = os.listdir(os.path.join(B, arch, "modules", "lib", "modules"))
             out, st = c.run("ls /lib/modules; grep -o '^ext4 ' /proc/modules")
-            vm.check(f"{arch}: --modules: stage 1 loaded ext4, the tree is at /lib/modules ({' '.join((out or '').split())})",
-                     st == 0 and out and out.split() == version + ["ext4"], out or c.log())
+            words = (out or "").split()
+            vm.check(f"{arch}: --modules: stage 1 loaded ext4, the tree is at /lib/modules "
+                     f"({' '.join(words)})", st == 0 and words == version + ["ext4"], out or c.log())
         started, back, status = c.interrupt_sleep()
         vm.check(f"{arch}: Ctrl-C ends 'sleep 100' by SIGINT ($? = {status})",
                  started and status == "130", c.log())
