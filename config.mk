@@ -16,7 +16,10 @@ CFLAGS    ?= -std=c11 -Wall -Wextra -O2 $(WERROR)
 LDFLAGS   ?=
 # PID 1 is built small and static on musl.
 INIT_CFLAGS  ?= -std=c11 -Wall -Wextra -Os $(WERROR) -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables
-INIT_LDFLAGS ?= -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none
+# common-page-size=64: without it ld may start the data segment on a new
+# page to save a page of bss, padding the file with up to 4 KiB of zeros.
+INIT_LDFLAGS ?= -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none \
+	-Wl,-z,common-page-size=64
 # The kernel loads a program by its segments: the section headers (1 KiB)
 # are for tools, and PID 1 is stripped already.
 STRIP_SECTIONS ?= llvm-objcopy-14 --strip-sections

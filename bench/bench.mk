@@ -23,7 +23,8 @@ bench-deps:
 	@scripts/deps $(DEPS_BENCH)
 
 # Listed in order: with make -j, bench-deps may still run alongside the builds.
-bench: bench-deps $(BUILD)/init $(BUILD)/mkrootfs $(BUILD)/vmlinuz $(BUILD)/bench/limit-init
+bench: bench-deps $(BUILD)/init $(BUILD)/mkrootfs $(BUILD)/vmlinuz $(BUILD)/bench/limit-init \
+		$(BUILD)/vmlinuz-generic $(BUILD)/modules-generic
 	bench/bench.py --build $(BUILD) --runs $(BENCH_RUNS)
 
 # Fuzz targets: the pure parsers linked directly, with libFuzzer, ASan and UBSan.
@@ -31,7 +32,7 @@ FUZZ_CC     ?= clang
 FUZZ_CFLAGS ?= -std=c11 -Wall -Wextra $(WERROR) -g -O1 -D_GNU_SOURCE \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,cmdline size add options inittab)
-FUZZ_INIT_SRCS   := init/options.c init/rootopts.c init/format.c
+FUZZ_INIT_SRCS   := init/options.c init/format.c
 FUZZ_PACKER_SRCS := packer/options.c packer/parse.c packer/util.c
 
 fuzz-deps:

@@ -19,6 +19,7 @@ import images
 import largetree
 import pack
 import report
+import runner
 
 
 def parse_args():
@@ -28,7 +29,7 @@ def parse_args():
     a.add_argument("--kernel", help="kernel to boot (default BUILD/vmlinuz)")
     a.add_argument("--busybox", default="/bin/busybox",
                    help="static busybox (default /bin/busybox)")
-    a.add_argument("--only", choices=["boot", "pack", "arch"], help="run one part only")
+    a.add_argument("--only", choices=["boot", "pack", "runner", "arch"], help="run one part only")
     args = a.parse_args()
     if args.runs < 1:
         a.error("--runs must be at least 1")
@@ -37,6 +38,7 @@ def parse_args():
     args.mkrootfs = os.path.join(b, "mkrootfs")
     args.init = os.path.join(b, "init")
     args.limit_init = os.path.join(b, "bench", "limit-init")
+    args.build = b
     args.out = os.path.join(b, "bench")
     for path in (args.kernel, args.mkrootfs, args.init, args.limit_init, args.busybox):
         if not os.path.isfile(path):
@@ -235,6 +237,8 @@ def main():
         print("boot: %d rounds" % args.runs, flush=True)
         m = boot_bench(args, imgs, failures)
         sections += [report.boot_section(m, args.runs), size_and_memory(args, m)]
+    if args.only in (None, "runner"):
+        sections += runner.sections(args, imgs, failures, work)
     if args.only in (None, "arch"):
         print("boot per architecture: %d rounds" % args.runs, flush=True)
         sections.append(arches.section(args.build, args.runs, failures))

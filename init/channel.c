@@ -23,11 +23,13 @@
 #define REQUEST_WAIT_MS 60000 /* the host answers at once; this is for a port nobody serves */
 #define RELAY_STOP_MS 2000
 
-static bool read_exact(int fd, void *buf, size_t len)
+/* read(2) or write(2) until len bytes are moved; false at end of file or
+ * on an error (a serial port moves a few bytes at a time). */
+static bool move_all(int fd, void *buf, size_t len, bool writing)
 {
 	char *p = buf;
 	while (len) {
-		ssize_t n = read(fd, p, len);
+		ssize_t n = writing ? write(fd, p, len) : read(fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -38,19 +40,14 @@ static bool read_exact(int fd, void *buf, size_t len)
 	return true;
 }
 
+static bool read_exact(int fd, void *buf, size_t len)
+{
+	return move_all(fd, buf, len, false);
+}
+
 static bool write_all(int fd, const void *buf, size_t len)
 {
-	const char *p = buf;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
+	return move_all(fd, (void *)buf, len, true);
 }
 
 /* Raw: no echo, no line editing, no CR/LF translation, 8-bit clean. */
@@ -70,6 +67,7 @@ int channel_open(const char *name)
 		t.c_cc[VTIME] = 0;
 		tcsetattr(fd, TCSANOW, &t);
 	}
+	say("command channel: announced on %s", path);
 	if (!write_all(fd, CHANNEL_READY, sizeof CHANNEL_READY - 1)) {
 		complain_errno("announce init on %s", path);
 		close(fd);
@@ -111,6 +109,7 @@ bool channel_read_request(int fd, struct request *rq)
 		complain_errno("read the request from the command channel");
 		return false;
 	}
+	say("command channel: a request of %u bytes", len);
 	const char *problem = request_parse(mem, len, rq, (char **)(mem + slots_at), nslots);
 	if (problem)
 		complain("error: bad request on the command channel: %s", problem);

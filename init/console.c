@@ -89,6 +89,15 @@ int attach_controlling_tty(const char *path)
  * size changes, so this also serves a resize while a program runs. tty is
  * what find_console_tty() found ("" = init's standard input); a size of 0
  * (no minroot.size) leaves the terminal as it is. */
+/* A serial tty forgets its window size when its last file is closed: PID 1
+ * keeps the terminal open, so what it sets is there when the child opens it
+ * (the console is another port when run-qemu runs a command). */
+void hold_terminal(const char *tty)
+{
+	if (*tty && open(tty, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) < 0)
+		complain_errno("open %s", tty);
+}
+
 bool set_console_size(const char *tty, unsigned rows, unsigned cols)
 {
 	if (!rows || !cols)

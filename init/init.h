@@ -40,6 +40,7 @@ void find_console_tty(const struct options *o, char *path, size_t size);
 int attach_controlling_tty(const char *path);
 void device_path(const char *name, char *path, size_t size);
 bool set_console_size(const char *tty, unsigned rows, unsigned cols);
+void hold_terminal(const char *tty);
 
 /* supervise.c */
 struct program {

@@ -1,7 +1,7 @@
 # The init: a small static PID 1, built with musl.
 INIT_SRCS := $(addprefix init/,main.c options.c policy.c format.c log.c mounts.c devices.c \
 	environment.c console.c supervise.c shutdown.c dir.c blockdev.c \
-	request.c channel.c disks.c rootopts.c moddep.c modules.c rootdev.c switch_root.c stage1.c \
+	request.c channel.c disks.c moddep.c modules.c rootdev.c switch_root.c stage1.c \
 	status.c kernelfs.c net.c timeout.c rc.c inittab.c)
 INIT_HDRS := $(wildcard init/*.h)
 INIT_MAX_BYTES := 40960
@@ -21,7 +21,7 @@ $(BUILD)/init: $(INIT_SRCS) $(INIT_HDRS) config.mk
 	$(call init_link,$(MUSLCC))
 
 # Pure modules, linked directly by the unit tests (and again with sanitizers).
-UNIT_INIT_SRCS := init/options.c init/rootopts.c init/moddep.c init/policy.c init/format.c init/request.c \
+UNIT_INIT_SRCS := init/options.c init/moddep.c init/policy.c init/format.c init/request.c \
 	init/status.c init/inittab.c
 $(BUILD)/unit/test_init: tests/unit/test_init.c $(UNIT_INIT_SRCS) tests/unit/check.h
 	@mkdir -p $(@D)
@@ -36,6 +36,12 @@ TEST_DEPS += $(BUILD)/init $(BUILD)/unit/test_init $(BUILD)/unit/test_init.san
 TEST_SUITES += tests/unit/init.sh tests/ns/init.sh tests/ns/rc.sh tests/ns/terminal.py \
 	tests/qemu/init-guest.sh tests/qemu/init-env.sh
 TEST_DEPS += $(BUILD)/rootfs.img $(BUILD)/vmlinuz
+# Stage 1 on Debian's standard kernel (make kernel-generic, qemu/qemu.mk).
+# And on a kernel from source with the root's drivers as modules (make
+# kernel-src-mod, qemu/kernel-src.mk).
+TEST_SUITES += tests/qemu/stage1.py tests/kernel/stage1-mod.py
+TEST_DEPS += $(BUILD)/vmlinuz-generic $(BUILD)/modules-generic $(BUILD)/mkrootfs \
+	$(BUILD)/bzImage-mod $(BUILD)/modules-mod
 
 install: install-init
 uninstall: uninstall-init

@@ -50,15 +50,10 @@ static const struct {
 
 static const char usage[] =
 	"Usage: init [COMMAND [ARG...]]\n"
-	"minroot's PID 1: mounts /proc, /sys, /dev, gives a shell the console as its\n"
-	"controlling terminal, reaps orphans and shuts down cleanly. The kernel runs it;\n"
-	"with words after \" -- \" on the kernel command line it runs them instead of a\n"
-	"shell, prints \"init: exit status N\" and powers off.\n"
-	"Kernel command-line options: minroot.tty=NAME minroot.shell=PATH\n"
-	"  minroot.onexit=poweroff|reboot|halt|respawn minroot.grace=MS\n"
-	"  minroot.status=DEV minroot.channel=DEV minroot.timeout=SEC minroot.term=NAME\n"
-	"  minroot.size=ROWSxCOLS minroot.mounts=all|none|LIST minroot.net=IFACE minroot.rc=none quiet\n"
-	"See init(8). Exit status when not PID 1: 0 for --help/--version, 1 otherwise.\n";
+	"minroot's PID 1, run by the kernel: mounts, a shell on the console as its\n"
+	"controlling terminal (or COMMAND, then \"init: exit status N\"), reaping, a\n"
+	"clean shutdown. Options from /proc/cmdline: minroot.{tty,shell,onexit,grace,\n"
+	"status,channel,timeout,term,size,mounts,net,rc,rootwait} quiet; see init(8).\n";
 
 /* Only meaningful when not PID 1: as PID 1, every argument is the command. */
 static int run_by_hand(int argc, char **argv)
@@ -93,6 +88,13 @@ static void reset_signal_dispositions(void)
 		syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
 }
 
+/* Once the kernel log is open, so that dmesg keeps the complaint too. */
+static void report_option_problems(const struct options *o)
+{
+	if (o->problems)
+		complain("kernel command line: %s%s", o->problem, o->problems > 1 ? " (and more)" : "");
+}
+
 static void read_options(struct init *in, int argc, char **argv)
 {
 	static char cmdline[4096];
@@ -101,9 +103,6 @@ static void read_options(struct init *in, int argc, char **argv)
 		*cmdline = '\0';
 	options_parse(&in->opt, cmdline);
 	log_set_quiet(in->opt.quiet);
-	if (in->opt.problems)
-		complain("kernel command line: %s%s", in->opt.problem,
-			 in->opt.problems > 1 ? " (and more)" : "");
 	int start = command_start(argc, argv, cmdline);
 	in->command = start < argc ? argv + start : NULL;
 }
@@ -282,17 +281,19 @@ int main(int argc, char **argv)
 	ensure_device_nodes();
 	ensure_console_fds();
 	log_open_kmsg();
+	report_option_problems(&in.opt);
 	if (is_stage1(&in.opt))
 		run_stage1(&in.opt, argv);
 	mount_dev_subdirs();
-	mount_kernel_filesystems(in.opt.kernel_fs);
 	umask(022);
 	set_hostname();
 	read_channel_request(&in);
 	mount_requested_disks(&in.request);
+	mount_kernel_filesystems(in.opt.kernel_fs);
 	set_up_network(in.opt.net);
 	set_environment(in.command ? NULL : *in.opt.shell ? in.opt.shell : "/bin/sh", in.opt.term);
 	find_console_tty(&in.opt, in.tty, sizeof in.tty);
+	hold_terminal(in.tty);
 	set_console_size(in.tty, in.opt.rows, in.opt.cols);
 	connect_channel_to_terminal(&in);
 	run_boot_scripts(&in.opt, in.tty);

@@ -117,7 +117,7 @@ bool softdep_next_pre(const char **cursor, const char *name, struct span *pre)
 		pre->n = 0;
 		while (span_next_word(&rest, &word)) {
 			if (word.n > 0 && word.p[word.n - 1] == ':') {
-				in_pre = word.n == 4 && !memcmp(word.p, "pre:", 4);
+				in_pre = word.n == 4 && !strncmp(word.p, "pre:", 4);
 				continue;
 			}
 			if (in_pre && !pre->n)

@@ -18,8 +18,8 @@
 #define MAX_MODULES 128
 #define NAME_MAX_LEN 64
 
+/* Paths are relative: stage 1 works in /lib/modules/RELEASE. */
 struct loader {
-	char dir[128];               /* /lib/modules/RELEASE */
 	const char *dep, *softdep, *alias;
 	char seen[MAX_MODULES][NAME_MAX_LEN];
 	int nseen;
@@ -44,19 +44,15 @@ static void load_softdeps(struct loader *l, const char *name)
 {
 	const char *cursor = l->softdep;
 	struct span pre, word, module;
-	char target[NAME_MAX_LEN];
+	char target[NAME_MAX_LEN], found[NAME_MAX_LEN];
 	while (softdep_next_pre(&cursor, name, &pre)) {
 		while (span_next_word(&pre, &word)) {
 			span_copy(word, target, sizeof target);
-			struct span path, deps;
-			if (moddep_find(l->dep, target, &path, &deps)) {
-				load_module(l, target, true);
-				continue;
-			}
 			for (const char *a = l->alias; alias_next(&a, target, &module);) {
-				module_name(module, target, sizeof target);
-				load_module(l, target, true);
+				module_name(module, found, sizeof found);
+				load_module(l, found, true);
 			}
+			load_module(l, target, true); /* nothing when it is no module */
 		}
 	}
 }
@@ -64,18 +60,16 @@ static void load_softdeps(struct loader *l, const char *name)
 static bool insert(struct loader *l, const char *name, struct span path, bool soft)
 {
 	char file[256];
-	size_t dir_len = format(file, sizeof file, "%s/", l->dir);
-	span_copy(path, file + dir_len, sizeof file - dir_len);
+	span_copy(path, file, sizeof file);
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && (syscall(SYS_finit_module, fd, "", 0) == 0 || errno == EEXIST)) {
-		close(fd);
+	bool done = fd >= 0 && (syscall(SYS_finit_module, fd, "", 0) == 0 || errno == EEXIST);
+	int err = errno;
+	close(fd);
+	if (done) {
 		size_t len = strlen(l->loaded);
 		format(l->loaded + len, l->loaded_size - len, "%s%s", len ? " " : "", name);
 		return true;
 	}
-	int err = errno;
-	if (fd >= 0)
-		close(fd);
 	errno = err;
 	/* ENODEV: no hardware (or CPU feature) for it here, which is no reason
 	 * to stop; if the root needed it, waiting for the root says so. */
@@ -102,27 +96,22 @@ static bool load_module(struct loader *l, const char *name, bool soft)
 	return insert(l, name, path, soft);
 }
 
-static void read_index(const struct loader *l, const char *name, char *buf, size_t size)
-{
-	char path[160];
-	format(path, sizeof path, "%s/%s", l->dir, name);
-	if (!read_small_file(path, buf, size))
-		*buf = '\0';
-}
-
 bool load_initramfs_modules(char *loaded, size_t size)
 {
 	static char dep[16384], softdep[8192], alias[65536];
 	static struct loader l;
 	struct utsname u;
+	char dir[128];
+	*loaded = '\0';
 	uname(&u);
-	format(l.dir, sizeof l.dir, "/lib/modules/%s", u.release);
-	read_index(&l, "modules.dep", dep, sizeof dep);
-	read_index(&l, "modules.softdep", softdep, sizeof softdep);
-	read_index(&l, "modules.alias", alias, sizeof alias);
+	format(dir, sizeof dir, "/lib/modules/%s", u.release);
+	if (chdir(dir) < 0 || !read_small_file("modules.dep", dep, sizeof dep))
+		return true; /* no modules: nothing to load */
+	/* Run once: an index that cannot be read stays empty. */
+	read_small_file("modules.softdep", softdep, sizeof softdep);
+	read_small_file("modules.alias", alias, sizeof alias);
 	l.dep = dep, l.softdep = softdep, l.alias = alias;
 	l.loaded = loaded, l.loaded_size = size;
-	*loaded = '\0';
 	struct span path, deps;
 	char name[NAME_MAX_LEN];
 	for (const char *cursor = dep; moddep_next(&cursor, &path, &deps);) {

@@ -26,10 +26,8 @@
 
 static void set_ipv4(struct sockaddr *sa, unsigned addr)
 {
-	struct sockaddr_in *in = (struct sockaddr_in *)sa;
-	memset(in, 0, sizeof *in);
-	in->sin_family = AF_INET;
-	in->sin_addr.s_addr = htonl(addr);
+	*(struct sockaddr_in *)sa = (struct sockaddr_in){ .sin_family = AF_INET,
+							  .sin_addr.s_addr = htonl(addr) };
 }
 
 static bool interface_up(int sock, const char *name)
@@ -38,6 +36,9 @@ static bool interface_up(int sock, const char *name)
 	format(ifr.ifr_name, IFNAMSIZ, "%s", name);
 	if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0)
 		return false;
+	/* Already up, as in a container that may not change it: done. */
+	if (ifr.ifr_flags & IFF_UP)
+		return true;
 	ifr.ifr_flags |= IFF_UP;
 	return ioctl(sock, SIOCSIFFLAGS, &ifr) == 0;
 }

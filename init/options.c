@@ -19,7 +19,8 @@ void options_init(struct options *o)
 	memset(o, 0, sizeof *o);
 	o->onexit = ONEXIT_POWEROFF;
 	o->grace_ms = GRACE_MS_DEFAULT;
-	root_options_init(&o->root);
+	o->root.read_only = true; /* as the kernel mounts the root without rw */
+	o->root.wait_s = ROOTWAIT_S_DEFAULT;
 	o->kernel_fs = KFS_ALL;
 }
 
@@ -110,26 +111,25 @@ static void parse_onexit(struct options *o, const char *val)
 	note_problem(o, "minroot.onexit", val, "not poweroff, reboot, halt or respawn");
 }
 
-/* Decimal digits from *p up to a character in ends, at most max; *p is
- * left after the digits. */
-static bool parse_number(const char **p, const char *ends, unsigned long max,
-			 unsigned long *out)
+/* Decimal digits at p, at most max, into *out. Returns what follows them,
+ * or NULL when there is no digit or the number is over max. */
+static const char *parse_number(const char *p, unsigned long max, unsigned long *out)
 {
-	const char *start = *p;
+	const char *start = p;
 	unsigned long n = 0;
-	while (isdigit((unsigned char)**p) && n <= max)
-		n = n * 10 + (unsigned long)(*(*p)++ - '0');
+	while (isdigit((unsigned char)*p) && n <= max)
+		n = n * 10 + (unsigned long)(*p++ - '0');
 	*out = n;
-	return *p != start && n <= max && strchr(ends, **p);
+	return p != start && n <= max ? p : NULL;
 }
 
 /* A whole value of digits, at most max, into *dst. */
 static void parse_unsigned(struct options *o, const char *key, const char *val, unsigned long max,
 			   const char *complaint, unsigned *dst)
 {
-	const char *p = val;
 	unsigned long n;
-	if (!parse_number(&p, "", max, &n)) {
+	const char *end = parse_number(val, max, &n);
+	if (!end || *end) {
 		note_problem(o, key, val, complaint);
 		return;
 	}
@@ -139,11 +139,10 @@ static void parse_unsigned(struct options *o, const char *key, const char *val, 
 /* ROWSxCOLS, each 1..65535 (struct winsize holds unsigned shorts). */
 static void parse_size(struct options *o, const char *val)
 {
-	const char *p = val;
 	unsigned long rows = 0, cols = 0;
-	bool ok = parse_number(&p, "x", 65535, &rows) && *p++ == 'x' &&
-		  parse_number(&p, "", 65535, &cols);
-	if (!ok || !rows || !cols) {
+	const char *x = parse_number(val, 65535, &rows);
+	const char *end = x && *x == 'x' ? parse_number(x + 1, 65535, &cols) : NULL;
+	if (!end || *end || !rows || !cols) {
 		note_problem(o, "minroot.size", val, "not ROWSxCOLS (e.g. 50x200)");
 		return;
 	}
@@ -192,18 +191,40 @@ static void parse_rc(struct options *o, const char *val)
 		o->rc_none = !strcmp(val, "none");
 }
 
+/* The kernel's own root options (init/do_mounts.c reads them the same
+ * way) and minroot.rootwait: what stage 1 needs. */
+static bool parse_root_word(struct options *o, const char *word, const char *val)
+{
+	struct root_options *r = &o->root;
+	if (!val) {
+		if (strcmp(word, "ro") && strcmp(word, "rw"))
+			return false;
+		r->read_only = word[1] == 'o';
+	} else if (!strcmp(word, "root")) {
+		copy_value(o, r->root, sizeof r->root, word, val);
+	} else if (!strcmp(word, "rootfstype")) {
+		copy_value(o, r->fstype, sizeof r->fstype, word, val);
+	} else if (!strcmp(word, "rootflags")) {
+		copy_value(o, r->flags, sizeof r->flags, word, val);
+	} else if (!strcmp(word, "init")) {
+		copy_value(o, r->init, sizeof r->init, word, val);
+	} else if (!strcmp(word, "minroot.rootwait")) {
+		parse_unsigned(o, word, val, ROOTWAIT_S_MAX, "not a number of seconds (0..3600)",
+			       &r->wait_s);
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /* One "key" or "key=value" word before " -- ". */
 static void parse_word(struct options *o, char *word)
 {
 	char *val = strchr(word, '=');
-	const char *why = NULL;
 	if (val)
 		*val++ = '\0';
-	if (root_options_word(&o->root, word, val, &why)) {
-		if (why)
-			note_problem(o, word, val, why);
+	if (parse_root_word(o, word, val))
 		return;
-	}
 	if (!strcmp(word, "quiet")) {
 		o->quiet = !val;
 		return;
@@ -255,6 +276,19 @@ void options_parse(struct options *o, const char *cmdline)
 			break;
 		parse_word(o, word);
 	}
+}
+
+enum root_kind root_kind_of(const char *root, const char **what)
+{
+	*what = root;
+	if (!*root)
+		return ROOT_NONE;
+	if (!strncmp(root, "UUID=", 5)) {
+		*what = root + 5;
+		return strlen(*what) == 36 ? ROOT_UUID : ROOT_UNSUPPORTED;
+	}
+	/* PARTUUID=, LABEL=, major:minor: not read here. */
+	return strchr(root, '=') || strchr(root, ':') ? ROOT_UNSUPPORTED : ROOT_DEVICE;
 }
 
 /* Number of words after " -- "; *rest points at the first of them. */

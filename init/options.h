@@ -75,12 +75,6 @@ bool cmdline_next_word(const char **s, char *out, size_t size, bool *truncated);
 
 const char *onexit_name(enum onexit e);
 
-/* rootopts.c: true when KEY[=VAL] is one of struct root_options' words;
- * *why then explains a value that was refused (left unchanged). */
-void root_options_init(struct root_options *r);
-bool root_options_word(struct root_options *r, const char *key, const char *val,
-		       const char **why);
-
 /* What root= names: a UUID ("UUID=..."), or a device (a path, or a name
  * under /dev). */
 enum root_kind { ROOT_NONE, ROOT_DEVICE, ROOT_UUID, ROOT_UNSUPPORTED };

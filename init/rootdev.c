@@ -39,8 +39,7 @@ bool wait_for_root(const struct root_options *r, const char *loaded, char *dev, 
 {
 	const char *what;
 	if (root_kind_of(r->root, &what) == ROOT_UNSUPPORTED) {
-		complain("error: stage 1: root=%s: not a device (use root=/dev/NAME or "
-			 "root=UUID=...)", r->root);
+		complain("error: stage 1: root=%s: not /dev/NAME or UUID=...", r->root);
 		return false;
 	}
 	long long deadline = monotonic_ms() + r->wait_s * 1000LL;
@@ -67,9 +66,7 @@ static bool mount_any_type(const char *dev, const char *target, unsigned long fl
 	if (!read_small_file("/proc/filesystems", list, sizeof list))
 		return false;
 	for (char *rest = list, *line; (line = next_line(&rest));) {
-		if (strncmp(line, "\t", 1))
-			continue;
-		if (mount(dev, target, line + 1, flags, data) == 0)
+		if (*line == '\t' && mount(dev, target, line + 1, flags, data) == 0)
 			return true;
 	}
 	return false;
@@ -79,10 +76,7 @@ bool mount_root(const struct root_options *r, const char *dev, const char *targe
 {
 	unsigned long flags = r->read_only ? MS_RDONLY : 0;
 	const char *data = *r->flags ? r->flags : NULL;
-	if (mkdir(target, 0755) < 0 && errno != EEXIST) {
-		complain_errno("error: stage 1: mkdir %s", target);
-		return false;
-	}
+	mkdir(target, 0755); /* if that fails, mount says why */
 	if (*r->fstype ? mount(dev, target, r->fstype, flags, data) == 0
 		       : mount_any_type(dev, target, flags, data))
 		return true;

@@ -10,9 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
-#include <sys/wait.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #define KILL_WAIT_MS 2000 /* after SIGKILL, for processes still in the kernel */

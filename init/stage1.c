@@ -18,9 +18,13 @@ _Noreturn void run_stage1(const struct options *o, char **argv)
 {
 	char loaded[512], dev[OPT_PATH_MAX];
 	const char *init = *o->root.init ? o->root.init : "/sbin/init";
+	long long start = monotonic_ms();
 	if (load_initramfs_modules(loaded, sizeof loaded) &&
 	    wait_for_root(&o->root, loaded, dev, sizeof dev) &&
-	    mount_root(&o->root, dev, NEWROOT))
+	    mount_root(&o->root, dev, NEWROOT)) {
+		say("stage 1: %s mounted in %u ms; running its %s", dev,
+		    (unsigned)(monotonic_ms() - start), init);
 		switch_root(NEWROOT, init, argv);
+	}
 	shut_down(ACTION_POWEROFF, o->grace_ms);
 }

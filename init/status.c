@@ -11,23 +11,21 @@ unsigned long parse_taint(const char *text)
 	return n;
 }
 
-/* " NAME=LETTERS", or nothing when no flag with a letter is set. */
-static size_t append_flags(char *buf, size_t size, const char *name, unsigned long flags)
+/* The letters of the flags set, in bit order; "" for none. */
+static void taint_letters_of(unsigned long flags, char *out)
 {
-	char letters[sizeof taint_letters];
-	size_t n = 0;
 	for (size_t bit = 0; bit < sizeof taint_letters - 1; bit++)
 		if (flags & (1ul << bit))
-			letters[n++] = taint_letters[bit];
-	letters[n] = '\0';
-	return n ? format(buf, size, " %s=%s", name, letters) : 0;
+			*out++ = taint_letters[bit];
+	*out = '\0';
 }
 
 size_t format_status_line(char *buf, size_t size, int code, unsigned long before,
 			  unsigned long after)
 {
-	size_t len = format(buf, size, "init: exit status %d", code);
-	len += append_flags(buf + len, size - len, "taint", after);
-	len += append_flags(buf + len, size - len, "new", after & ~before);
-	return len + format(buf + len, size - len, "\n");
+	char set[sizeof taint_letters], new[sizeof taint_letters];
+	taint_letters_of(after, set);
+	taint_letters_of(after & ~before, new);
+	return format(buf, size, "init: exit status %d%s%s%s%s\n", code, *set ? " taint=" : "", set,
+		      *new ? " new=" : "", new);
 }

@@ -5,11 +5,11 @@
 #include "ext_data.h"
 #include "digest.h"
 #include "fresh_io.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* One file being written. */
@@ -29,7 +29,6 @@ static errcode_t map_block(struct file_out *f, blk64_t lblk, blk64_t pblk)
 		f->inode->i_block[lblk] = (__u32)pblk;
 		return 0;
 	}
-	/* BMAP_ALLOC: the indirect blocks that map it, when missing */
 	return ext2fs_bmap2(f->w->fs, f->ino, f->inode, f->w->bmap_buf, BMAP_SET | BMAP_ALLOC,
 			    lblk, NULL, &pblk);
 }
@@ -44,16 +43,53 @@ static errcode_t write_blocks(ext2_filsys fs, blk64_t pblk, blk64_t n, const cha
 	return io_channel_write_blk64(fs->io, pblk, (int)n, data);
 }
 
+/* Block-mapped files (ext2/3): at this logical block a new indirect
+ * block starts (12 direct blocks, then runs of blocksize/4). */
+static int starts_indirect(const struct file_out *f, blk64_t lblk)
+{
+	return !f->extents && lblk >= EXT2_NDIR_BLOCKS &&
+	       (lblk - EXT2_NDIR_BLOCKS) % (f->bs / 4) == 0;
+}
+
+/* There libext2fs allocates the indirect blocks and the data block
+ * together, so the mapping comes before the data it maps, as the kernel
+ * and mke2fs lay files out. */
+static errcode_t place_first_of_indirect(struct file_out *f, blk64_t lblk, const char *data)
+{
+	blk64_t pblk = 0;
+	errcode_t rc;
+
+	f->w->doing = "allocating blocks for";
+	rc = ext2fs_bmap2(f->w->fs, f->ino, f->inode, f->w->bmap_buf, BMAP_ALLOC, lblk, NULL, &pblk);
+	if (rc)
+		return rc;
+	f->w->doing = "writing";
+	rc = write_blocks(f->w->fs, pblk, 1, data);
+	f->w->goal = pblk + 1;
+	return rc;
+}
+
 /* n blocks of data for logical blocks lblk.., placed after the last ones. */
 static errcode_t place_run(struct file_out *f, blk64_t lblk, blk64_t n, const char *data)
 {
 	ext2_filsys fs = f->w->fs;
-	blk64_t pblk, got;
+	blk64_t pblk, got, want;
 	errcode_t rc;
 
 	while (n) {
+		if (starts_indirect(f, lblk)) {
+			if ((rc = place_first_of_indirect(f, lblk, data)))
+				return rc;
+			got = 1;
+			goto next;
+		}
+		/* up to the next indirect block's start */
+		want = f->extents || lblk < EXT2_NDIR_BLOCKS ? EXT2_NDIR_BLOCKS - lblk
+			: f->bs / 4 - (lblk - EXT2_NDIR_BLOCKS) % (f->bs / 4);
+		if (f->extents || want > n)
+			want = n;
 		f->w->doing = "allocating blocks for";
-		rc = ext2fs_new_range(fs, 0, f->w->goal, n, NULL, &pblk, &got);
+		rc = ext2fs_new_range(fs, 0, f->w->goal, want, NULL, &pblk, &got);
 		if (rc)
 			return rc;
 		ext2fs_block_alloc_stats_range(fs, pblk, got, +1);
@@ -66,6 +102,7 @@ static errcode_t place_run(struct file_out *f, blk64_t lblk, blk64_t n, const ch
 			return rc;
 		ext2fs_iblk_add_blocks(fs, f->inode, got);
 		f->w->goal = pblk + got;
+next:
 		lblk += got;
 		n -= got;
 		data += got * f->bs;
@@ -131,20 +168,22 @@ static uint64_t next_data(int fd, uint64_t pos, uint64_t size)
 	return (uint64_t)at < size ? (uint64_t)at : size;
 }
 
-static errcode_t read_full(int fd, char *buf, size_t len, uint64_t pos)
+/* At least need bytes at pos (fewer only at the end of the file), and up
+ * to want if the read that completes them brings more. */
+static errcode_t read_upto(int fd, char *buf, size_t need, size_t want, uint64_t pos,
+			   size_t *got)
 {
-	while (len) {
-		ssize_t n = pread(fd, buf, len, (off_t)pos);
+	*got = 0;
+	while (*got < need) {
+		ssize_t n = pread(fd, buf + *got, want - *got, (off_t)(pos + *got));
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return errno;
 		if (n == 0)
-			return EXT2_ET_SHORT_READ;
-		buf += n;
-		len -= (size_t)n;
-		pos += (uint64_t)n;
+			break;
+		*got += (size_t)n;
 	}
 	return 0;
 }
@@ -161,32 +200,58 @@ static errcode_t put_source(struct file_out *f, const struct entry *e, int fd)
 		pos = at - at % f->bs;
 		len = e->size - pos < EXT_CHUNK ? (size_t)(e->size - pos) : EXT_CHUNK;
 
+		char *buf = f->w->buf;
+
+		/* a byte more at the end: the file must end where lstat said */
+		size_t want = len + (pos + len == e->size), got;
+
 		f->w->doing = "reading the source of";
-		if ((rc = read_full(fd, f->w->buf, len, pos)))
+		if ((rc = read_upto(fd, buf, len, want, pos, &got)))
 			return rc;
-		memset(f->w->buf + len, 0, f->bs - 1);
-		if ((rc = put_chunk(f, pos, f->w->buf, len)))
+		if (got != len) {
+			f->w->doing = "copying (the source changed size while being read)";
+			return EXT2_ET_SHORT_READ;
+		}
+		memset(buf + len, 0, f->bs - 1);
+		if ((rc = put_chunk(f, pos, buf, len)))
 			return rc;
 		pos += len;
 	}
 	return 0;
 }
 
+/* Sources come directory by directory (the manifest is sorted): each is
+ * opened relative to its directory, kept open for the next ones, so the
+ * kernel walks one name instead of the whole path. */
+static int open_source(struct ext_writer *w, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len = slash ? (size_t)(slash - path) : 0;
+
+	if (!slash || !slash[1])
+		return open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (!w->src_dir || strlen(w->src_dir) != len || memcmp(w->src_dir, path, len) != 0) {
+		if (w->src_dirfd >= 0)
+			close(w->src_dirfd);
+		free(w->src_dir);
+		w->src_dir = xasprintf("%.*s", (int)len, path);
+		w->src_dirfd = open(len ? w->src_dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (w->src_dirfd < 0)
+		return open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	return openat(w->src_dirfd, slash + 1, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+}
+
 static errcode_t put_file(struct file_out *f, const struct entry *e)
 {
-	struct stat st;
 	errcode_t rc;
 	int fd;
 
 	f->w->doing = "reading the source of";
-	fd = open(e->source, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open_source(f->w, e->source);
 	if (fd < 0)
 		return errno;
 	rc = put_source(f, e, fd);
-	if (!rc && (fstat(fd, &st) < 0 || (uint64_t)st.st_size != e->size)) {
-		f->w->doing = "copying (the source changed size while being read)";
-		rc = EXT2_ET_SHORT_READ;
-	}
 	close(fd);
 	return rc;
 }

@@ -6,6 +6,7 @@
 
 #include <string.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #define LOST_FOUND_BYTES 16384
 #define MAX_BLOCK 65536
@@ -21,6 +22,7 @@ void ext_writer_init(struct ext_writer *w, ext2_filsys fs, const struct manifest
 	w->buf = xmalloc(EXT_CHUNK + MAX_BLOCK);
 	w->bmap_buf = xmalloc(2 * MAX_BLOCK);
 	w->inos = xcalloc(m->n ? m->n : 1, sizeof(*w->inos));
+	w->src_dirfd = -1;
 }
 
 void ext_writer_free(struct ext_writer *w)
@@ -29,8 +31,12 @@ void ext_writer_free(struct ext_writer *w)
 	free(w->buf);
 	free(w->bmap_buf);
 	free(w->inos);
-	w->parent_path = w->buf = w->bmap_buf = NULL;
+	free(w->src_dir);
+	if (w->src_dirfd >= 0)
+		close(w->src_dirfd);
+	w->parent_path = w->buf = w->bmap_buf = w->src_dir = NULL;
 	w->inos = NULL;
+	w->src_dirfd = -1;
 }
 
 int ext_filetype(unsigned i_mode)

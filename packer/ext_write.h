@@ -27,6 +27,8 @@ struct ext_writer {
 	blk64_t goal;		/* where the next file data goes */
 	ext2_ino_t *inos;	/* the inode of each installed entry (hard links) */
 	struct hash *digest;	/* fed every entry and byte written, or NULL */
+	char *src_dir;		/* the directory of the last source file ... */
+	int src_dirfd;		/* ... open, for the next ones in it (or -1) */
 };
 
 void ext_writer_init(struct ext_writer *w, ext2_filsys fs, const struct manifest *m,

@@ -1,8 +1,14 @@
 /* fresh_io.h - a libext2fs I/O manager for a brand-new, sparse image
- * file: the unix manager, except that writing zeros to a block that was
- * never written is skipped (it reads as zeros already). libext2fs zeroes
- * every block it allocates before use: the whole ext3 journal, and each
- * file block before its data. Without this the host would store them. */
+ * file: the unix manager, except that
+ * - writing zeros to a block that was never written is skipped (it reads
+ *   as zeros already): libext2fs zeroes every block it allocates before
+ *   use, the whole ext3 journal, each file block before its data; without
+ *   this the host would store them;
+ * - reading a block never written gives zeros without the file, and a
+ *   metadata block written before comes from a copy kept in memory
+ *   (libext2fs's own cache holds 8 blocks);
+ * - file data can go straight to the file (fresh_write_through), and is
+ *   handed to the disk in the background as it is written. */
 #ifndef MKROOTFS_FRESH_IO_H
 #define MKROOTFS_FRESH_IO_H
 

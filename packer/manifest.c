@@ -82,6 +82,9 @@ static void add_data(struct manifest *m, const char *path, const char *data)
 static const char *const base_dirs[][2] = {
 	{ "/", "0755" }, { "/bin", "0755" }, { "/dev", "0755" },
 	{ "/dev/pts", "0755" }, { "/etc", "0755" }, { "/proc", "0755" },
+	/* where run-qemu --modules mounts a kernel's modules: the image
+	 * stays as it is */
+	{ "/lib", "0755" }, { "/lib/modules", "0755" },
 	{ "/root", "0700" }, { "/run", "0755" }, { "/sbin", "0755" },
 	{ "/sys", "0755" }, { "/tmp", "1777" }, { "/usr", "0755" },
 	{ "/usr/bin", "0755" }, { "/usr/sbin", "0755" },
@@ -181,13 +184,13 @@ int manifest_add_applets(struct manifest *m, const char *list, char *err)
  * right after it and before any sibling whose name merely extends its own. */
 int path_compare(const char *a, const char *b)
 {
-	for (;; a++, b++) {
-		int ca = *a == '/' ? 1 : *a ? (unsigned char)*a + 1 : 0;
-		int cb = *b == '/' ? 1 : *b ? (unsigned char)*b + 1 : 0;
+	int ca, cb;
 
-		if (ca != cb || !ca)
-			return ca - cb;
-	}
+	while (*a && *a == *b)	/* the common prefix, the most of the work */
+		a++, b++;
+	ca = *a == '/' ? 1 : *a ? (unsigned char)*a + 1 : 0;
+	cb = *b == '/' ? 1 : *b ? (unsigned char)*b + 1 : 0;
+	return ca - cb;
 }
 
 static int entry_compare(const void *pa, const void *pb)

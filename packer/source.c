@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,11 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-static int add_path(struct manifest *m, const char *src, const char *dest,
-		    const char *origin);
+/* Host files are named twice: by a directory descriptor and a name in
+ * it, for the system calls (a path walk of one name, however deep the
+ * tree), and by the whole path src, for the manifest and messages. */
+static int add_path(struct manifest *m, int dir, const char *name, const char *src,
+		    const char *dest, const char *origin);
 
 /* A host inode with more names than this one stays one inode in the
  * image: its names there are hard links of each other. */
@@ -33,15 +37,19 @@ static int readable(const struct stat *st)
 {
 	static gid_t groups[NGROUPS_MAX];
 	static int ngroups = -1;
-	uid_t uid = geteuid();
+	static uid_t uid;
+	static gid_t gid;
 
+	if (ngroups < 0) {
+		uid = geteuid();
+		gid = getegid();
+		ngroups = getgroups(NGROUPS_MAX, groups);
+	}
 	if (uid == 0)
 		return 1;
 	if (st->st_uid == uid)
 		return (st->st_mode & S_IRUSR) != 0;
-	if (ngroups < 0)
-		ngroups = getgroups(NGROUPS_MAX, groups);
-	if (st->st_gid == getegid())
+	if (st->st_gid == gid)
 		return (st->st_mode & S_IRGRP) != 0;
 	for (int i = 0; i < ngroups; i++)
 		if (groups[i] == st->st_gid)
@@ -67,11 +75,11 @@ static int add_regular(struct manifest *m, const char *src, const char *dest,
 	return 0;
 }
 
-static int add_symlink(struct manifest *m, const char *src, const char *dest,
-		       const char *origin)
+static int add_symlink(struct manifest *m, int dir, const char *name, const char *src,
+		       const char *dest, const char *origin)
 {
 	char target[PATH_MAX];
-	ssize_t n = readlink(src, target, sizeof(target) - 1);
+	ssize_t n = readlinkat(dir, name, target, sizeof(target) - 1);
 
 	if (n < 0) {
 		errorf("%s: cannot read link %s: %s", origin, src, strerror(errno));
@@ -90,15 +98,18 @@ static char *join(const char *dir, const char *name)
 }
 
 /* The directory's children; the directory entry itself is the caller's. */
-static int add_children(struct manifest *m, const char *src, const char *dest,
-			const char *origin)
+static int add_children(struct manifest *m, int dir, const char *name, const char *src,
+			const char *dest, const char *origin)
 {
-	DIR *d = opendir(src);
+	int fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	struct dirent *de;
 	int rc = 0;
 
 	if (!d) {
 		errorf("%s: cannot read directory %s: %s", origin, src, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	while (rc == 0 && (errno = 0, de = readdir(d))) {
@@ -108,7 +119,7 @@ static int add_children(struct manifest *m, const char *src, const char *dest,
 			continue;
 		csrc = join(src, de->d_name);
 		cdest = join(dest, de->d_name);
-		rc = add_path(m, csrc, cdest, origin);
+		rc = add_path(m, fd, de->d_name, csrc, cdest, origin);
 		free(csrc);
 		free(cdest);
 	}
@@ -120,12 +131,12 @@ static int add_children(struct manifest *m, const char *src, const char *dest,
 	return rc;
 }
 
-static int add_path(struct manifest *m, const char *src, const char *dest,
-		    const char *origin)
+static int add_path(struct manifest *m, int dir, const char *name, const char *src,
+		    const char *dest, const char *origin)
 {
 	struct stat st;
 
-	if (lstat(src, &st) < 0) {
+	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		errorf("%s: %s: %s", origin, src, strerror(errno));
 		return -1;
 	}
@@ -133,12 +144,12 @@ static int add_path(struct manifest *m, const char *src, const char *dest,
 	case S_IFREG:
 		return add_regular(m, src, dest, &st, origin);
 	case S_IFLNK:
-		return add_symlink(m, src, dest, origin);
+		return add_symlink(m, dir, name, src, dest, origin);
 	case S_IFDIR:
 		/* the image root keeps its own mode */
 		if (strcmp(dest, "/") != 0)
 			manifest_add(m, E_DIR, dest, st.st_mode, origin);
-		return add_children(m, src, dest, origin);
+		return add_children(m, dir, name, src, dest, origin);
 	case S_IFCHR:
 	case S_IFBLK:
 		note_links(manifest_add_node(m, S_ISCHR(st.st_mode) ? E_CHAR : E_BLOCK, dest,
@@ -171,7 +182,7 @@ int source_add(struct manifest *m, const char *src, const char *dest,
 			return -1;
 		}
 	}
-	return add_path(m, src, dest, origin);
+	return add_path(m, AT_FDCWD, src, src, dest, origin);
 }
 
 int source_add_overlay(struct manifest *m, const char *dir, const char *origin)
@@ -186,5 +197,5 @@ int source_add_overlay(struct manifest *m, const char *dir, const char *origin)
 		errorf("%s: is not a directory", origin);
 		return -1;
 	}
-	return add_children(m, dir, "/", origin);
+	return add_children(m, AT_FDCWD, dir, dir, "/", origin);
 }

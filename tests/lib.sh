@@ -23,5 +23,8 @@ expect_eq() {
 	if [ "$2" == "$3" ]; then ok "$1"; else fail "$1"; echo "    expected: $2"; echo "    actual:   $3"; fi
 }
 
+# kernel_release BZIMAGE: the version its boot header carries (uname -r).
+kernel_release() { file -b "$1" 2>/dev/null | sed -n 's/.*, version \([^ ]*\) .*/\1/p'; }
+
 # Exit status of a suite: non-zero when any check failed.
 finish() { exit $((_failures > 0)); }

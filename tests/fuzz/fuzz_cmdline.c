@@ -20,6 +20,13 @@ static void check_options(const struct options *o)
 	FUZZ_TERMINATED(o->problem);
 	FUZZ_ASSERT(o->onexit <= ONEXIT_RESPAWN, "onexit %d out of range", (int)o->onexit);
 	FUZZ_ASSERT(o->grace_ms <= GRACE_MS_MAX, "grace %u over the maximum", o->grace_ms);
+	FUZZ_TERMINATED(o->term);
+	FUZZ_TERMINATED(o->net);
+	FUZZ_ASSERT(o->timeout_s <= TIMEOUT_S_MAX, "timeout %u over the maximum", o->timeout_s);
+	FUZZ_ASSERT(o->kernel_fs <= KFS_ALL, "kernel_fs %#x names no filesystem", o->kernel_fs);
+	FUZZ_ASSERT((o->rows && o->cols && o->rows <= 65535 && o->cols <= 65535) ||
+			    (!o->rows && !o->cols),
+		    "window size %ux%u", o->rows, o->cols);
 	FUZZ_ASSERT((o->problems == 0) == (o->problem[0] == '\0'),
 		    "%u problems but problem text \"%s\"", o->problems, o->problem);
 }

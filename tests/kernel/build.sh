@@ -1,8 +1,9 @@
 #!/bin/bash
 # The minimal kernel from source (qemu/build-kernel, `make kernel-src`):
 # the image is a 64-bit bzImage, every option of qemu/minimal.config took
-# effect, a second build comes from the cache, bad input is refused clearly.
-# Needs $B/bzImage-min (make kernel-src).
+# effect, its vmlinux is kept with symbols, a second build comes from the
+# cache, bad input is refused clearly; the modular kernel's configuration
+# and installed modules. Needs make kernel-src and make kernel-src-mod.
 source "$(dirname "$0")/../lib.sh"
 cd "$TOP" || exit 1
 img=$B/bzImage-min
@@ -21,12 +22,13 @@ expect_eq "bzImage has the x86 boot header" "HdrS" "$magic"
 xlf=$(od -An -tu2 -j $((0x236)) -N 2 "$img" | tr -d ' ')
 expect_eq "bzImage is a 64-bit kernel (xloadflags bit 0)" 1 $((xlf & 1))
 
-# Each line of the fragment against the kernel's final .config.
-config=$img.config
-if [ ! -s "$config" ]; then
-	fail "$config exists beside the image"
-else
-	missing=
+# fragment_in_config FRAGMENT CONFIG: each line of a fragment against the
+# kernel's final .config.
+fragment_in_config() {
+	local fragment=$1 config=$2 line opt missing=
+	if [ ! -s "$config" ]; then
+		fail "$config exists beside the image"; return
+	fi
 	while IFS= read -r line; do
 		case $line in
 		CONFIG_*=*) grep -qx -- "$line" "$config" || missing="$missing ${line%%=*}" ;;
@@ -34,14 +36,53 @@ else
 			grep -q "^$opt=" "$config" && missing="$missing $opt(should be off)" ;;
 		esac
 	done <"$fragment"
-	expect_eq "every option of $fragment is in the built kernel's config" "" "${missing# }"
+	expect_eq "every option of $fragment is in $config" "" "${missing# }"
+}
+fragment_in_config "$fragment" "$img.config"
+
+# The uncompressed kernel kept for gdb: an x86-64 ELF with its symbols.
+vmlinux=$B/vmlinux-min
+if file "$vmlinux" 2>/dev/null | grep -q 'ELF 64-bit LSB executable, x86-64' &&
+	nm "$vmlinux" | grep -q ' T start_kernel$'; then
+	ok "$vmlinux is an x86-64 ELF with symbols: $(nm "$vmlinux" | grep ' T start_kernel$')"
+else
+	fail "$vmlinux is an x86-64 ELF with start_kernel in its symbols"
+	file "$vmlinux"
+fi
+
+# The modular kernel: the root's drivers as modules, installed and indexed.
+mod=$B/bzImage-mod
+release=$(kernel_release "$mod")
+fragment_in_config qemu/modules.config "$mod.config"
+tree=$B/modules-mod/lib/modules/$release
+if [ -n "$release" ] && [ -f "$tree/modules.dep" ]; then
+	ok "$B/modules-mod holds the modules of $mod's version $release"
+else
+	fail "$B/modules-mod/lib/modules/VERSION for $mod (version '$release')"
+	ls -R "$B/modules-mod" 2>&1 | head -n 20
+fi
+deps=$(PATH=$PATH:/usr/sbin:/sbin modprobe -d "$B/modules-mod" -S "$release" \
+	--show-depends -a ext4 nvme virtio_blk 2>&1 | sed -n 's|^insmod .*/||p' | tr '\n' ' ')
+case " $deps" in
+*" ext4.ko "*" nvme.ko "*" virtio_blk.ko "*) ok "modprobe resolves ext4, nvme, virtio_blk there: $deps" ;;
+*) fail "modprobe resolves ext4, nvme, virtio_blk in $B/modules-mod"; echo "    | $deps" ;;
+esac
+dangling=$(find "$B/modules-mod" -xtype l)
+expect_eq "no dangling links into the kernel build directories" "" "$dangling"
+qemu/build-kernel -o "$mod" -f qemu/modules.config -m "$B/modules-mod" >"$tmp/again" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q "cached:" "$tmp/again" && grep -q "is up to date" "$tmp/again"; then
+	ok "a second modular build comes from the cache, the modules left as they are"
+else
+	fail "a second modular build comes from the cache (exit $rc)"; evidence "$tmp/again"
 fi
 
 # A second build does no work: from Debian's source it comes from the cache
 # and leaves the image as it is; from a tree of one's own (KSRC) the
 # out-of-tree build is up to date and compiles nothing.
 before=$(stat -c %Y.%s "$img")
-qemu/build-kernel -o "$img" >"$tmp/again" 2>&1
+vmlinux_before=$(stat -c %Y.%s "$vmlinux")
+qemu/build-kernel -o "$img" -k "$vmlinux" >"$tmp/again" 2>&1
 rc=$?
 if [ -z "${KSRC:-}" ]; then
 	what="a second build comes from the cache"
@@ -55,7 +96,8 @@ if [ "$rc" -eq 0 ] && [ -n "$done_line" ]; then
 else
 	fail "$what (exit $rc)"; evidence "$tmp/again"
 fi
-expect_eq "the second build leaves $img unchanged" "$before" "$(stat -c %Y.%s "$img")"
+expect_eq "the second build leaves $img and $vmlinux unchanged" "$before $vmlinux_before" \
+	"$(stat -c %Y.%s "$img") $(stat -c %Y.%s "$vmlinux")"
 
 # refused WHAT WANT_STATUS MESSAGE_REGEX CMD...: a one-line error naming the
 # problem, the given exit status, and no image written.
@@ -88,6 +130,8 @@ for c in bash sh dirname dpkg-query id make gcc bc flex perl xz tar flock; do
 done
 refused "a missing build tool is named" 1 "needs 'bison'" \
 	env PATH="$tmp/bin" qemu/build-kernel -o "$tmp/never"
+refused "-m for a kernel without modules refused, nothing written" 1 \
+	"error: -m $tmp/mods: this kernel has no modules" qemu/build-kernel -o "$tmp/never" -m "$tmp/mods"
 refused "JOBS that is not a number refused" 1 "JOBS must be a number" \
 	env JOBS=lots qemu/build-kernel -o "$tmp/never"
 

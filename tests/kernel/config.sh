@@ -47,6 +47,13 @@ config=$(sed -n 's/^build-kernel: configuration only: //p' "$tmp/out")
 expect_eq "... and the kernel's config has its value" "# CONFIG_PRINTK_TIME is not set" \
 	"$(grep PRINTK_TIME "${config:-/dev/null}")"
 
+configure "qemu/modules.config (the root's drivers as modules) takes effect" 0 \
+	"every option of the fragments took effect" -f qemu/modules.config
+config=$(sed -n 's/^build-kernel: configuration only: //p' "$tmp/out")
+expect_eq "... and ext4, NVMe and virtio-blk are modules" \
+	"CONFIG_BLK_DEV_NVME=m CONFIG_EXT4_FS=m CONFIG_MODULES=y CONFIG_VIRTIO_BLK=m" \
+	"$(grep -E '^CONFIG_(MODULES|EXT4_FS|BLK_DEV_NVME|VIRTIO_BLK)=' "${config:-/dev/null}" | sort | tr '\n' ' ' | sed 's/ $//')"
+
 configure "an unreadable fragment is refused" 1 "missing.config: cannot read the fragment" \
 	-f "$tmp/missing.config"
 finish

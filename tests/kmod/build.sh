@@ -12,7 +12,7 @@ modinfo() { PATH=$PATH:/usr/sbin:/sbin command modinfo "$@"; }
 if [ ! -s "$ko" ]; then
 	fail "$ko exists (make $ko)"; finish
 fi
-release=$(file -b "$B/vmlinuz" | sed -n 's/.*, version \([^ ]*\) .*/\1/p')
+release=$(kernel_release "$B/vmlinuz")
 vermagic=$(modinfo -F vermagic "$ko" | cut -d ' ' -f 1)
 expect_eq "splat.ko is built for $B/vmlinuz's version" "$release" "$vermagic"
 expect_eq "it has the parameter action" \

@@ -46,7 +46,7 @@ echo "rcK done"'
 run_init "$R" "$LOUD" sh -c 'echo "command: service $(cat /run/service.pid)"; cat /proc/self/stat >/dev/null' </dev/null
 expect_run "rcS and rcK ran, then the power-off" 130 "rcS done" "rcK: the service is still running" "rcK done"
 in_order "rcS ends before the command starts; rcK runs at the power-off" \
-	"init: sysinit: /etc/init.d/rcS" "rcS done" "init: exit status 0" "init: powering off" \
+	"init: sysinit: /etc/init.d/rcS" "rcS done" "$(status_line 0)" "init: powering off" \
 	"init: shutdown: /etc/init.d/rcK" "rcK done"
 if grep -q '^command: service [0-9]' "$NS_TMP/out"; then ok "the command sees what rcS started"; else fail "the command sees what rcS started"; evidence "$NS_TMP/out"; fi
 if grep -q '^rcS: stdin /dev/null' "$NS_TMP/out"; then ok "rcS has init's stdin"; else fail "rcS has init's stdin"; evidence "$NS_TMP/out"; fi

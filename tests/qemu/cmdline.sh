@@ -137,7 +137,7 @@ echo "# documentation"
 expect_eq "--help exits 0" 0 $rc
 missing=
 for o in --arch --kernel --image --initrd --disk --accel --mem --smp --append --snapshot --timeout --print --help \
-	--script --share --share-rw --net --modules --allow-warn --verbose --log --gdb --bios \
+	--script --program --share --share-rw --net --modules --allow-warn --verbose --log --gdb --bios \
 	MINROOT_KERNEL 122 124 125; do
 	grep -q -- "$o" "$T/help" || missing+=" $o(--help)"
 	sed 's/\\//g' "$TOP/qemu/run-qemu.1" | grep -q -- "$o" || missing+=" $o(run-qemu.1)"

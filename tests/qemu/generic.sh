@@ -12,7 +12,7 @@ mods=$B/modules-generic
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 modprobe() { PATH=$PATH:/usr/sbin:/sbin command modprobe "$@"; }
 
-release=$(file -b "$kernel" 2>/dev/null | sed -n 's/.*, version \([^ ]*\) .*/\1/p')
+release=$(kernel_release "$kernel")
 if [ -z "$release" ]; then
 	fail "$kernel is a bzImage with a version (make kernel-generic)"; finish
 fi

@@ -52,13 +52,7 @@ img = make_ext3(tree, os.path.join(tmp, "blog.img"))
 # would leave the journal needing recovery, and mkrootfs --update (rightly)
 # refuses such an image.
 with vm.Console(img, extra=["--snapshot"]) as c:
-    vm.check("busybox init says 'Please press Enter'",
-             c.expect("Please press Enter to activate this console", vm.BOOT_TIMEOUT), c.log())
-    c.p.sendline("")
-    vm.check("Enter gives busybox's shell", c.wait_prompt(), c.log())
-    c.p.sendline("poweroff")
-    st = c.wait_exit()
-    vm.check("busybox poweroff ends QEMU (exit %s)" % st, st == 0, c.log())
+    vm.busybox_init_session(c)
 
 rc, out = vm.host(os.path.join(vm.B, "mkrootfs"), "--update", img)
 vm.check("mkrootfs --update exits 0", rc == 0, out)

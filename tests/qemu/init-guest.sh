@@ -26,10 +26,12 @@ guest "init's complaints reach the kernel log (dmesg)" 42 --append minroot.bogus
 	sh -c 'dmesg | grep -q init:.kernel.command.line:.minroot.bogus=1:.unknown.option && exit 42'
 guest "hostname comes from /etc/hostname in the image" 43 -- \
 	sh -c 'test $(hostname) = $(cat /etc/hostname) && exit 43'
-guest "minroot.tty=ttyS1: the command gets that terminal as its controlling tty" 44 \
-	--append minroot.tty=ttyS1 -- sh -c 'test $(tty) = /dev/ttyS1 && test $(cut -d\  -f7 /proc/$$/stat) != 0 && exit 44'
-guest "without minroot.tty: the real device behind /dev/console (ttyS0) is the controlling tty" 45 -- \
-	sh -c 'test $(tty) = /dev/ttyS0 && test $(cut -d\  -f7 /proc/$$/stat) != 0 && exit 45'
+# In command mode run-qemu's ports are ttyS0 (the terminal, minroot.tty=ttyS0),
+# ttyS1 (the channel) and ttyS2 (the console); tty_nr of ttyS0 is 4:64, 1088.
+guest "minroot.tty=ttyS2: the command gets that terminal as its controlling tty (4:66)" 44 \
+	--append minroot.tty=ttyS2 -- sh -c 'test $(cut -d\  -f7 /proc/$$/stat) = 1090 && test $(readlink /proc/$$/fd/1) = /dev/ttyS2 && exit 44'
+guest "the terminal (ttyS0) is the command's controlling tty, its stdin the channel's pipe" 45 -- \
+	sh -c 'test $(cut -d\  -f7 /proc/$$/stat) = 1088 && test $(readlink /proc/$$/fd/1) = /dev/ttyS0 && ! tty -s && exit 45'
 guest "/proc /sys /dev /dev/pts /dev/shm /run are mounted" 46 -- \
 	sh -c 'for m in /proc /sys /dev /dev/pts /dev/shm /run; do cut -d\  -f2 /proc/mounts | grep -qx $m || exit 1; done; exit 46'
 guest "device nodes and links a shell needs" 47 -- \

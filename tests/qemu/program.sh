@@ -37,4 +37,17 @@ expect_run "/usr/bin/prog 7 'b c' runs with libm, libpthread and libown, argumen
 	"prog: sqrt=4 own=42 argc=3 [7] [b c]" -- /usr/bin/prog 7 'b c'
 expect_run "a #!/bin/bash script runs with the host's bash" 22 \
 	"bash in the guest: ${BASH_VERSINFO[0]} x y" -- /usr/bin/hello.sh x y
+
+echo "# run-qemu --program: the same program for one run, the image untouched"
+"$RUN" --accel tcg --kernel "$K" --image "$B/rootfs.img" --snapshot --timeout 600 \
+	--program "$T/p/bin/prog" -- 9 'd e' </dev/null >"$T/out" 2>"$T/err"
+got=$?
+if [ $got = 9 ] && grep -qF "prog: sqrt=4 own=42 argc=3 [9] [d e]" "$T/out"; then
+	ok "--program prog 9 'd e': its loader and libraries from a disk of its own, exit 9"
+else fail "--program prog 9 'd e': expected exit 9, got $got"; evidence "$T/out"; evidence "$T/err" 5; fi
+"$RUN" --accel tcg --kernel "$K" --image "$B/rootfs.img" --program "$T/none" -- x >"$T/out" 2>&1 </dev/null
+got=$?
+if [ $got = 2 ] && [ "$(wc -l <"$T/out")" = 1 ] && grep -q "no program at" "$T/out"; then
+	ok "--program of a missing file: exit 2, one line"
+else fail "--program of a missing file: exit 2, one line (got $got)"; evidence "$T/out"; fi
 finish

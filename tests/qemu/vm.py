@@ -162,3 +162,39 @@ class Console:
         self.kill()
         self.logfile.close()
         os.unlink(self.logpath)
+
+
+def busybox_init_session(c):
+    """busybox init on the console c: it asks for Enter, Enter gives its shell,
+    and busybox's poweroff ends QEMU."""
+    check("busybox init says 'Please press Enter'",
+          c.expect("Please press Enter to activate this console", BOOT_TIMEOUT), c.log())
+    c.p.sendline("")
+    check("Enter gives busybox's shell", c.wait_prompt(), c.log())
+    c.p.sendline("/bin/busybox poweroff")
+    st = c.wait_exit()
+    check("busybox poweroff ends QEMU (exit %s)" % st, st == 0, c.log())
+
+
+def xz_modules_tree(tmp, tree, names):
+    """The modules the given ones need (modprobe --show-depends on tree, a
+    lib/modules/VERSION directory), compressed with xz as Debian 13 and
+    Fedora ship them, with the index inputs, depmod'ed: returns the prefix
+    holding lib/modules/VERSION, and how many modules are in it."""
+    version = os.path.basename(tree)
+    prefix = os.path.dirname(os.path.dirname(os.path.dirname(tree)))
+    root = os.path.join(tmp, "xz")
+    dst_dir = os.path.join(root, "lib", "modules", version)
+    paths = set()
+    for m in names:
+        _, out = host("modprobe", "-d", prefix, "-S", version, "--show-depends", m)
+        paths.update(l.split()[1] for l in out.splitlines() if l.startswith("insmod "))
+    for p in sorted(paths):
+        dst = os.path.join(dst_dir, os.path.relpath(p, tree))
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copy(p, dst)
+        subprocess.run(["xz", "--check=crc32", dst], check=True)
+    for f in ("modules.order", "modules.builtin", "modules.builtin.modinfo"):
+        shutil.copy(os.path.join(tree, f), dst_dir)
+    rc, out = host("depmod", "-b", root, version)
+    return root, len(paths), rc, out

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""run-qemu --modules on kernels whose root drivers are modules: Debian's
+standard kernel (make kernel-generic) and a kernel from source with EXT4,
+NVMe and virtio-blk as modules (make kernel-src-mod). One option does it
+all: the version is checked before QEMU starts, a stage-1 initramfs is made
+and cached, and the whole modules tree is in the guest at
+/lib/modules/VERSION on a disk of its own, the user's image unchanged."""
+import glob
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vm  # noqa: E402
+from vm import B  # noqa: E402
+
+GENERIC = os.path.join(B, "vmlinuz-generic")
+MODS = os.path.join(B, "modules-generic")
+MOD_KERNEL = os.path.join(B, "bzImage-mod")
+MOD_MODS = os.path.join(B, "modules-mod")
+
+
+def run(kernel, mods, argv, image=None, extra=()):
+    cmd = [vm.RUN, "--accel", "tcg", "--kernel", kernel, "--modules", mods,
+           "--image", image or os.path.join(B, "rootfs.img"), "--timeout", "600"]
+    cmd += (["--snapshot"] if image is None else []) + list(extra) + ["--"] + argv
+    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=900)
+    return r.returncode, (r.stdout + r.stderr).decode(errors="replace")
+
+
+def version_of(tree):
+    return os.path.basename(glob.glob(os.path.join(tree, "lib", "modules", "*"))[0])
+
+
+def xz_tree(tmp, version):
+    """The modules nvme, ext4, loop and virtio_blk need, compressed with xz."""
+    root, count, rc, out = vm.xz_modules_tree(tmp, os.path.join(MODS, "lib", "modules", version),
+                                              ("nvme", "ext4", "loop", "virtio_blk"))
+    vm.check("an xz-compressed tree, depmod'ed (%d modules)" % count, rc == 0, out)
+    return root
+
+
+def main():
+    for f in (GENERIC, MODS, MOD_KERNEL, MOD_MODS):
+        if not os.path.exists(f):
+            vm.fail("missing %s (make %s)" % (f, f))
+    if vm.failures:
+        vm.finish()
+    tmp = vm.scratch()
+    version = version_of(MODS)
+
+    print("# Debian's standard kernel: stage 1 from --modules, the tree in the guest")
+    image = vm.copy_image(os.path.join(B, "rootfs.img"), os.path.join(tmp, "root.img"))
+    rc, out = run(GENERIC, MODS, ["sh", "-c", "modprobe loop && lsmod | grep -q '^loop ' && "
+                                  "test -f /lib/modules/$(uname -r)/modules.dep && "
+                                  "test $(cut -d' ' -f2 /proc/mounts | grep -c ^/lib/modules) = 1 && exit 7"],
+                  image=image)
+    vm.check("--disk nvme: the root mounted through stage 1; modprobe loop, lsmod lists it (exit 7)",
+             rc == 7, out)
+    rc, out = vm.host("e2fsck", "-fn", image)
+    vm.check("... the image is clean (e2fsck -fn)", rc == 0, out)
+    rc, out = vm.host("debugfs", "-R", "ls /lib/modules", image)
+    vm.check("... and has no modules written into it", version not in out, out)
+    for disk, code in (("virtio", 3), ("ide", 4)):
+        rc, out = run(GENERIC, MODS, ["sh", "-c", "grep -q ' / ext[34] ' /proc/mounts && exit %d" % code],
+                      extra=["--disk", disk])
+        vm.check("--disk %s: stage 1 loads its driver, the command runs (exit %d)" % (disk, code),
+                 rc == code, out)
+    rc, out = run(GENERIC, xz_tree(tmp, version), ["sh", "-c", "modprobe loop && exit 8"])
+    vm.check("the xz-compressed tree: stage 1 boots, modprobe loop works (exit 8)", rc == 8, out)
+
+    print("# refusals")
+    rc, out = run(os.path.join(B, "vmlinuz"), MODS, ["true"])
+    lines = out.strip().splitlines()
+    vm.check("the standard kernel's modules with the cloud kernel: exit 2 before boot, one line",
+             rc == 2 and len(lines) == 1 and "run-qemu: error:" in lines[0], out)
+    vm.check("... naming both versions", version in out and "cloud-amd64" in out, out)
+    rc, out = run(GENERIC, MODS, ["true"], extra=["--append", "root=/dev/vdz minroot.rootwait=3"])
+    never = [l for l in out.splitlines() if l.startswith("init: error: stage 1: root never appeared")]
+    vm.check("root=/dev/vdz: one line saying the root never appeared, exit 125",
+             rc == 125 and len(never) == 1 and "root=/dev/vdz" in never[0], out)
+    vm.check("... and no kernel panic", "Kernel panic" not in out, out)
+
+    print("# a kernel from source with the root's drivers as modules")
+    rc, out = run(MOD_KERNEL, MOD_MODS, ["sh", "-c", "grep -q ' / ext[34] ' /proc/mounts && exit 5"])
+    vm.check("bzImage-mod with --modules build/modules-mod: exit 5", rc == 5, out)
+    vm.finish()
+
+
+if __name__ == "__main__":
+    main()
