@@ -73,7 +73,8 @@ refused "no IDE on virt" "--disk ide is not available on aarch64 (only nvme or v
 refused "no firmware choice on virt" "--bios applies to x86_64 only; armhf boots its kernel directly" \
 	--arch armhf --bios qboot
 "$RUN" --arch aarch64 --kernel "$K" --image "$I" --program "$(type -P true)" >"$T/out" 2>&1 </dev/null
+rc=$?
 expect_eq "--program: a host program for an aarch64 guest is refused before QEMU starts" \
 	"2 run-qemu: error: --program $(type -P true): --add-program $(type -P true):/usr/bin/true: is a program for x86-64, but this image is for aarch64" \
-	"$? $(cat "$T/out")"
+	"$rc $(cat "$T/out")"
 finish
