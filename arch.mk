@@ -24,7 +24,9 @@ MUSLCC_armhf   := arm-linux-musleabihf-gcc
 INIT_ARCH_CFLAGS_aarch64 := -mcmodel=tiny -fomit-frame-pointer -flto
 KERNEL_PACKAGE_aarch64 := linux-image-cloud-arm64:arm64
 KERNEL_PACKAGE_armhf   := linux-image-armmp:armhf
-# armmp has ext4 and the disk drivers as modules: a stage-1 initramfs loads them.
+# Their modules, for --modules (depmod'ed, in the cache, linked here). armmp
+# has ext4 and the disk drivers as modules: a stage-1 initramfs loads them.
+KERNEL_MODULES_aarch64 := $(BUILD)/aarch64/modules
 KERNEL_MODULES_armhf   := $(BUILD)/armhf/modules
 RUN_ARCH_FLAGS_armhf   := --modules $(BUILD)/armhf/modules
 DEPS_ARCH_aarch64 := gcc-aarch64-linux-gnu musl-dev:arm64 qemu-user-static
@@ -46,11 +48,9 @@ $(ARCHES:%=$(BUILD)/%/init): $(BUILD)/%/init: $(INIT_SRCS) $(INIT_HDRS) config.m
 $(ARCHES:%=$(BUILD)/%/rootfs.img): $(BUILD)/%/rootfs.img: $(BUILD)/%/init $(BUILD)/mkrootfs | arch-deps-%
 	$(BUILD)/mkrootfs --init $< -o $@
 
-$(BUILD)/aarch64/vmlinuz:
-	qemu/fetch-kernel -p $(KERNEL_PACKAGE_aarch64) $@
-
-$(BUILD)/armhf/vmlinuz $(BUILD)/armhf/modules &:
-	qemu/fetch-kernel -p $(KERNEL_PACKAGE_armhf) -m $(BUILD)/armhf/modules $(BUILD)/armhf/vmlinuz
+# A pattern rule: its two targets are made by one run.
+$(BUILD)/%/vmlinuz $(BUILD)/%/modules:
+	qemu/fetch-kernel -p $(KERNEL_PACKAGE_$*) -m $(BUILD)/$*/modules $(BUILD)/$*/vmlinuz
 
 ifneq ($(ARCH),x86_64)
 all: $(ARCH_BUILD)/init $(ARCH_BUILD)/rootfs.img
@@ -61,7 +61,8 @@ TEST_SUITES += tests/packer/arch.sh tests/qemu/arch-cmdline.sh
 TEST_DEPS   += $(ARCHES:%=$(BUILD)/%/init)
 # Both architectures booted end to end (about a minute and a half under TCG).
 TEST_SUITES += tests/qemu/arch.py
-TEST_DEPS   += $(ARCHES:%=$(BUILD)/%/rootfs.img) $(ARCHES:%=$(BUILD)/%/vmlinuz) $(BUILD)/armhf/modules
+TEST_DEPS   += $(ARCHES:%=$(BUILD)/%/rootfs.img) $(ARCHES:%=$(BUILD)/%/vmlinuz) \
+	$(ARCHES:%=$(BUILD)/%/modules)
 DEPS_TEST   += $(DEPS_RUN_ARCH) $(foreach a,$(ARCHES),$(DEPS_ARCH_$(a)))
 # make bench: a row per architecture (bench/arches.py) beside x86-64's.
 .PHONY: arch-bench-deps
