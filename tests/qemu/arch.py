@@ -6,7 +6,8 @@ and a clean file system, command statuses 0, 7 and 137 through the channel,
 uname -m, and a --share-rw round trip. aarch64's interactive boot goes
 through `make run ARCH=aarch64`, and one boot has a virtio root through
 stage 1 (--modules); armhf's root drivers are modules, so each of its boots
-goes through the stage-1 initramfs."""
+from a disk goes through the stage-1 initramfs. And for each, an initramfs
+packed with its init (mkrootfs -t cpio) boots with --initrd alone."""
 import os
 import subprocess
 import sys
@@ -21,9 +22,9 @@ ARCHES = {"aarch64": {"uname": "aarch64", "extra": []},
           "armhf": {"uname": "armv7l", "extra": ["--modules", os.path.join(B, "armhf", "modules")]}}
 
 
-def run(arch, args):
+def run(arch, args, extra=True):
     cmd = [RUN, "--arch", arch, "--accel", "tcg", "--snapshot", "--timeout", "600"] + \
-        ARCHES[arch]["extra"] + args
+        (ARCHES[arch]["extra"] if extra else []) + args
     r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=900)
     return r.returncode, r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
 
@@ -98,6 +99,15 @@ def commands(arch, tmp):
                                   "modprobe loop && grep -o '^loop' /proc/modules"])
         vm.check(f"{arch}: --disk virtio --modules: the root is /dev/vda, modprobe loads loop "
                  f"({' '.join(out.split())})", rc == 0 and out.split() == ["/dev/vda", "loop"], out + err)
+    cpio = os.path.join(tmp, f"{arch}.cpio.gz")
+    rc, out = vm.host(os.path.join(B, "mkrootfs"), "-q", "-t", "cpio", "--init",
+                      os.path.join(B, arch, "init"), "-o", cpio)
+    if vm.check(f"{arch}: mkrootfs -t cpio --init build/{arch}/init", rc == 0, out):
+        # No disk, so no modules: armhf boots its initramfs on the bare kernel.
+        rc, out, err = run(arch, ["--initrd", cpio, "--", "sh", "-c",
+                                  "uname -m; grep -c '^rootfs / ' /proc/mounts"], extra=False)
+        vm.check(f"{arch}: the initramfs boots with --initrd alone ({' '.join(out.split())})",
+                 rc == 0 and out.split() == [want, "1"], out + err)
     share = os.path.join(tmp, f"share-{arch}")
     os.makedirs(share)
     with open(os.path.join(share, "in"), "w") as f:
