@@ -23,7 +23,11 @@ ARCHES = {"aarch64": {"uname": "aarch64", "extra": []},
 
 
 def run(arch, args, extra=True):
-    cmd = [RUN, "--arch", arch, "--accel", "tcg", "--snapshot", "--timeout", "600"] + \
+    """run-qemu --arch ARCH ARGS on BUILD/ARCH's kernel and, without
+    --initrd, its image; extra: armhf's --modules."""
+    image = [] if "--initrd" in args else ["--image", os.path.join(B, arch, "rootfs.img")]
+    cmd = [RUN, "--arch", arch, "--accel", "tcg", "--snapshot", "--timeout", "600",
+           "--kernel", os.path.join(B, arch, "vmlinuz")] + image + \
         (ARCHES[arch]["extra"] if extra else []) + args
     r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=900)
     return r.returncode, r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
