@@ -18,6 +18,7 @@ include packer/packer.mk
 include arch.mk
 include qemu/qemu.mk
 include qemu/kernel-src.mk
+include qemu/kselftest.mk
 include tests/kmod/kmod.mk
 include bench/bench.mk
 

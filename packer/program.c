@@ -3,6 +3,7 @@
 #include "arch.h"
 #include "elfinfo.h"
 #include "fetch.h"
+#include "output.h"
 #include "util.h"
 
 #include <errno.h>
@@ -278,7 +279,7 @@ static char *read_stderr_file(FILE *f)
 char *program_run(char *const argv[], const char *what, char **err_text, int *code)
 {
 	FILE *errf = err_text ? tmpfile() : NULL;
-	int pipefd[2];
+	int pipefd[2], rc;
 	char *out;
 	pid_t pid;
 
@@ -306,6 +307,7 @@ char *program_run(char *const argv[], const char *what, char **err_text, int *co
 		_exit(127);
 	}
 	close(pipefd[1]);
+	output_child_on_signal(pid);
 	out = read_all(pipefd[0]);
 	close(pipefd[0]);
 	if (err_text)
@@ -314,7 +316,9 @@ char *program_run(char *const argv[], const char *what, char **err_text, int *co
 		free(*err_text);
 		*err_text = NULL;
 	}
-	if (wait_for(pid, what, err_text ? code : NULL) < 0 || !out) {
+	rc = wait_for(pid, what, err_text ? code : NULL);
+	output_child_on_signal(0);
+	if (rc < 0 || !out) {
 		free(out);
 		return NULL;
 	}
