@@ -15,6 +15,7 @@ TEST_DEPS   :=
 
 include init/init.mk
 include packer/packer.mk
+include arch.mk
 include qemu/qemu.mk
 include qemu/kernel-src.mk
 include qemu/kselftest.mk

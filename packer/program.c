@@ -1,6 +1,8 @@
 /* program.c - checking, finding and running the programs of an image. */
 #include "program.h"
+#include "arch.h"
 #include "elfinfo.h"
+#include "fetch.h"
 #include "output.h"
 #include "util.h"
 
@@ -19,6 +21,17 @@
 #endif
 
 #define BUSYBOX_FIX "install busybox-static or pass --busybox"
+
+int program_elf_header(const char *path, struct elf_info *info)
+{
+	unsigned char head[ELF_HEADER_BYTES];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	ssize_t got = fd < 0 ? -1 : pread(fd, head, sizeof(head), 0);
+
+	if (fd >= 0)
+		close(fd);
+	return got < 0 ? -1 : elf_parse_header(head, (size_t)got, info);
+}
 
 /* Read the program header table and look for an interpreter. */
 static int read_has_interp(int fd, const struct elf_info *info, int *has)
@@ -197,6 +210,8 @@ char *program_find_busybox(const char *given)
 			return NULL;
 		return xstrdup(path);
 	}
+	if (!elf_target_is_host())
+		return fetch_busybox(arch_target());
 	return search_path_for_busybox();
 }
 
@@ -310,11 +325,41 @@ char *program_run(char *const argv[], const char *what, char **err_text, int *co
 	return out;
 }
 
+int program_in_path(const char *name)
+{
+	const char *env = getenv("PATH");
+	char *path = xstrdup(env && *env ? env : "/usr/local/bin:/usr/bin:/bin");
+	char *save = NULL;
+	int found = 0;
+
+	for (char *dir = strtok_r(path, ":", &save); dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char *cand = xasprintf("%s/%s", *dir ? dir : ".", name);
+
+		found = access(cand, X_OK) == 0;
+		free(cand);
+	}
+	free(path);
+	return found;
+}
+
+/* A busybox for another architecture runs here under QEMU's user mode. */
 char *program_list_applets(const char *busybox)
 {
-	char *argv[] = { (char *)busybox, "--list-full", NULL };
+	const struct arch *a = arch_target();
+	int foreign = !elf_target_is_host();
+	char *argv[] = { foreign ? (char *)a->qemu_user : (char *)busybox, (char *)busybox,
+			 "--list-full", NULL };
 	char *what = xasprintf("%s --list-full", busybox);
-	char *out = program_run(argv, what, NULL, NULL);
+	char *out;
+
+	if (foreign && !program_in_path(a->qemu_user)) {
+		errorf("listing the applets of %s: %s runs it here; install qemu-user-static",
+		       busybox, a->qemu_user);
+		free(what);
+		return NULL;
+	}
+	out = program_run(foreign ? argv : argv + 1, what, NULL, NULL);
 
 	free(what);
 	return out;

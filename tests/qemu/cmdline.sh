@@ -136,7 +136,7 @@ echo "# documentation"
 "$RUN" --help >"$T/help" 2>&1; rc=$?
 expect_eq "--help exits 0" 0 $rc
 missing=
-for o in --kernel --image --initrd --disk --accel --mem --smp --append --snapshot --timeout --print --help \
+for o in --arch --kernel --image --initrd --disk --accel --mem --smp --append --snapshot --timeout --print --help \
 	--script --program --share --share-rw --net --modules --allow-warn --verbose --log --gdb --bios \
 	MINROOT_KERNEL 122 124 125; do
 	grep -q -- "$o" "$T/help" || missing+=" $o(--help)"
