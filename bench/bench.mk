@@ -31,7 +31,7 @@ bench: bench-deps $(BUILD)/init $(BUILD)/mkrootfs $(BUILD)/vmlinuz $(BUILD)/benc
 FUZZ_CC     ?= clang
 FUZZ_CFLAGS ?= -std=c11 -Wall -Wextra $(WERROR) -g -O1 -D_GNU_SOURCE \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,cmdline size add options inittab)
+FUZZ_BINS := $(addprefix $(BUILD)/fuzz/fuzz_,cmdline size add options inittab moddep newc)
 FUZZ_INIT_SRCS   := init/options.c init/format.c
 FUZZ_PACKER_SRCS := packer/options.c packer/parse.c packer/util.c
 
@@ -43,6 +43,11 @@ $(BUILD)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c tests/fuzz/fuzz.h $(FUZZ_I
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iinit -o $@ tests/fuzz/fuzz_cmdline.c $(FUZZ_INIT_SRCS)
 
+$(BUILD)/fuzz/fuzz_moddep: tests/fuzz/fuzz_moddep.c tests/fuzz/fuzz.h init/moddep.c init/moddep.h \
+		| fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iinit -o $@ tests/fuzz/fuzz_moddep.c init/moddep.c
+
 $(BUILD)/fuzz/fuzz_inittab: tests/fuzz/fuzz_inittab.c tests/fuzz/fuzz.h init/inittab.c init/inittab.h \
 		| fuzz-deps
 	@mkdir -p $(@D)
@@ -53,6 +58,14 @@ $(addprefix $(BUILD)/fuzz/fuzz_,size add options): $(BUILD)/fuzz/fuzz_%: tests/f
 		| fuzz-deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ipacker -o $@ $< $(FUZZ_PACKER_SRCS)
+
+# --update of an initramfs: the archive parser and writer, with zlib.
+FUZZ_NEWC_SRCS := packer/cpio_update.c packer/cpio.c packer/newc.c packer/output.c \
+	packer/manifest.c packer/parse.c packer/util.c
+$(BUILD)/fuzz/fuzz_newc: tests/fuzz/fuzz_newc.c tests/fuzz/fuzz.h $(FUZZ_NEWC_SRCS) \
+		$(wildcard packer/*.h) | fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -D_FILE_OFFSET_BITS=64 -Ipacker -o $@ $< $(FUZZ_NEWC_SRCS) -lz
 
 fuzz: $(FUZZ_BINS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) BUILD=$(BUILD) tests/run tests/fuzz/fuzz.sh

@@ -13,6 +13,7 @@ import sys
 import time
 
 # Beside this script, so on Python's path.
+import arches
 import boot
 import images
 import largetree
@@ -28,7 +29,7 @@ def parse_args():
     a.add_argument("--kernel", help="kernel to boot (default BUILD/vmlinuz)")
     a.add_argument("--busybox", default="/bin/busybox",
                    help="static busybox (default /bin/busybox)")
-    a.add_argument("--only", choices=["boot", "pack", "runner"], help="run one part only")
+    a.add_argument("--only", choices=["boot", "pack", "runner", "arch"], help="run one part only")
     args = a.parse_args()
     if args.runs < 1:
         a.error("--runs must be at least 1")
@@ -42,6 +43,8 @@ def parse_args():
     for path in (args.kernel, args.mkrootfs, args.init, args.limit_init, args.busybox):
         if not os.path.isfile(path):
             a.error("%s is missing (run it through `make bench`)" % path)
+    if args.only in (None, "arch") and arches.missing(b):
+        a.error("%s is missing (run it through `make bench`)" % arches.missing(b)[0])
     return args
 
 
@@ -236,6 +239,9 @@ def main():
         sections += [report.boot_section(m, args.runs), size_and_memory(args, m)]
     if args.only in (None, "runner"):
         sections += runner.sections(args, imgs, failures, work)
+    if args.only in (None, "arch"):
+        print("boot per architecture: %d rounds" % args.runs, flush=True)
+        sections.append(arches.section(args.build, args.runs, failures))
     sections.append("Load average at the end: %.2f.\n" % os.getloadavg()[0])
     write_results(args, sections + failures.sections())
     shutil.rmtree(work, ignore_errors=True)

@@ -5,15 +5,20 @@ INIT_SRCS := $(addprefix init/,main.c options.c policy.c format.c log.c mounts.c
 	status.c kernelfs.c net.c timeout.c rc.c inittab.c)
 INIT_HDRS := $(wildcard init/*.h)
 INIT_MAX_BYTES := 40960
+# $(call init_link,COMPILER[,MORE_CFLAGS]): the recipe that builds $@
+# (arch.mk uses it with the cross compilers).
+define init_link
+$(1) $(INIT_CFLAGS) $(2) -D_GNU_SOURCE -DMINROOT_VERSION='"$(VERSION)"' $(INIT_LDFLAGS) -o $@.tmp $(INIT_SRCS)
+$(STRIP_SECTIONS) $@.tmp
+mv $@.tmp $@
+endef
 
 all: $(BUILD)/init
 
 $(BUILD)/init: $(INIT_SRCS) $(INIT_HDRS) config.mk
 	@scripts/deps $(DEPS_INIT)
 	@mkdir -p $(@D)
-	$(MUSLCC) $(INIT_CFLAGS) -D_GNU_SOURCE -DMINROOT_VERSION='"$(VERSION)"' $(INIT_LDFLAGS) -o $@.tmp $(INIT_SRCS)
-	$(STRIP_SECTIONS) $@.tmp
-	mv $@.tmp $@
+	$(call init_link,$(MUSLCC))
 
 # Pure modules, linked directly by the unit tests (and again with sanitizers).
 UNIT_INIT_SRCS := init/options.c init/moddep.c init/policy.c init/format.c init/request.c \

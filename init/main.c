@@ -82,8 +82,8 @@ static void reset_signal_dispositions(void)
 		void (*handler)(int);
 		unsigned long flags;
 		void (*restorer)(void);
-		unsigned long mask;
-	} dfl = { SIG_DFL, 0, NULL, 0 };
+		unsigned long mask[8 / sizeof(unsigned long)]; /* the kernel's 64 signals, on 32-bit too */
+	} dfl = { SIG_DFL, 0, NULL, { 0 } };
 	for (int sig = 1; sig < NSIG; sig++)
 		syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
 }

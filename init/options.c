@@ -8,7 +8,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#define WORD_MAX 4096 /* x86's whole command line is at most 2048 bytes */
+#define WORD_MAX 4096 /* the kernel's whole command line is at most 2048 bytes (COMMAND_LINE_SIZE) */
 
 const char *const kernel_fs_names[KFS_COUNT] = {
 	"debugfs", "tracefs", "cgroup2", "bpf", "securityfs", "pstore", "configfs",

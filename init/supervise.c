@@ -14,7 +14,12 @@ long long monotonic_ms(void)
 	struct timespec ts;
 	/* The system call itself: musl's clock_gettime() brings in its vDSO
 	 * lookup (nearly 1 KiB), and PID 1 asks the time only now and then. */
+#ifdef SYS_clock_gettime64
+	/* A 32-bit system: musl's time_t is 64-bit, so is the call that fills it. */
+	syscall(SYS_clock_gettime64, CLOCK_MONOTONIC, &ts);
+#else
 	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+#endif
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 

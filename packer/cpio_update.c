@@ -100,17 +100,15 @@ void cpio_add_rdinit(struct manifest *m)
 static int read_all(struct archive *a)
 {
 	size_t cap = 1 << 20;
-	int fd = open(a->path, O_RDONLY | O_CLOEXEC | O_NOCTTY), zfd;
-	gzFile gz;
-	int n;
+	int fd = open(a->path, O_RDONLY | O_CLOEXEC | O_NOCTTY), n, zrc;
+	gzFile gz = fd < 0 ? NULL : gzdopen(fd, "rb");	/* plain files are read as they are */
 
-	if (fd < 0 || (zfd = dup(fd)) < 0 || !(gz = gzdopen(zfd, "rb"))) {
+	if (!gz) {
 		errorf("--update %s: %s", a->path, strerror(errno ? errno : ENOMEM));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
-	close(fd);
 	a->bytes = xmalloc(cap);
 	while ((n = gzread(gz, a->bytes + a->len, (unsigned)(cap - a->len))) > 0) {
 		a->len += (size_t)n;
@@ -124,7 +122,11 @@ static int read_all(struct archive *a)
 		errorf("--update %s: reading it: %s", a->path, zerr == Z_ERRNO ? strerror(errno) : msg);
 	}
 	a->gzip = !gzdirect(gz);
-	gzclose(gz);
+	zrc = gzclose(gz);
+	if (n >= 0 && zrc == Z_BUF_ERROR) {
+		errorf("--update %s: its gzip stream ends early (the file is cut short)", a->path);
+		n = -1;
+	}
 	return n < 0 ? -1 : 0;
 }
 
@@ -375,6 +377,26 @@ static void archive_free(struct archive *a)
 	free(a->bytes);
 	free(a->e);
 	free(a->by_path);
+}
+
+int cpio_update_bytes(const char *bytes, size_t len, const struct manifest *m,
+		      int no_backup, int out_fd)
+{
+	struct archive a = { .path = "(in memory)", .bytes = xmalloc(len + 1), .len = len };
+	struct cpio_sink s;
+	int rc = -1;
+
+	memcpy(a.bytes, bytes, len);
+	if (parse(&a) == 0) {
+		index_paths(&a);
+		if (decide(&a, m, no_backup) == 0 && cpio_sink_start(&s, out_fd, "(out)", 0) == 0) {
+			rc = write_archive(&s, &a, m, 1);
+			if (cpio_sink_finish(&s) < 0)
+				rc = -1;
+		}
+	}
+	archive_free(&a);
+	return rc;
 }
 
 int cpio_update(const char *path, const struct manifest *m,

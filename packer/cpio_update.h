@@ -23,4 +23,10 @@ void cpio_add_rdinit(struct manifest *m);
 int cpio_update(const char *path, const struct manifest *m,
 		const struct ext_update_options *opt);
 
+/* What --update does with an archive already read (len bytes, not
+ * compressed), without a file: the checks, then the new archive written to
+ * out_fd. For the fuzz target. 0, or -1 after reporting. */
+int cpio_update_bytes(const char *bytes, size_t len, const struct manifest *m,
+		      int no_backup, int out_fd);
+
 #endif

@@ -85,10 +85,35 @@ int elf_has_interp(const unsigned char *phdrs, size_t len, const struct elf_info
 	return 0;
 }
 
+/* The image's machine: the build machine's until the init (or --arch)
+ * names another. */
+static struct elf_info target = {
+	.class64 = NATIVE_CLASS64, .big_endian = NATIVE_BIG_ENDIAN, .machine = NATIVE_MACHINE,
+};
+
+void elf_set_target(unsigned machine, int class64)
+{
+	target.machine = machine;
+	target.class64 = class64;
+}
+
+static int same_machine(const struct elf_info *a, const struct elf_info *b)
+{
+	return a->machine == b->machine && a->class64 == b->class64 &&
+	       a->big_endian == b->big_endian;
+}
+
 int elf_is_native(const struct elf_info *info)
 {
-	return info->machine == NATIVE_MACHINE && info->class64 == NATIVE_CLASS64 &&
-	       info->big_endian == NATIVE_BIG_ENDIAN;
+	return same_machine(info, &target);
+}
+
+int elf_target_is_host(void)
+{
+	struct elf_info host = { .class64 = NATIVE_CLASS64, .big_endian = NATIVE_BIG_ENDIAN,
+				 .machine = NATIVE_MACHINE };
+
+	return same_machine(&host, &target);
 }
 
 int elf_is_executable(const struct elf_info *info)
@@ -122,8 +147,7 @@ const char *elf_machine_name(const struct elf_info *info, char buf[32])
 
 const char *elf_native_name(void)
 {
-	struct elf_info native = { .class64 = NATIVE_CLASS64, .machine = NATIVE_MACHINE };
 	static char buf[32];
 
-	return elf_machine_name(&native, buf);
+	return elf_machine_name(&target, buf);
 }

@@ -25,12 +25,18 @@ int elf_parse_header(const unsigned char *buf, size_t len, struct elf_info *info
  * PT_INTERP entry: then the kernel needs a dynamic loader to run it. */
 int elf_has_interp(const unsigned char *phdrs, size_t len, const struct elf_info *info);
 
-/* Does this ELF run on the machine mkrootfs was built for? */
+/* Is this ELF for the image's machine? That is the one mkrootfs was built
+ * for, until elf_set_target names another (an init for aarch64 makes an
+ * image for aarch64). */
 int elf_is_native(const struct elf_info *info);
+void elf_set_target(unsigned machine, int class64);
+/* Whether the image's programs run here (busybox is asked for its applets). */
+int elf_target_is_host(void);
 int elf_is_executable(const struct elf_info *info);
 
 /* "x86-64", "aarch64", ... or "machine 1234". */
 const char *elf_machine_name(const struct elf_info *info, char buf[32]);
+/* The image's machine, as elf_machine_name says it. */
 const char *elf_native_name(void);
 
 #endif

@@ -1,6 +1,7 @@
 /* main.c - mkrootfs: a bootable ext2/3/4 image or cpio archive from a
  * static init and busybox, rootless. main reads as the list of steps. */
 #include "addprog.h"
+#include "arch.h"
 #include "copyout.h"
 #include "cpio.h"
 #include "cpio_update.h"
@@ -69,10 +70,26 @@ static int add_program(struct manifest *m, const char *src, const char *dest,
 	return 0;
 }
 
+/* The image is for --arch's machine, else for the init's when mkrootfs
+ * packs images for it: busybox and every program added must match it. */
+static void choose_arch(const struct options *o, const char *init)
+{
+	struct elf_info info;
+	const struct arch *a = NULL;
+
+	if (o->arch)
+		a = arch_by_name(o->arch);
+	else if (init && program_elf_header(init, &info) == 0)
+		a = arch_by_machine(info.machine, info.class64);
+	if (a)
+		arch_set_target(a);
+}
+
 static char *checked_init(const struct options *o)
 {
 	char *init = o->init ? xstrdup(o->init) : program_default_init();
 
+	choose_arch(o, init);
 	if (init && program_require_static("--init", init, INIT_HINT) < 0) {
 		free(init);
 		return NULL;
@@ -207,6 +224,8 @@ static int run_new(const struct options *o)
 	int rc = 1, staged;
 
 	manifest_init(&m);
+	if (o->bare)
+		choose_arch(o, NULL);
 	if (epoch < 0 || output_check(o->output) < 0 || (!o->bare && !(init = checked_init(o))))
 		goto out;
 	staged = stage_modules(o, &mods);
@@ -284,6 +303,11 @@ int main(int argc, char **argv)
 		fputs(o.help ? options_usage : "mkrootfs " MINROOT_VERSION "\n", stdout);
 		options_free(&o);
 		return 0;
+	}
+	if (o.arch && !arch_by_name(o.arch)) {
+		errorf("--arch %s: unknown architecture (%s)", o.arch, arch_names());
+		options_free(&o);
+		return EXIT_USAGE;
 	}
 	verbosity = o.verbosity;
 	initialize_ext2_error_table();

@@ -3,6 +3,7 @@
  * symbolic links, and real files only for what had to be decompressed. */
 #include "modules.h"
 #include "decompress.h"
+#include "output.h"
 #include "program.h"
 #include "source.h"
 #include "util.h"
@@ -189,10 +190,13 @@ static char *find_version_dir(const char *dir, const char *origin)
 		return real;
 	}
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
-			continue;
-		if (!count++)
-			found = join(lm, de->d_name);
+		char *sub = join(lm, de->d_name);
+		struct stat st;
+
+		if (de->d_name[0] != '.' && stat(sub, &st) == 0 && S_ISDIR(st.st_mode) && !count++)
+			found = sub;
+		else
+			free(sub);
 	}
 	closedir(d);
 	if (count != 1) {
@@ -227,6 +231,7 @@ static int make_staging(const char *version, struct modules_tree *t)
 		free(t->staging);
 		t->staging = lib;
 	}
+	output_remove_dir_on_signal(t->staging, 0);
 	t->version = xstrdup(version);
 	lib = join(t->staging, "lib");
 	mods = join(lib, "modules");
@@ -385,8 +390,10 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
 
 void modules_free(struct modules_tree *t)
 {
-	if (t->staging)
+	if (t->staging) {
 		nftw(t->staging, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+		output_remove_dir_on_signal(t->staging, 1);
+	}
 	free(t->staging);
 	free(t->version);
 	free(t->dir);

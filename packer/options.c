@@ -11,7 +11,7 @@ enum { OPT_ADD_PROGRAM = 512, OPT_LIST_DEPS, OPT_COPY_OUT };
 enum source_kind { SOURCE_ADD, SOURCE_OVERLAY, SOURCE_PROGRAM };
 
 enum { OPT_INIT = 256, OPT_BUSYBOX, OPT_ADD, OPT_OVERLAY, OPT_UPDATE,
-       OPT_NO_BACKUP, OPT_UUID, OPT_VERSION, OPT_MODULES, OPT_DISK, OPT_BARE };
+       OPT_NO_BACKUP, OPT_UUID, OPT_VERSION, OPT_MODULES, OPT_DISK, OPT_BARE, OPT_ARCH };
 
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -19,6 +19,7 @@ static const struct option long_options[] = {
 	{ "size", required_argument, NULL, 's' },
 	{ "init", required_argument, NULL, OPT_INIT },
 	{ "busybox", required_argument, NULL, OPT_BUSYBOX },
+	{ "arch", required_argument, NULL, OPT_ARCH },
 	{ "add", required_argument, NULL, OPT_ADD },
 	{ "overlay", required_argument, NULL, OPT_OVERLAY },
 	{ "update", required_argument, NULL, OPT_UPDATE },
@@ -48,7 +49,9 @@ const char options_usage[] =
 	"  -s, --size SIZE        image size, K/M/G/T suffixes (default 128M; the file is sparse)\n"
 	"      --init PATH        the static init for /sbin/init (default: init beside mkrootfs,\n"
 	"                         else the installed one)\n"
-	"      --busybox PATH     static busybox (default: $BUSYBOX, else a static busybox in PATH)\n"
+	"      --busybox PATH     static busybox (default: $BUSYBOX, else a static busybox in PATH;\n"
+	"                         for another architecture, its Debian busybox-static, cached)\n"
+	"      --arch ARCH        x86_64, aarch64 or armhf (default: the init's)\n"
 	"      --add SRC:DEST     copy a file, symlink or directory tree to DEST (repeatable)\n"
 	"      --overlay DIR      copy DIR's contents onto the image root (repeatable)\n"
 	"      --update IMAGE     replace /sbin/init in IMAGE (old one kept as /sbin/init.orig;\n"
@@ -119,6 +122,7 @@ static int take_option(struct options *o, int c, const char *arg, char *err)
 		return 0;
 	case OPT_INIT: o->init = arg; return 0;
 	case OPT_BUSYBOX: o->busybox = arg; return 0;
+	case OPT_ARCH: o->arch = arg; return 0;
 	case OPT_ADD: return add_source(o, SOURCE_ADD, arg, err);
 	case OPT_OVERLAY: return add_source(o, SOURCE_OVERLAY, arg, err);
 	case OPT_ADD_PROGRAM: return add_source(o, SOURCE_PROGRAM, arg, err);

@@ -22,6 +22,7 @@ struct options {
 	uint64_t size;
 	int size_given;
 	const char *init, *busybox;
+	const char *arch;	/* --arch NAME; default: the init's */
 	struct source_arg *sources;
 	size_t nsources;
 	int no_backup;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The handler may only use what is async-signal-safe: a fixed buffer and
@@ -17,10 +18,41 @@
 static char signal_temp[PATH_MAX];
 static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
 
+/* A staging directory (--modules) goes with rm -rf: fork and execve are
+ * async-signal-safe, a recursive walk of our own would not be. */
+#define SIGNAL_DIRS 2
+static char signal_dirs[SIGNAL_DIRS][PATH_MAX];
+static char *signal_rm_argv[3 + SIGNAL_DIRS + 1] = { "rm", "-rf", "--" };
+
+static volatile pid_t signal_child;	/* a helper writing into such a directory */
+
+void output_child_on_signal(pid_t pid)
+{
+	signal_child = pid;
+}
+
+static void remove_dir(void)
+{
+	pid_t pid;
+
+	if (signal_child > 0) {
+		kill(signal_child, SIGKILL);
+		waitpid(signal_child, NULL, 0);
+	}
+	if (!signal_rm_argv[3] || (pid = fork()) < 0)
+		return;
+	if (pid == 0) {
+		execve("/bin/rm", signal_rm_argv, environ);
+		_exit(127);
+	}
+	waitpid(pid, NULL, 0);
+}
+
 static void remove_temp_and_die(int sig)
 {
 	if (signal_temp[0])
 		unlink(signal_temp);
+	remove_dir();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -44,6 +76,33 @@ static void set_cleanup_signals_blocked(int how)
 	for (size_t i = 0; i < sizeof(cleanup_signals) / sizeof(cleanup_signals[0]); i++)
 		sigaddset(&set, cleanup_signals[i]);
 	sigprocmask(how, &set, NULL);
+}
+
+/* The rm command line of the directories registered now. */
+static void set_rm_argv(void)
+{
+	size_t n = 3;
+
+	for (size_t i = 0; i < SIGNAL_DIRS; i++)
+		if (signal_dirs[i][0])
+			signal_rm_argv[n++] = signal_dirs[i];
+	signal_rm_argv[n] = NULL;
+}
+
+void output_remove_dir_on_signal(const char *dir, int remove)
+{
+	set_cleanup_signals_blocked(SIG_BLOCK);
+	for (size_t i = 0; i < SIGNAL_DIRS; i++) {
+		if (remove && !strcmp(signal_dirs[i], dir)) {
+			signal_dirs[i][0] = '\0';
+		} else if (!remove && !signal_dirs[i][0] && strlen(dir) < PATH_MAX) {
+			strcpy(signal_dirs[i], dir);
+			break;
+		}
+	}
+	set_rm_argv();
+	arm_cleanup();
+	set_cleanup_signals_blocked(SIG_UNBLOCK);
 }
 
 static void disarm_cleanup(void)

@@ -28,4 +28,12 @@ int output_commit(struct output *o);
 /* Remove the temporary file; safe to call more than once. */
 void output_abort(struct output *o);
 
+/* Also remove this directory (a whole tree) if a signal ends mkrootfs
+ * (two at most); with remove set, forget it again. */
+void output_remove_dir_on_signal(const char *dir, int remove);
+
+/* A helper process (depmod) that must end first, before the removal;
+ * 0 when none is running. */
+void output_child_on_signal(pid_t pid);
+
 #endif

@@ -4,7 +4,7 @@
 PACKER_SRCS := $(wildcard packer/*.c)
 PACKER_OBJS := $(PACKER_SRCS:packer/%.c=$(BUILD)/packer/%.o)
 # The pure parts (no system calls, no libext2fs), linked into the unit tests.
-PACKER_PURE := util parse manifest hash digest elfinfo ext_plan options newc
+PACKER_PURE := util parse manifest hash digest elfinfo ext_plan options newc arch
 PACKER_UNIT := $(BUILD)/packer_test
 PACKER_UNIT_OBJS := $(PACKER_PURE:%=$(BUILD)/packer/%.o) $(BUILD)/tests/packer_test.o
 

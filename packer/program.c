@@ -1,6 +1,9 @@
 /* program.c - checking, finding and running the programs of an image. */
 #include "program.h"
+#include "arch.h"
 #include "elfinfo.h"
+#include "fetch.h"
+#include "output.h"
 #include "util.h"
 
 #include <errno.h>
@@ -18,6 +21,17 @@
 #endif
 
 #define BUSYBOX_FIX "install busybox-static or pass --busybox"
+
+int program_elf_header(const char *path, struct elf_info *info)
+{
+	unsigned char head[ELF_HEADER_BYTES];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	ssize_t got = fd < 0 ? -1 : pread(fd, head, sizeof(head), 0);
+
+	if (fd >= 0)
+		close(fd);
+	return got < 0 ? -1 : elf_parse_header(head, (size_t)got, info);
+}
 
 /* Read the program header table and look for an interpreter. */
 static int read_has_interp(int fd, const struct elf_info *info, int *has)
@@ -196,6 +210,8 @@ char *program_find_busybox(const char *given)
 			return NULL;
 		return xstrdup(path);
 	}
+	if (!elf_target_is_host())
+		return fetch_busybox(arch_target());
 	return search_path_for_busybox();
 }
 
@@ -263,7 +279,7 @@ static char *read_stderr_file(FILE *f)
 char *program_run(char *const argv[], const char *what, char **err_text, int *code)
 {
 	FILE *errf = err_text ? tmpfile() : NULL;
-	int pipefd[2];
+	int pipefd[2], rc;
 	char *out;
 	pid_t pid;
 
@@ -291,6 +307,7 @@ char *program_run(char *const argv[], const char *what, char **err_text, int *co
 		_exit(127);
 	}
 	close(pipefd[1]);
+	output_child_on_signal(pid);
 	out = read_all(pipefd[0]);
 	close(pipefd[0]);
 	if (err_text)
@@ -299,18 +316,50 @@ char *program_run(char *const argv[], const char *what, char **err_text, int *co
 		free(*err_text);
 		*err_text = NULL;
 	}
-	if (wait_for(pid, what, err_text ? code : NULL) < 0 || !out) {
+	rc = wait_for(pid, what, err_text ? code : NULL);
+	output_child_on_signal(0);
+	if (rc < 0 || !out) {
 		free(out);
 		return NULL;
 	}
 	return out;
 }
 
+int program_in_path(const char *name)
+{
+	const char *env = getenv("PATH");
+	char *path = xstrdup(env && *env ? env : "/usr/local/bin:/usr/bin:/bin");
+	char *save = NULL;
+	int found = 0;
+
+	for (char *dir = strtok_r(path, ":", &save); dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char *cand = xasprintf("%s/%s", *dir ? dir : ".", name);
+
+		found = access(cand, X_OK) == 0;
+		free(cand);
+	}
+	free(path);
+	return found;
+}
+
+/* A busybox for another architecture runs here under QEMU's user mode. */
 char *program_list_applets(const char *busybox)
 {
-	char *argv[] = { (char *)busybox, "--list-full", NULL };
+	const struct arch *a = arch_target();
+	int foreign = !elf_target_is_host();
+	char *argv[] = { foreign ? (char *)a->qemu_user : (char *)busybox, (char *)busybox,
+			 "--list-full", NULL };
 	char *what = xasprintf("%s --list-full", busybox);
-	char *out = program_run(argv, what, NULL, NULL);
+	char *out;
+
+	if (foreign && !program_in_path(a->qemu_user)) {
+		errorf("listing the applets of %s: %s runs it here; install qemu-user-static",
+		       busybox, a->qemu_user);
+		free(what);
+		return NULL;
+	}
+	out = program_run(foreign ? argv : argv + 1, what, NULL, NULL);
 
 	free(what);
 	return out;

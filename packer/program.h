@@ -4,6 +4,8 @@
 #ifndef MKROOTFS_PROGRAM_H
 #define MKROOTFS_PROGRAM_H
 
+#include "elfinfo.h"
+
 #include <stdint.h>
 
 enum program_verdict {
@@ -19,6 +21,9 @@ enum program_verdict {
 /* Judge a file; on PROGRAM_FOREIGN, machine names its architecture. */
 enum program_verdict program_check(const char *path, char machine[32], int *err);
 
+/* The ELF header of a file: 0, or -1 when unreadable or not ELF. */
+int program_elf_header(const char *path, struct elf_info *info);
+
 /* Check and report "OPTION PATH: problem; hint". 0 when usable.
  * dynamic_hint is what to say when it is dynamically linked. */
 int program_require_static(const char *option, const char *path,
@@ -30,8 +35,13 @@ int program_require_static(const char *option, const char *path,
 char *program_default_init(void);
 
 /* The busybox to use: --busybox, else $BUSYBOX, else the first static
- * busybox in PATH. Checked; malloc'd path, or NULL after reporting. */
+ * busybox in PATH, or for an image of another architecture its Debian
+ * busybox-static (see fetch.h). Checked; malloc'd path, or NULL after
+ * reporting. */
 char *program_find_busybox(const char *given);
+
+/* Whether a program of that name is in PATH. */
+int program_in_path(const char *name);
 
 /* Run `busybox --list-full` and return its output (malloc'd), or NULL
  * after reporting. */

@@ -33,5 +33,5 @@ FORCE-kernel-src:
 
 # Fast checks first; the configuration checks (about a minute) last.
 TEST_SUITES += tests/kernel/build.sh tests/kernel/blog-line.py tests/kernel/disks.py \
-	tests/kernel/initramfs.py tests/kernel/gdb.py tests/kernel/config.sh
+	tests/kernel/initramfs.py tests/kernel/modular.sh tests/kernel/gdb.py tests/kernel/config.sh
 TEST_DEPS   += $(BUILD)/bzImage-min $(BUILD)/vmlinux-min $(BUILD)/bzImage-mod $(BUILD)/modules-mod

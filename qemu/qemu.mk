@@ -8,16 +8,16 @@
 #   make run RUN_FLAGS='--accel tcg --snapshot'   more qemu/run-qemu options
 .PHONY: kernel kernel-generic run run-deps install-qemu uninstall-qemu
 
-KERNEL    ?= $(or $(MINROOT_KERNEL),$(BUILD)/vmlinuz)
+KERNEL    ?= $(or $(if $(filter x86_64,$(ARCH)),$(MINROOT_KERNEL)),$(ARCH_BUILD)/vmlinuz)
 CMD       ?=
 RUN_FLAGS ?=
 MODULES   ?=
 
 # Only the default kernel is made here; a kernel of the user's own is checked
 # by run-qemu, which names it if it is missing.
-RUN_KERNEL_DEP := $(filter $(BUILD)/vmlinuz,$(KERNEL))
+RUN_KERNEL_DEP := $(filter $(ARCH_BUILD)/vmlinuz,$(KERNEL)) $(KERNEL_MODULES_$(ARCH))
 
-kernel: $(BUILD)/vmlinuz
+kernel: $(ARCH_BUILD)/vmlinuz $(KERNEL_MODULES_$(ARCH))
 
 # Cached outside the tree (see qemu/fetch-kernel): a second fetch downloads nothing.
 $(BUILD)/vmlinuz:
@@ -37,12 +37,12 @@ $(BUILD)/rootfs.img: $(BUILD)/init $(BUILD)/mkrootfs
 	$(BUILD)/mkrootfs --init $(BUILD)/init -o $@
 
 run-deps:
-	@scripts/deps $(DEPS_RUN)
+	@scripts/deps $(DEPS_RUN) $(if $(filter x86_64,$(ARCH)),,$(DEPS_RUN_ARCH))
 
 # Listed in order: with make -j, run-deps may still run alongside the builds.
-run: run-deps $(BUILD)/rootfs.img $(RUN_KERNEL_DEP)
-	qemu/run-qemu --kernel $(KERNEL) --image $(BUILD)/rootfs.img $(if $(MODULES),--modules $(MODULES)) \
-		$(RUN_FLAGS) $(if $(CMD),-- $(CMD))
+run: run-deps $(ARCH_BUILD)/rootfs.img $(RUN_KERNEL_DEP)
+	qemu/run-qemu --arch $(ARCH) --kernel $(KERNEL) --image $(ARCH_BUILD)/rootfs.img \
+		$(RUN_ARCH_FLAGS_$(ARCH)) $(if $(MODULES),--modules $(MODULES)) $(RUN_FLAGS) $(if $(CMD),-- $(CMD))
 
 install: install-qemu
 uninstall: uninstall-qemu

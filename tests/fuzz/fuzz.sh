@@ -53,7 +53,7 @@ fuzz() {
 	fi
 }
 
-for t in cmdline size add options inittab; do
+for t in cmdline size add options inittab moddep newc; do
 	if [ ! -x "$B/fuzz/fuzz_$t" ]; then fail "fuzz_$t is built (make $B/fuzz/fuzz_$t)"; continue; fi
 	replay "$t" "$FUZZ/seeds/$t"
 	replay "$t" "$FUZZ/regressions/$t"

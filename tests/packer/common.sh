@@ -115,8 +115,9 @@ no_temp_files() {
 # give FILE...: hand files made here to the builder (when we are root).
 give() { [ "$(id -u)" -ne 0 ] || chown "$NOBODY:$NOBODY" "$@"; }
 
-# make_foreign DEST: a copy of the init claiming to be for aarch64 (e_machine 183).
+# make_foreign DEST: a copy of the init claiming to be for riscv64 (e_machine
+# 243), an architecture mkrootfs packs no images for.
 make_foreign() {
 	cp "$INIT" "$1"
-	printf '\267\000' | dd of="$1" bs=1 seek=18 conv=notrunc status=none
+	printf '\363\000' | dd of="$1" bs=1 seek=18 conv=notrunc status=none
 }

@@ -127,7 +127,9 @@ refused() {	# refused WHAT EXPECTED-MESSAGE ARCHIVE [ARGS...]
 head -c 4000 "$W/once.cpio" >"$OUT/cut.cpio"; give "$OUT/cut.cpio"
 refused "a truncated archive" "is not a newc cpio archive (an entry cut short at byte" "$OUT/cut.cpio"
 head -c 20000 "$W/once.cpio" | gzip >"$OUT/cut.cpio.gz"; give "$OUT/cut.cpio.gz"
-refused "a truncated gzip archive" "is not a newc cpio archive" "$OUT/cut.cpio.gz"
+refused "a gzip of a truncated archive" "is not a newc cpio archive" "$OUT/cut.cpio.gz"
+gzip <"$W/once.cpio" | head -c 30000 >"$OUT/cutgz.cpio.gz"; give "$OUT/cutgz.cpio.gz"
+refused "a truncated gzip file" "its gzip stream ends early (the file is cut short)" "$OUT/cutgz.cpio.gz"
 { cat "$W/once.cpio"; printf 'garbage!'; } >"$OUT/junk.cpio"; give "$OUT/junk.cpio"
 refused "bytes after the trailer that are no archive" "no newc header at byte" "$OUT/junk.cpio"
 if command -v xz >/dev/null; then

@@ -208,6 +208,12 @@ bad "--disk of an unknown bus" 2 "mkrootfs: error: --disk scsi: unknown disk (nv
 	-t initrd --disk scsi --modules "$SMALL" -o "$OUT/keep.img"
 bad "--bare with --init" 2 "mkrootfs: error: --bare writes no init and no busybox; drop --init and --busybox" \
 	--bare --init "$INIT" -o "$OUT/keep.img"
+"${BUILDER[@]}" "$MKROOTFS" -q -s 700M --modules "$GENERIC" -o "$OUT/keep.img" &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+expect_eq "SIGINT while staging the whole tree: killed by SIGINT (130)" 130 "$?"
 expect_eq "the existing -o file is untouched" keep "$(cat "$OUT/keep.img")"
 no_temp_files "$OUT" "no temporary image left beside -o"
 expect_eq "no staging directory left in TMPDIR" "" "$(ls -A "$TMPDIR")"

@@ -32,15 +32,7 @@ with vm.Console() as c:
              "job control turned off" not in c.log(), c.log())
 
     print("# job control: Ctrl-C stops a foreground sleep")
-    # The marker comes from the foreground job itself, just before it becomes
-    # sleep: so Ctrl-C cannot reach the shell before the job has started.
-    c.p.sendline("sh -c 'echo S$((1+1))S; exec sleep 100'")
-    started = c.expect("S2S")
-    c.p.sendcontrol("c")
-    back = c.wait_prompt(30)
-    c.p.sendline("echo A$((1+1))A $?")
-    back = back and c.expect(r"A2A (\d+)[\r\n]", 30)
-    status = c.p.match.group(1) if back else None
+    started, back, status = c.interrupt_sleep()
     vm.check("Ctrl-C ends 'sleep 100' and the prompt comes back", started and back, c.log())
     vm.check("the sleep was ended by SIGINT ($? = %s)" % status, status == "130", c.log())
     c.p.sendline("poweroff")

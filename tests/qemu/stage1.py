@@ -8,7 +8,9 @@ the root, switches to it and runs the root's init.
 - command mode's statuses 0 (with root=UUID=...), 7 and 137;
 - an image packed with --modules: modprobe loop at the prompt, lsmod lists it;
   the same with the modules compressed with xz, then depmod'ed;
-- root=/dev/vdz: one line "root never appeared" and a power-off, no panic;
+- root=/dev/vdz, init=/sbin/none, a truncated nvme.ko: one line each
+  ("root never appeared", "no init on the root", "loading module nvme")
+  and a power-off, no panic;
 - a blog-style root (busybox as /sbin/init) reaches "Please press Enter"."""
 import glob
 import os
@@ -136,6 +138,30 @@ vm.check("... naming the modules loaded and the block devices seen",
          out)
 vm.check("... and the guest powers off: no status, exit 125 (got %d)" % rc, rc == 125, out)
 no_panic("root=/dev/vdz", out)
+
+print("# no init on the root; a module that cannot load")
+rc, out = command(initrds["nvme"], fresh_image("noinit"), ["true"], append="init=/sbin/none")
+lines = [l for l in vm.clean(out).splitlines() if "init: error: stage 1: no init on the root" in l]
+vm.check("init=/sbin/none: one line (%s)" % (lines[0] if lines else "none"),
+         len(lines) == 1 and "/sbin/none: No such file or directory" in lines[0], out)
+vm.check("... then a power-off: exit 125 (got %d)" % rc, rc == 125, out)
+no_panic("init=/sbin/none", out)
+# The NVMe driver cut short inside an otherwise good initramfs.
+bad = os.path.join(tmp, "bad-initrd")
+os.makedirs(bad)
+subprocess.run("zcat %s | cpio -id --quiet" % initrds["nvme"], shell=True, cwd=bad, check=True)
+nvme_ko = glob.glob(os.path.join(bad, "lib", "modules", VERSION, "**", "nvme.ko"), recursive=True)
+with open(nvme_ko[0], "r+b") as f:
+    f.truncate(4096)
+badinitrd = os.path.join(tmp, "bad.cpio.gz")
+subprocess.run("find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip > %s" % badinitrd,
+               shell=True, cwd=bad, check=True)
+rc, out = command(badinitrd, fresh_image("badmod"), ["true"])
+lines = [l for l in vm.clean(out).splitlines() if "init: error: stage 1: loading module nvme:" in l]
+vm.check("a truncated nvme.ko: one line naming it and the kernel's error (%s)"
+         % (lines[0] if lines else "none"), len(lines) == 1, out)
+vm.check("... then a power-off: exit 125 (got %d)" % rc, rc == 125, out)
+no_panic("a truncated module", out)
 
 print("# stage 1 hands over to busybox init (a blog-style root)")
 tree = os.path.join(tmp, "blog")

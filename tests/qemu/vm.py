@@ -126,6 +126,19 @@ class Console:
         status = int(self.p.match.group(1))
         return clean(self.p.before).strip("\n"), status
 
+    def interrupt_sleep(self):
+        """Ctrl-C on a foreground 'sleep 100'; returns (it started, the
+        prompt came back, $? after it as a string or None). The marker
+        comes from the foreground job itself, just before it becomes sleep:
+        so Ctrl-C cannot reach the shell before the job has started."""
+        self.p.sendline("sh -c 'echo S$((1+1))S; exec sleep 100'")
+        started = self.expect("S2S")
+        self.p.sendcontrol("c")
+        back = self.wait_prompt(30)
+        self.p.sendline("echo A$((1+1))A $?")
+        back = back and self.expect(r"A2A (\d+)[\r\n]", 30)
+        return started, back, self.p.match.group(1) if back else None
+
     def wait_exit(self, timeout=BOOT_TIMEOUT):
         """Wait for QEMU and run-qemu to end; returns run-qemu's exit status,
         None if it did not end in time (then it is killed)."""

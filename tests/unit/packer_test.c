@@ -2,6 +2,7 @@
  * manifest, hashing, ELF headers, space estimates, options and cpio
  * headers. Prints "ok - ..." / "not ok - ..." lines for tests/run. */
 #include "newc.h"
+#include "arch.h"
 #include "elfinfo.h"
 #include "ext_plan.h"
 #include "hash.h"
@@ -541,6 +542,37 @@ static void test_programs(void)
 	expect_usage_error("mkrootfs --list-program-deps p --bare", "works alone");
 }
 
+/* The image's architecture: named, or taken from an ELF machine; the
+ * programs added are then judged against it. */
+static void test_arches(void)
+{
+	struct elf_info arm64 = { .class64 = 1, .machine = EM_AARCH64, .type = ET_EXEC };
+	struct elf_info arm32 = { .class64 = 0, .machine = EM_ARM, .type = ET_EXEC };
+	struct elf_info amd64 = { .class64 = 1, .machine = EM_X86_64, .type = ET_EXEC };
+	char buf[32];
+
+	check(arch_by_name("aarch64") && arch_by_name("aarch64") == arch_by_name("arm64"),
+	      "aarch64 is also called arm64");
+	check_str(arch_by_name("arm")->debian, "armhf", "32-bit ARM images are armhf's");
+	check(arch_by_name("riscv64") == NULL && arch_by_name("") == NULL, "unknown architectures");
+	check(arch_by_machine(EM_ARM, 0) == arch_by_name("armhf"), "EM_ARM, 32-bit: armhf");
+	check(arch_by_machine(EM_ARM, 1) == NULL && arch_by_machine(EM_RISCV, 1) == NULL,
+	      "no images for a 64-bit EM_ARM or riscv64");
+	check(arch_target() == NULL, "no target before one is chosen");
+	arch_set_target(arch_by_name("aarch64"));
+	check(elf_is_native(&arm64) && !elf_is_native(&amd64) && !elf_is_native(&arm32),
+	      "an aarch64 image takes aarch64 programs only");
+	check_str(elf_native_name(), "aarch64", "the image's machine is named");
+	check_str(arch_target()->qemu_user, "qemu-aarch64-static", "its busybox runs under qemu");
+	arch_set_target(arch_by_name("armhf"));
+	check(elf_is_native(&arm32) && !elf_is_native(&arm64), "an armhf image takes 32-bit ARM");
+	check_str(elf_machine_name(&arm32, buf), "arm", "machine name arm");
+	arch_set_target(arch_by_name("x86_64"));
+#if defined(__x86_64__)
+	check(elf_target_is_host(), "x86-64 runs here");
+#endif
+}
+
 int main(void)
 {
 	test_sizes();
@@ -556,5 +588,6 @@ int main(void)
 	test_cpio();
 	test_programs();
 	test_hard_links();
+	test_arches();
 	return failures != 0;
 }

@@ -1,0 +1,15 @@
+/* fetch.h - busybox for an image of another architecture: the static
+ * busybox of that architecture's Debian package busybox-static, fetched
+ * with `apt-get download` (apt checks its signature; no root needed) and
+ * kept in ${MINROOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/minroot}, so
+ * later images need no network. */
+#ifndef MKROOTFS_FETCH_H
+#define MKROOTFS_FETCH_H
+
+#include "arch.h"
+
+/* The cached busybox's path (malloc'd), fetched first if missing; NULL
+ * after reporting. */
+char *fetch_busybox(const struct arch *a);
+
+#endif

@@ -1,0 +1,78 @@
+#!/bin/bash
+# make kselftest on Debian's cloud kernel under TCG: the kernel's selftests
+# (timers, exec, kcmp, size, breakpoints), built static from linux-source-6.1,
+# run in the guest; the per-suite totals the host prints are checked, and so
+# is the KTAP they came from. Also: a run that cannot finish, the build's
+# cache, and bad input.
+. "$(dirname "$0")/../lib.sh"
+BUILD=${BUILD:-build}
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+for f in "$B/vmlinuz" "$B/init" "$B/mkrootfs"; do [ -s "$f" ] || { fail "missing $f (make $f)"; finish; }; done
+
+# has WHAT FILE LINE: FILE holds exactly this LINE.
+has() {
+	if tr -d '\r' <"$2" | grep -qxF -- "$3"; then ok "$1"; else fail "$1: no line '$3'"; evidence "$2"; fi
+}
+
+echo "# make kselftest: the default set"
+make -s -C "$TOP" kselftest BUILD="$BUILD" KERNEL="$B/vmlinuz" >"$T/run.out" 2>&1
+rc=$?
+if [ $rc -eq 0 ]; then ok "make kselftest exits 0"; else fail "make kselftest exits $rc"; evidence "$T/run.out" 60; fi
+has "5 suites, 11 tests, 9 ok, 2 skips, nothing failed" "$T/run.out" \
+	"kselftest: 5 suites, 11 tests: 9 ok, 0 not ok, 2 skip: PASS"
+# The subtests passed are counted too; their number depends on the kernel.
+line() { tr -d '\r' <"$T/run.out" | grep -E "^kselftest: $1 +$2 ok, 0 not ok, $3 skip +\(subtests: [0-9]+ ok"; }
+for want in "timers 4 0" "exec 2 2" "kcmp 1 0" "size 1 0" "breakpoints 1 0"; do
+	# shellcheck disable=SC2086 # three words
+	set -- $want
+	if line "$@" >/dev/null; then ok "suite $1: $2 ok, 0 not ok, $3 skip"
+	else fail "suite $1: no line with $2 ok, 0 not ok, $3 skip"; evidence "$T/run.out" 30; fi
+done
+has "a test the guest cannot run is a skip, with its reason" "$T/run.out" \
+	"kselftest: skip exec: binfmt_script.py (SKIP needs python3, which the guest does not have)"
+has "a test that cannot be static is a skip, with its reason" "$T/run.out" \
+	"kselftest: skip exec: load_address.0x1000 (SKIP its Makefile links it as a dynamic PIE (-pie), which -static would undo)"
+log=$B/kselftest.log
+has "the guest printed the runner's KTAP: the skip came from it" "$log" \
+	"ok 4 selftests: exec: binfmt_script.py # SKIP"
+has "... and kcmp_test's own result" "$log" "ok 1 selftests: kcmp: kcmp_test"
+n=$(tr -d '\r' <"$log" | grep -c '^# ok [0-9]* Test ')
+if [ "$n" -ge 100 ]; then ok "breakpoint_test's subtests came back ($n of them)"
+else fail "breakpoint_test's subtests: $n"; evidence "$log"; fi
+
+echo "# a run that does not finish"
+BUILD=$BUILD "$TOP/qemu/kselftest" --kernel "$B/vmlinuz" --timeout 40 --log "$T/slow.log" \
+	timers:raw_skew >"$T/slow.out" 2>&1
+expect_eq "raw_skew (sleeps 120 s) with a 40 s limit: exit 1" 1 $?
+has "... the test named as running when the run ended" "$T/slow.out" \
+	"kselftest: not ok timers: raw_skew (no result: the run ended while it ran)"
+has "... and the run said not to have finished" "$T/slow.out" \
+	"kselftest: the run did not finish (run-qemu status 124): see $T/slow.log"
+
+echo "# the build's cache"
+"$TOP/qemu/build-kselftest" -o "$T/tree" kcmp size >"$T/build1.out" 2>&1
+expect_eq "build-kselftest kcmp size" 0 $?
+"$TOP/qemu/build-kselftest" -o "$T/tree" size kcmp >"$T/build2.out" 2>&1
+check "the same collections in another order come from the cache" grep -q "^build-kselftest: cached: " "$T/build2.out"
+has "... the output left alone" "$T/build2.out" "$(sed -n 's/^\(build-kselftest: \).*(\(.*\))$/\1'"${T//\//\\/}"'\/tree: up to date (\2)/p' "$T/build1.out" | tail -n 1)"
+expect_eq "the selftests' install wrote the runner's list" "kcmp:kcmp_test size:get_size" \
+	"$(sort "$T/tree/kselftest-list.txt" | tr '\n' ' ' | sed 's/ $//')"
+check "... and run_kselftest.sh" test -x "$T/tree/run_kselftest.sh"
+check "get_size is a static program" sh -c "file '$T/tree/size/get_size' | grep -q 'statically linked'"
+
+echo "# bad input"
+"$TOP/qemu/build-kselftest" -o "$T/tree" nosuch >"$T/bad1.out" 2>&1
+expect_eq "an unknown collection fails (exit 1)" 1 $?
+has "... in one line naming it" "$T/bad1.out" \
+	"build-kselftest: error: no selftest collection 'nosuch' in linux-source-6.1 (see tools/testing/selftests)"
+check "... and the tree built before is untouched" test -x "$T/tree/size/get_size"
+"$TOP/qemu/kselftest" --kernel "$T/none" kcmp >"$T/bad2.out" 2>&1
+expect_eq "no kernel: exit 2" 2 $?
+has "... saying so" "$T/bad2.out" "kselftest: error: no kernel at '$T/none' (run 'make kernel', or give KERNEL=PATH)"
+"$TOP/qemu/kselftest" --kernel "$B/vmlinuz" '../x' >"$T/bad3.out" 2>&1
+expect_eq "a test name that is no name: exit 2" 2 $?
+BUILD=$BUILD "$TOP/qemu/kselftest" --kernel "$B/vmlinuz" size:nosuch >"$T/bad4.out" 2>&1
+expect_eq "a test the collection does not have: exit 2, before any boot" 2 $?
+has "... naming it" "$T/bad4.out" \
+	"kselftest: error: no test 'size:nosuch' among the built ones (see $BUILD/kselftest/kselftest-list.txt)"
+finish
