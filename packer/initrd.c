@@ -105,10 +105,14 @@ static int show_depends(const char *modprobe, const struct modules_tree *full,
 	if (!out)
 		return -1;
 	if (code) {
-		errorf("%s: kernel %s has no module %s (needed for the root%s%s%s) and "
-		       "modules.builtin does not list it", origin, full->version, name,
-		       strcmp(name, "ext4") ? " on --disk " : "", strcmp(name, "ext4") ? disk : "",
-		       strcmp(name, "ext4") ? "" : "'s file system");
+		if (!disk)
+			errorf("%s: kernel %s has no module %s (--with-module) and modules.builtin "
+			       "does not list it", origin, full->version, name);
+		else
+			errorf("%s: kernel %s has no module %s (needed for the root%s%s%s) and "
+			       "modules.builtin does not list it", origin, full->version, name,
+			       strcmp(name, "ext4") ? " on --disk " : "",
+			       strcmp(name, "ext4") ? disk : "", strcmp(name, "ext4") ? "" : "'s file system");
 		rc = -1;
 	} else {
 		rc = link_listed(full, small, out, count);
@@ -157,7 +161,22 @@ static int add_index_inputs(const struct modules_tree *full, const struct module
 	return rc;
 }
 
-int initrd_select(const struct modules_tree *full, const char *disk,
+/* --with-module's comma-separated names, each with its dependencies. */
+static int select_more(const char *modprobe, const struct modules_tree *full,
+		       const struct modules_tree *small, const char *more, size_t *count,
+		       const char *origin)
+{
+	char *names = xstrdup(more), *rest = names, *name;
+	int rc = 0;
+
+	while (rc == 0 && (name = strsep(&rest, ",")))
+		if (*name)
+			rc = show_depends(modprobe, full, small, name, NULL, count, origin);
+	free(names);
+	return rc;
+}
+
+int initrd_select(const struct modules_tree *full, const char *disk, const char *more,
 		  struct modules_tree *small, const char *origin)
 {
 	const char *const *names = initrd_disk_modules(disk);
@@ -170,6 +189,8 @@ int initrd_select(const struct modules_tree *full, const char *disk,
 	for (size_t i = 0; names[i]; i++)
 		if (show_depends(modprobe, full, small, names[i], disk, &count, origin) < 0)
 			goto out;
+	if (more && select_more(modprobe, full, small, more, &count, origin) < 0)
+		goto out;
 	if (!count) {
 		if (verbosity > 0)
 			printf("mkrootfs: kernel %s has the root's drivers built in (--disk %s and "

@@ -14,7 +14,7 @@ const char *const *initrd_disk_modules(const char *disk);
 /* From the full staged tree, a tree of only what the root needs (indexed).
  * Returns 1 when it all is built into the kernel (nothing staged, a line
  * printed), 0 when staged, -1 after reporting. */
-int initrd_select(const struct modules_tree *full, const char *disk,
+int initrd_select(const struct modules_tree *full, const char *disk, const char *more,
 		  struct modules_tree *small, const char *origin);
 
 /* /dev/console and the mount points stage 1 uses. */

@@ -207,7 +207,7 @@ static int stage_modules(const struct options *o, struct modules_tree *mods)
 	origin = xasprintf("--modules %s", o->modules);
 	rc = modules_stage(o->modules, o->initrd ? &full : mods, origin);
 	if (rc == 0 && o->initrd) {
-		rc = initrd_select(&full, o->disk ? o->disk : "nvme", mods, origin);
+		rc = initrd_select(&full, o->disk ? o->disk : "nvme", o->with_module, mods, origin);
 		modules_free(&full);
 	}
 	free(origin);

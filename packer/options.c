@@ -11,7 +11,7 @@ enum { OPT_ADD_PROGRAM = 512, OPT_LIST_DEPS, OPT_COPY_OUT };
 enum source_kind { SOURCE_ADD, SOURCE_OVERLAY, SOURCE_PROGRAM };
 
 enum { OPT_INIT = 256, OPT_BUSYBOX, OPT_ADD, OPT_OVERLAY, OPT_UPDATE,
-       OPT_NO_BACKUP, OPT_UUID, OPT_VERSION, OPT_MODULES, OPT_DISK, OPT_BARE, OPT_ARCH };
+       OPT_NO_BACKUP, OPT_UUID, OPT_VERSION, OPT_MODULES, OPT_DISK, OPT_BARE, OPT_ARCH, OPT_WITH_MODULE };
 
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -27,6 +27,7 @@ static const struct option long_options[] = {
 	{ "uuid", required_argument, NULL, OPT_UUID },
 	{ "modules", required_argument, NULL, OPT_MODULES },
 	{ "disk", required_argument, NULL, OPT_DISK },
+	{ "with-module", required_argument, NULL, OPT_WITH_MODULE },
 	{ "bare", no_argument, NULL, OPT_BARE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -61,6 +62,7 @@ const char options_usage[] =
 	"      --modules DIR      a kernel's modules (lib/modules/VERSION, or a prefix holding\n"
 	"                         one) at /lib/modules/VERSION, decompressed, with depmod's indexes\n"
 	"      --disk BUS         with -t initrd: the root's disk, nvme (default), virtio or ide\n"
+	"      --with-module NAMES  with -t initrd: more modules (comma-separated), e.g. a NIC's\n"
 	"      --bare             only what --add, --overlay and --modules name: no init,\n"
 	"                         no busybox, no skeleton\n"
 	"  -q, --quiet            print errors only\n"
@@ -141,6 +143,12 @@ static int take_option(struct options *o, int c, const char *arg, char *err)
 			return seterr(err, "--disk %s: unknown disk (nvme, virtio or ide)", arg);
 		o->disk = arg;
 		return 0;
+	case OPT_WITH_MODULE:
+		if (!*arg || strspn(arg, "abcdefghijklmnopqrstuvwxyz0123456789_-,") != strlen(arg))
+			return seterr(err, "--with-module %s: not module names (letters, digits, _ and -, "
+				      "comma-separated)", arg);
+		o->with_module = arg;
+		return 0;
 	case OPT_BARE: o->bare = 1; return 0;
 	case 'q': o->verbosity = 0; return 0;
 	case 'v': o->verbosity = 2; return 0;
@@ -156,6 +164,8 @@ static int check_modules_options(const struct options *o, char *err)
 		return seterr(err, "-t initrd needs --modules DIR (the kernel's modules)");
 	if (o->disk && !o->initrd)
 		return seterr(err, "--disk only applies to -t initrd");
+	if (o->with_module && !o->initrd)
+		return seterr(err, "--with-module only applies to -t initrd");
 	if (o->bare && (o->initrd || o->update))
 		return seterr(err, "--bare only applies to new ext2/3/4 images and cpio archives");
 	if (o->bare && (o->init || o->busybox))
@@ -171,7 +181,7 @@ static int check_combination(const struct options *o, char *err)
 	if (o->list_deps || o->copy_out)
 		return o->output || o->update || o->nsources || o->init || o->busybox ||
 		       o->size_given || o->uuid_given || o->no_backup || o->modules || o->bare ||
-		       o->disk || (o->list_deps && o->copy_out)
+		       o->disk || o->with_module || (o->list_deps && o->copy_out)
 			? seterr(err, "--%s works alone", o->list_deps ? "list-program-deps" : "copy-out")
 			: 0;
 	if (o->output && o->update)

@@ -30,6 +30,7 @@ struct options {
 	uint8_t uuid[16];
 	const char *modules;	/* --modules DIR */
 	const char *disk;	/* --disk BUS: the root's disk, for -t initrd */
+	const char *with_module; /* --with-module NAMES: more for -t initrd (a NIC's driver) */
 	int initrd;		/* -t initrd: a stage-1 initramfs (kind is cpio) */
 	int bare;		/* --bare: only what --add, --overlay, --modules name */
 	int verbosity;		/* 0 -q, 1 default, 2 -v */

@@ -151,6 +151,13 @@ for disk in nvme virtio ide; do
 done
 expect_eq "an initramfs for NVMe + ext4 is under 1 MiB" yes \
 	"$([ "$(stat -c %s "$OUT/nvme.cpio.gz")" -le 1048576 ] && echo yes)"
+check_pack "-t initrd --with-module virtio_pci,virtio_net" nic -t initrd --with-module virtio_pci,virtio_net \
+	--modules "$FULL" -o "$OUT/nic.cpio.gz"
+zcat "$OUT/nic.cpio.gz" | cpio -it 2>/dev/null | sed -n 's|.*/||; /\.ko$/p' | sort >"$W/nic.mods"
+{ modprobe -d "$GENERIC" -S "$V" --show-depends nvme; modprobe -d "$GENERIC" -S "$V" --show-depends ext4
+  modprobe -d "$GENERIC" -S "$V" --show-depends virtio_pci; modprobe -d "$GENERIC" -S "$V" --show-depends virtio_net; } >"$W/want"
+expect_eq "--with-module: the NIC's modules and their dependencies too" \
+	"$(awk '$1 == "insmod" {n = $2; sub(/.*\//, "", n); print n}' "$W/want" | sort -u)" "$(cat "$W/nic.mods")"
 check_pack "-t initrd again" again -t initrd --modules "$FULL" -o "$OUT/again.cpio.gz"
 check "-t initrd is reproducible (byte for byte)" cmp "$OUT/nvme.cpio.gz" "$OUT/again.cpio.gz"
 
@@ -204,6 +211,11 @@ bad "-t initrd without --modules" 2 "mkrootfs: error: -t initrd needs --modules 
 	-t initrd -o "$OUT/keep.img"
 bad "--disk without -t initrd" 2 "mkrootfs: error: --disk only applies to -t initrd" \
 	--disk nvme --modules "$SMALL" -o "$OUT/keep.img"
+bad "--with-module without -t initrd" 2 "mkrootfs: error: --with-module only applies to -t initrd" \
+	--with-module virtio_net --modules "$SMALL" -o "$OUT/keep.img"
+bad "--with-module of a module the kernel does not have" 1 \
+	"mkrootfs: error: --modules $FULL: kernel $V has no module nosuch (--with-module) and modules.builtin does not list it" \
+	-t initrd --with-module nosuch --modules "$FULL" -o "$OUT/keep.img"
 bad "--disk of an unknown bus" 2 "mkrootfs: error: --disk scsi: unknown disk (nvme, virtio or ide)" \
 	-t initrd --disk scsi --modules "$SMALL" -o "$OUT/keep.img"
 bad "--bare with --init" 2 "mkrootfs: error: --bare writes no init and no busybox; drop --init and --busybox" \

@@ -17,13 +17,22 @@ from vm import B  # noqa: E402
 GENERIC = os.path.join(B, "vmlinuz-generic")
 MODS = os.path.join(B, "modules-generic")
 MOD_KERNEL = os.path.join(B, "bzImage-mod")
+MIN_KERNEL = os.path.join(B, "bzImage-min")
 MOD_MODS = os.path.join(B, "modules-mod")
+SHARED = None
 
 
 def run(kernel, mods, argv, image=None, extra=()):
     cmd = [vm.RUN, "--accel", "tcg", "--kernel", kernel, "--modules", mods,
            "--image", image or os.path.join(B, "rootfs.img"), "--timeout", "600"]
     cmd += (["--snapshot"] if image is None else []) + list(extra) + ["--"] + argv
+    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=900)
+    return r.returncode, (r.stdout + r.stderr).decode(errors="replace")
+
+
+def run_plain(kernel, argv, extra):
+    cmd = [vm.RUN, "--accel", "tcg", "--kernel", kernel, "--image", os.path.join(B, "rootfs.img"),
+           "--snapshot", "--timeout", "600"] + extra + ["--"] + argv
     r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=900)
     return r.returncode, (r.stdout + r.stderr).decode(errors="replace")
 
@@ -41,13 +50,18 @@ def xz_tree(tmp, version):
 
 
 def main():
-    for f in (GENERIC, MODS, MOD_KERNEL, MOD_MODS):
+    for f in (GENERIC, MODS, MOD_KERNEL, MOD_MODS, MIN_KERNEL):
         if not os.path.exists(f):
             vm.fail("missing %s (make %s)" % (f, f))
     if vm.failures:
         vm.finish()
     tmp = vm.scratch()
     version = version_of(MODS)
+    global SHARED
+    SHARED = os.path.join(tmp, "shared")
+    os.makedirs(SHARED)
+    with open(os.path.join(SHARED, "in"), "w") as f:
+        f.write("from the host\n")
 
     print("# Debian's standard kernel: stage 1 from --modules, the tree in the guest")
     image = vm.copy_image(os.path.join(B, "rootfs.img"), os.path.join(tmp, "root.img"))
@@ -69,6 +83,18 @@ def main():
     rc, out = run(GENERIC, xz_tree(tmp, version), ["sh", "-c", "modprobe loop && exit 8"])
     vm.check("the xz-compressed tree: stage 1 boots, modprobe loop works (exit 8)", rc == 8, out)
 
+    print("# --net: the NIC's driver through stage 1, the address from init")
+    rc, out = run(GENERIC, MODS, ["sh", "-c", "ip -4 addr show eth0 | grep -q 'inet 10.0.2.15/24' && "
+                                  "ip route | grep -q '^default via 10.0.2.2 dev eth0' && "
+                                  "grep -qx 'nameserver 10.0.2.3' /etc/resolv.conf && exit 9"],
+                  extra=["--net"])
+    vm.check("--net with --modules: eth0 is 10.0.2.15/24, default route via 10.0.2.2, DNS 10.0.2.3",
+             rc == 9, out)
+    rc, out = run(GENERIC, MODS, ["sh", "-c", "echo data > /mnt/shared/f && cat /mnt/shared/in && exit 6"],
+                  extra=["--share-rw", SHARED + ":/mnt/shared"])
+    vm.check("--share-rw on the standard kernel: read and written back (exit 6)",
+             rc == 6 and "from the host" in out and open(os.path.join(SHARED, "f")).read() == "data\n", out)
+
     print("# refusals")
     rc, out = run(os.path.join(B, "vmlinuz"), MODS, ["true"])
     lines = out.strip().splitlines()
@@ -84,6 +110,10 @@ def main():
     print("# a kernel from source with the root's drivers as modules")
     rc, out = run(MOD_KERNEL, MOD_MODS, ["sh", "-c", "grep -q ' / ext[34] ' /proc/mounts && exit 5"])
     vm.check("bzImage-mod with --modules build/modules-mod: exit 5", rc == 5, out)
+    rc, out = run_plain(os.path.join(B, "bzImage-min"), ["sh", "-c", "cat /mnt/shared/in && exit 4"],
+                        ["--share", SHARED + ":/mnt/shared"])
+    vm.check("--share on the minimal kernel (no modules at all): exit 4",
+             rc == 4 and "from the host" in out, out)
     vm.finish()
 
 

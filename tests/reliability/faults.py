@@ -39,7 +39,8 @@ def shell_pid(g):
 
 
 def killed_shell_respawns():
-    with guest.Guest(append="minroot.onexit=respawn", snapshot=True) as g:
+    # quiet=0: init says what it does (run-qemu's console is quiet), the kernel stays quiet
+    with guest.Guest(append="minroot.onexit=respawn quiet=0", snapshot=True) as g:
         if not boot_to_prompt(g, "respawn"):
             return
         first = shell_pid(g)
@@ -57,7 +58,7 @@ def killed_shell_respawns():
 
 
 def killed_shell_powers_off():
-    with guest.Guest(snapshot=True) as g:
+    with guest.Guest(append="quiet=0", snapshot=True) as g:
         if not boot_to_prompt(g, "default onexit"):
             return
         g.p.sendline("kill -9 $$")

@@ -11,10 +11,11 @@ N = 10000 if guest.SOAK else 1000
 
 # Shell functions typed at the prompt, one per line.
 HELPERS = [
-    # init's children: the shell, and orphans not reaped yet
+    # init's children: the shell, and orphans not reaped yet; not init's own
+    # helper (the command channel's relay, named init too)
     # (no tab typed: it would ask the shell to complete)
-    'children() { grep -l "^PPid:[[:space:]]*1\\$" /proc/[0-9]*/status | wc -l; }'
-    ' 2>/dev/null',
+    'children() { grep -l "^PPid:[[:space:]]*1\\$" /proc/[0-9]*/status | xargs grep -L "^Name:[[:space:]]*init\\$"'
+    ' | wc -l; } 2>/dev/null',
     'zombies() { grep -l "^State:[[:space:]]*Z" /proc/[0-9]*/status | wc -l; } 2>/dev/null',
     'kb() { sed -n "s/^$1:[^0-9]*\\([0-9]*\\) kB/\\1/p" $2; }',
     'settle() { n=0; while [ $n -lt 600 ] && [ "$(children)" -gt 1 ]; do sleep 0.5; n=$((n+1)); done; }',
