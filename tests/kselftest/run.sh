@@ -2,8 +2,8 @@
 # make kselftest on Debian's cloud kernel under TCG: the kernel's selftests
 # (timers, exec, kcmp, size, breakpoints), built static from linux-source-6.1,
 # run in the guest; the per-suite totals the host prints are checked, and so
-# is the KTAP they came from. Also: a run that cannot finish, the build's
-# cache, and bad input.
+# is the KTAP they came from. Also: a run that cannot finish, a suspend to
+# RAM in the guest, the build's cache, and bad input.
 . "$(dirname "$0")/../lib.sh"
 BUILD=${BUILD:-build}
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
@@ -48,6 +48,18 @@ has "... the test named as running when the run ended" "$T/slow.out" \
 	"kselftest: not ok timers: raw_skew (no result: the run ended while it ran)"
 has "... and the run said not to have finished" "$T/slow.out" \
 	"kselftest: the run did not finish (run-qemu status 124): see $T/slow.log"
+
+echo "# a suspend to RAM in the guest"
+# Its own result varies under QEMU; what matters is that the guest comes
+# back (with qboot, a resume from S3 booted it again and the run hung).
+BUILD=$BUILD "$TOP/qemu/kselftest" --kernel "$B/vmlinuz" --timeout 120 --log "$T/susp.log" \
+	breakpoints:step_after_suspend_test >"$T/susp.out" 2>&1
+if tr -d '\r' <"$T/susp.log" | grep -qE '^(ok|not ok) 1 selftests: breakpoints: step_after_suspend_test'; then
+	ok "step_after_suspend_test suspends the guest, which resumes and reports"
+else
+	fail "step_after_suspend_test: no result from the guest"; evidence "$T/susp.out"
+fi
+check "... and the run ends with its totals" grep -q '^kselftest: 1 suites, 1 tests: ' "$T/susp.out"
 
 echo "# the build's cache"
 "$TOP/qemu/build-kselftest" -o "$T/tree" kcmp size >"$T/build1.out" 2>&1
