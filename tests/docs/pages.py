@@ -1,0 +1,82 @@
+#!/usr/bin/python3
+"""README.md and docs/: the README fits on two screens; every make target and
+variable, every run-qemu, mkrootfs and init option the README named before it
+was split (tests/docs/readme-terms.txt) is still documented, in the README,
+docs/ or a man page; every relative link points to a file and an anchor
+that exist."""
+import glob
+import os
+import re
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MAN_PAGES = ("qemu/run-qemu.1", "packer/mkrootfs.1", "init/init.8")
+README_MAX_LINES = 150
+sys.path.insert(0, os.path.join(TOP, "tests", "qemu"))
+from vm import check, finish  # noqa: E402  ("ok - ..." / "not ok - ..." lines)
+
+
+def report(ok, what, evidence=""):
+    check(what, ok, str(evidence))
+
+
+def read(path):
+    with open(os.path.join(TOP, path), encoding="utf-8") as f:
+        return f.read()
+
+
+def man_text(path):
+    """A man page's words as a reader sees them: no font escapes, '\\-' as '-'."""
+    text = read(path).replace("\\-", "-").replace("\\(em", "-")
+    return re.sub(r"\\f[BIRP]|\\&", "", text)
+
+
+def anchors(text):
+    """GitHub's heading slugs, and explicit <a id> anchors."""
+    ids = set(re.findall(r'<a id="([^"]+)"', text))
+    plain = re.sub(r"```.*?```", "", text, flags=re.S)
+    for title in re.findall(r"^#+ (.*)$", plain, re.M):
+        slug = re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
+        ids.add(slug)
+    return ids
+
+
+def check_links(pages):
+    bad = []
+    for page in pages:
+        text = read(page)
+        for link in re.findall(r"\]\(([^)\s]+)\)", re.sub(r"```.*?```", "", text, flags=re.S)):
+            if re.match(r"[a-z]+:", link):
+                continue
+            path, _, frag = link.partition("#")
+            target = os.path.normpath(os.path.join(os.path.dirname(page), path)) if path else page
+            if not os.path.exists(os.path.join(TOP, target)):
+                bad.append(f"{page}: {link}: no such file")
+            elif frag and target.endswith(".md") and frag not in anchors(read(target)):
+                bad.append(f"{page}: {link}: no such anchor in {target}")
+    return bad
+
+
+def main():
+    readme_lines = read("README.md").count("\n")
+    report(readme_lines <= README_MAX_LINES,
+           f"README.md fits on two screens ({readme_lines} lines, at most {README_MAX_LINES})")
+
+    pages = ["README.md"] + sorted(os.path.relpath(p, TOP) for p in glob.glob(os.path.join(TOP, "docs/*.md")))
+    corpus = "\n".join(read(p) for p in pages) + "\n".join(man_text(m) for m in MAN_PAGES)
+    terms = [t for t in read("tests/docs/readme-terms.txt").splitlines() if t.strip()]
+    lost = [t for t in terms if t not in corpus]
+    report(len(terms) > 50 and not lost,
+           f"every make target and option the old README named is still documented ({len(terms)})",
+           "\n".join(lost))
+
+    linked = set(re.findall(r"\]\((docs/[^)#\s]+)", read("README.md")))
+    orphans = [p for p in pages[1:] if p not in linked]
+    report(not orphans, "the README links every page of docs/", "\n".join(orphans))
+    bad = check_links(pages)
+    report(not bad, f"every relative link in README.md and docs/ resolves ({len(pages)} pages)", "\n".join(bad))
+    finish()
+
+
+if __name__ == "__main__":
+    main()
