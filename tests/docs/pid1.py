@@ -7,18 +7,9 @@ import os
 import re
 import sys
 
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(TOP, "tests", "qemu"))
-from vm import check, finish  # noqa: E402  ("ok - ..." / "not ok - ..." lines)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from doclib import TOP, finish, read, report  # noqa: E402
 
-
-def report(ok, what, evidence=""):
-    check(what, ok, str(evidence))
-
-
-def read(path):
-    with open(os.path.join(TOP, path), encoding="utf-8") as f:
-        return f.read()
 
 
 def unique(items):
