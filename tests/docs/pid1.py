@@ -55,6 +55,10 @@ def main():
            f"guide: {demos['en']}\nmake:  {duties}")
     report(demos["zh-TW"] == demos["en"], "pid1.zh-TW.md names the same demos in the same order",
            f"zh-TW: {demos['zh-TW']}\nen:    {demos['en']}")
+    named = {lang: re.findall(r"make demo DUTY=([a-z0-9-]+)", t) for lang, t in docs.items()}
+    report(sorted(named["en"]) == sorted(named["zh-TW"]) and set(named["en"]) == set(duties),
+           "both name each demo as often, and only demos that exist (the table included)",
+           "\n".join(sorted(set(named["en"]) ^ set(named["zh-TW"]) | set(named["en"]) ^ set(duties))))
     cmds = {lang: sorted(set(re.findall(r"^(?:make|qemu/run-qemu) [^#\n]*?(?=\s*(?:#|$))", t, re.M)))
             for lang, t in docs.items()}
     report(cmds["en"] == cmds["zh-TW"], "both give the same commands to run",
