@@ -65,8 +65,13 @@ static int stage_file(const char *src, const char *dst, const char *name, size_t
 	return 0;
 }
 
-static int stage_dir(const char *src, const char *dst, int top, size_t *nmods,
-		     const char *origin);
+/* What is done with each entry of a directory walked by walk_dir(). */
+typedef int visit_fn(const char *src, const char *dst, const char *name, const struct stat *st,
+		     void *ctx, const char *origin);
+
+static int walk_dir(const char *src, const char *dst, int top, visit_fn *visit, void *ctx,
+		    const char *origin);
+static visit_fn stage_entry;
 
 /* Whether a tree holds a compressed module anywhere; one without any is
  * staged as a single link to the directory (depmod follows it). */
@@ -132,12 +137,13 @@ static int stage_subdir(const char *src, const char *dst, size_t *nmods, const c
 		errorf("%s: creating %s: %s", origin, dst, strerror(errno));
 		return -1;
 	}
-	return stage_dir(src, dst, 0, nmods, origin);
+	return walk_dir(src, dst, 0, stage_entry, nmods, origin);
 }
 
-/* src is absolute, so the links made in dst stay valid. */
-static int stage_dir(const char *src, const char *dst, int top, size_t *nmods,
-		     const char *origin)
+/* visit for each entry of src (stat'ed, links followed), with its path and
+ * its path under dst; at the top, the names staging leaves out are skipped. */
+static int walk_dir(const char *src, const char *dst, int top, visit_fn *visit, void *ctx,
+		    const char *origin)
 {
 	DIR *d = opendir(src);
 	struct dirent *de;
@@ -159,10 +165,8 @@ static int stage_dir(const char *src, const char *dst, int top, size_t *nmods,
 		if (stat(s, &st) < 0) {
 			errorf("%s: %s: %s", origin, s, strerror(errno));
 			rc = -1;
-		} else if (S_ISDIR(st.st_mode)) {
-			rc = stage_subdir(s, t, nmods, origin);
-		} else if (S_ISREG(st.st_mode)) {
-			rc = stage_file(s, t, de->d_name, nmods, origin);
+		} else {
+			rc = visit(s, t, de->d_name, &st, ctx, origin);
 		}
 		free(s);
 		free(t);
@@ -173,6 +177,17 @@ static int stage_dir(const char *src, const char *dst, int top, size_t *nmods,
 	}
 	closedir(d);
 	return rc;
+}
+
+/* src is absolute, so the links made in dst stay valid. */
+static int stage_entry(const char *src, const char *dst, const char *name, const struct stat *st,
+		       void *nmods, const char *origin)
+{
+	if (S_ISDIR(st->st_mode))
+		return stage_subdir(src, dst, nmods, origin);
+	if (S_ISREG(st->st_mode))
+		return stage_file(src, dst, name, nmods, origin);
+	return 0;
 }
 
 /* The one directory in DIR/lib/modules, or DIR itself; malloc'd, absolute. */
@@ -317,7 +332,7 @@ int modules_stage(const char *dir, struct modules_tree *t, const char *origin)
 	if (!(vdir = find_version_dir(dir, origin)))
 		return -1;
 	if (make_staging(strrchr(vdir, '/') + 1, t) < 0 ||
-	    stage_dir(vdir, t->dir, 1, &nmods, origin) < 0)
+	    walk_dir(vdir, t->dir, 1, stage_entry, &nmods, origin) < 0)
 		goto fail;
 	if (!nmods) {
 		errorf("%s: no kernel modules (*.ko, *.ko.xz, *.ko.zst, *.ko.gz) in %s", origin, vdir);
@@ -333,43 +348,28 @@ fail:
 	return -1;
 }
 
+static visit_fn add_entry;
+
 /* Files through the staging links, so the image gets the modules
  * themselves; modes are fixed, the host's are not the image's business. */
 static int add_tree(struct manifest *m, const char *src, const char *dest, const char *origin)
 {
-	DIR *d = opendir(src);
-	struct dirent *de;
-	int rc = 0;
-
-	if (!d) {
-		errorf("%s: cannot read directory %s: %s", origin, src, strerror(errno));
-		return -1;
-	}
 	manifest_add(m, E_DIR, dest, 0755, origin);
-	while (rc == 0 && (de = readdir(d))) {
-		char *s, *t;
-		struct stat st;
+	return walk_dir(src, dest, 0, add_entry, m, origin);
+}
 
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		s = join(src, de->d_name);
-		t = join(dest, de->d_name);
-		if (stat(s, &st) < 0) {
-			errorf("%s: %s: %s", origin, s, strerror(errno));
-			rc = -1;
-		} else if (S_ISDIR(st.st_mode)) {
-			rc = add_tree(m, s, t, origin);
-		} else {
-			struct entry *e = manifest_add(m, E_FILE, t, 0644, origin);
+static int add_entry(const char *src, const char *dst, const char *name, const struct stat *st,
+		     void *m, const char *origin)
+{
+	struct entry *e;
 
-			e->source = xstrdup(s);
-			e->size = (uint64_t)st.st_size;
-		}
-		free(s);
-		free(t);
-	}
-	closedir(d);
-	return rc;
+	(void)name;
+	if (S_ISDIR(st->st_mode))
+		return add_tree(m, src, dst, origin);
+	e = manifest_add(m, E_FILE, dst, 0644, origin);
+	e->source = xstrdup(src);
+	e->size = (uint64_t)st->st_size;
+	return 0;
 }
 
 int modules_add(struct manifest *m, const struct modules_tree *t, const char *origin)
