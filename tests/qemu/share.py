@@ -97,6 +97,14 @@ def main():
     vm.check("the share is at /mnt/BASENAME and readable", rc == 0 and "hello from the host" in out, err + out)
     vm.check("a write fails with EROFS", "Read-only file system" in out + err and "write: 1" in out, err + out)
     vm.check("the host directory is unchanged", tree(ro) == before)
+    two = os.path.join(base, "two")
+    os.makedirs(two)
+    with open(os.path.join(two, "f"), "w") as f:
+        f.write("second share\n")
+    rc, out, err = run(["--share", ro, "--share", two + ":/data/two", "--", "sh", "-c",
+                        "cat /mnt/ro/hello /data/two/f && exit 5"])
+    vm.check("--share is repeatable, one at /mnt/BASENAME, one at the GUESTDIR given (exit 5)",
+             rc == 5 and "hello from the host" in out and "second share" in out, err + out)
 
     print("# --share-rw: a round trip")
     rw = os.path.join(base, "rw")
