@@ -3,7 +3,6 @@
 
 void digest_begin(struct hash *h, enum image_kind kind, uint64_t bytes, uint32_t epoch)
 {
-	hash_init(h);
 	hash_string(h, kind_name(kind));
 	hash_u64(h, bytes);
 	hash_u64(h, epoch);
@@ -35,6 +34,7 @@ void digest_manifest(const struct manifest *m, enum image_kind kind, uint64_t by
 {
 	struct hash h;
 
+	hash_init(&h);
 	digest_begin(&h, kind, bytes, epoch);
 	for (size_t i = 0; i < m->n; i++)
 		digest_entry(&h, m, &m->e[i]);

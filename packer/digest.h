@@ -15,7 +15,8 @@
 /* The block size of the content's description below. */
 #define DIGEST_BLOCK 4096
 
-/* Start a digest with what the whole image depends on. */
+/* Start a digest (h from hash_init or hash_init_threaded) with what the
+ * whole image depends on. */
 void digest_begin(struct hash *h, enum image_kind kind, uint64_t bytes, uint32_t epoch);
 
 /* An entry's description: path, type, mode, owners, device numbers,

@@ -5,12 +5,16 @@
 #include "ext_data.h"
 #include "digest.h"
 #include "fresh_io.h"
+#include "hash_queue.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+
+/* A chunk and the block that pads it fit in one of the hash's reservations. */
+_Static_assert(EXT_CHUNK + EXT2_MAX_BLOCK_SIZE <= HASH_QUEUE_MAX_RESERVE, "chunk too large");
 
 /* One file being written. */
 struct file_out {
@@ -200,7 +204,11 @@ static errcode_t put_source(struct file_out *f, const struct entry *e, int fd)
 		pos = at - at % f->bs;
 		len = e->size - pos < EXT_CHUNK ? (size_t)(e->size - pos) : EXT_CHUNK;
 
-		char *buf = f->w->buf;
+		/* read where the hash's thread takes them from, if it has one */
+		char *buf = f->w->digest ? hash_reserve(f->w->digest, len + f->bs) : NULL;
+
+		if (!buf)
+			buf = f->w->buf;
 
 		/* a byte more at the end: the file must end where lstat said */
 		size_t want = len + (pos + len == e->size), got;

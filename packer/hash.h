@@ -1,7 +1,8 @@
 /* hash.h - SHA-256 (OpenSSL's libcrypto, which uses the CPU's SHA
  * instructions where there are some) of the image's inputs. It gives
  * different inputs different UUIDs and directory hash seeds, and the same
- * inputs the same ones. No system calls. */
+ * inputs the same ones. No system calls, but those of the threaded hash's
+ * thread. */
 #ifndef MKROOTFS_HASH_H
 #define MKROOTFS_HASH_H
 
@@ -10,11 +11,19 @@
 
 #define HASH_BYTES 32
 
+struct hash_queue;
+
 struct hash {
 	void *ctx;		/* libcrypto's EVP_MD_CTX */
+	struct hash_queue *queue;	/* or the thread that hashes (hash_queue.h) */
 };
 
 void hash_init(struct hash *h);
+/* The same digest, taken on a thread of its own while the caller goes on. */
+void hash_init_threaded(struct hash *h);
+/* n bytes to fill with what will be hashed next, hashed from there without
+ * a copy (see hash_queue_reserve); NULL for an unthreaded hash. */
+char *hash_reserve(struct hash *h, size_t n);
 void hash_update(struct hash *h, const void *data, size_t n);
 /* Hash a string with its terminating NUL, so "ab"+"c" differs from "a"+"bc". */
 void hash_string(struct hash *h, const char *s);

@@ -3,8 +3,9 @@
 
 PACKER_SRCS := $(wildcard packer/*.c)
 PACKER_OBJS := $(PACKER_SRCS:packer/%.c=$(BUILD)/packer/%.o)
-# The pure parts (no system calls, no libext2fs), linked into the unit tests.
-PACKER_PURE := util parse manifest hash digest elfinfo ext_plan options newc arch
+# The pure parts (no system calls, no libext2fs, but the threads of
+# hash_queue), linked into the unit tests.
+PACKER_PURE := util parse manifest hash hash_queue digest elfinfo ext_plan options newc arch
 PACKER_UNIT := $(BUILD)/packer_test
 PACKER_UNIT_OBJS := $(PACKER_PURE:%=$(BUILD)/packer/%.o) $(BUILD)/tests/packer_test.o
 
@@ -14,7 +15,7 @@ PACKER_CPPFLAGS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 # packer-deps has installed it (and libext2fs-dev) on a fresh machine.
 # libext2fs's headers are system headers: -isystem keeps -Wextra to our code.
 PACKER_EXT_CFLAGS = $$($(PKG_CONFIG) --cflags ext2fs com_err | sed 's/-I/-isystem /g')
-PACKER_LIBS = $$($(PKG_CONFIG) --libs ext2fs com_err) -lz -llzma -lzstd -lcrypto
+PACKER_LIBS = $$($(PKG_CONFIG) --libs ext2fs com_err) -lz -llzma -lzstd -lcrypto -pthread
 
 all: $(BUILD)/mkrootfs
 
@@ -57,7 +58,7 @@ $(BUILD)/mkrootfs: $(PACKER_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_OBJS) $(PACKER_LIBS)
 
 $(PACKER_UNIT): $(PACKER_UNIT_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_UNIT_OBJS) -lcrypto
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_UNIT_OBJS) -lcrypto -pthread
 
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 $(PACKER_UNIT).san: tests/unit/packer_test.c $(PACKER_PURE:%=packer/%.c) $(wildcard packer/*.h) \
@@ -65,7 +66,7 @@ $(PACKER_UNIT).san: tests/unit/packer_test.c $(PACKER_PURE:%=packer/%.c) $(wildc
 	@mkdir -p $(@D)
 	clang -std=c11 -Wall -Wextra $(WERROR) -g -O1 -fsanitize=address,undefined \
 		-fno-sanitize-recover=all $(PACKER_CPPFLAGS) -Ipacker -o $@ \
-		tests/unit/packer_test.c $(PACKER_PURE:%=packer/%.c) -lcrypto
+		tests/unit/packer_test.c $(PACKER_PURE:%=packer/%.c) -lcrypto -pthread
 
 install-packer: $(BUILD)/mkrootfs
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

@@ -60,6 +60,27 @@ expect_eq "--uuid sets the UUID" 01234567-89ab-cdef-0123-456789abcdef \
 	"$(debugfs -R 'stat /etc/passwd' "$OUT/noepoch1.img" 2>/dev/null | sed -n 's/^ *mtime: \(0x[0-9a-f]*\):.*/\1/p')"
  finish) || _failures=$((_failures + 1))
 
+echo "# a large tree: its bytes are hashed on a thread of their own"
+L=$W/large
+mkdir -p "$L/d"
+# 24 MiB of content (over the 16 MiB from which the hash takes a thread),
+# in files of many sizes
+head -c $((20 << 20)) /dev/urandom >"$L/big"
+for i in $(seq 200); do head -c $((i * 997)) "$L/big" >"$L/d/f$i"; done
+pack large1 -o "$OUT/large1.img" --add "$L:/large"
+sleep 1.1
+pack large2 -o "$OUT/large2.img" --add "$L:/large"
+same_bytes "a 24 MiB tree: both builds are byte-identical" "$OUT/large1.img" "$OUT/large2.img"
+# one byte changed near the end of the big file
+printf 'x' | dd of="$L/big" bs=1 seek=$(((20 << 20) - 5)) conv=notrunc status=none
+pack large3 -o "$OUT/large3.img" --add "$L:/large"
+uuid_l1=$(dumpe2fs -h "$OUT/large1.img" 2>/dev/null | sed -n 's/^Filesystem UUID: *//p')
+uuid_l3=$(dumpe2fs -h "$OUT/large3.img" 2>/dev/null | sed -n 's/^Filesystem UUID: *//p')
+if [ -n "$uuid_l1" ] && [ -n "$uuid_l3" ] && [ "$uuid_l1" != "$uuid_l3" ]; then
+	ok "one byte changed 20 MiB into the tree gives another UUID"
+else fail "one byte changed 20 MiB into the tree gives another UUID ($uuid_l1 / $uuid_l3)"; fi
+rm -f "$OUT"/large?.img
+
 echo "# inputs: order of options, host timestamps, directory order"
 pack ab -o "$OUT/ab.img" --add "$S/a:/a" --add "$S/b:/b"
 touch -d @1234567890 "$S/a/one"

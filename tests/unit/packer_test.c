@@ -270,6 +270,37 @@ static void sha256_of(const void *data, size_t n, size_t piece, uint8_t out[HASH
 	hash_final(&h, out);
 }
 
+/* The same stream of updates through a plain and a threaded hash: small
+ * copied updates between reserved chunks, enough of them (24 MiB) to pass
+ * through every batch several times; a reserved chunk is overwritten once
+ * hashed-from, to show it is not copied too early or read too late. */
+static void threaded_and_plain(size_t chunk, size_t total, uint8_t plain[HASH_BYTES],
+			       uint8_t threaded[HASH_BYTES])
+{
+	struct hash p, t;
+	char *scratch = xmalloc(chunk);
+
+	hash_init(&p);
+	hash_init_threaded(&t);
+	for (size_t done = 0, i = 0; done < total; done += chunk, i++) {
+		char *room = hash_reserve(&t, chunk);
+
+		for (size_t k = 0; k < chunk; k++)
+			room[k] = scratch[k] = (char)(k * 7 + i * 13);
+		hash_u64(&p, i);
+		hash_u64(&t, i);
+		hash_update(&p, scratch, chunk / 2);
+		hash_update(&t, room, chunk / 2);		/* from the room */
+		hash_string(&p, "between");
+		hash_string(&t, "between");
+		hash_update(&p, scratch + chunk / 2, chunk - chunk / 2);
+		hash_update(&t, room + chunk / 2, chunk - chunk / 2);
+	}
+	free(scratch);
+	hash_final(&p, plain);
+	hash_final(&t, threaded);
+}
+
 static void test_hash(void)
 {
 	/* FIPS 180-2's first example */
@@ -280,6 +311,7 @@ static void test_hash(void)
 	};
 	const char *text = "the quick brown fox jumps over the lazy dog";
 	uint8_t da[HASH_BYTES], db[HASH_BYTES], u[16], s[16];
+	struct hash h;
 
 	sha256_of("abc", 3, 3, da);
 	check(memcmp(da, abc, HASH_BYTES) == 0, "hash: SHA-256(\"abc\") is the FIPS 180-2 value");
@@ -297,6 +329,17 @@ static void test_hash(void)
 	check(memcmp(u, s, 16) != 0, "UUID and hash seed differ");
 	hash_derive_uuid(da, "uuid", s);
 	check(memcmp(u, s, 16) == 0, "the same digest gives the same UUID");
+	hash_init(&h);
+	check(hash_reserve(&h, 16) == NULL, "hash: an unthreaded hash reserves nothing");
+	hash_discard(&h);
+	threaded_and_plain(1 << 20, 24 << 20, da, db);
+	check(memcmp(da, db, HASH_BYTES) == 0, "hash: the threaded digest of 1 MiB chunks is the plain one");
+	threaded_and_plain(4097, 3 << 20, da, db);
+	check(memcmp(da, db, HASH_BYTES) == 0, "hash: and of odd-sized chunks");
+	hash_init_threaded(&h);
+	hash_update(&h, "x", 1);
+	hash_discard(&h);
+	check(h.queue == NULL, "hash: a threaded hash can be dropped");
 }
 
 static void put16(unsigned char *p, unsigned v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
