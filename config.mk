@@ -27,5 +27,5 @@ STRIP_SECTIONS ?= llvm-objcopy-14 --strip-sections
 # Debian packages each part needs; scripts/deps installs the missing ones.
 DEPS_INIT   = musl-tools llvm-14
 DEPS_PACKER = libext2fs-dev pkg-config e2fsprogs zlib1g-dev liblzma-dev libzstd-dev kmod libssl-dev busybox-static
-DEPS_RUN    = qemu-system-x86 busybox-static python3
+DEPS_RUN    = qemu-system-x86 busybox-static python3 lz4 zstd
 DEPS_TEST   = util-linux e2fsprogs cpio file binutils xz-utils zstd kmod python3-pexpect clang libclang-rt-14-dev mmdebstrap

@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -163,14 +164,23 @@ static bool send_frame(int chan, char type, const void *data, size_t len)
 	return write_all(chan, head, sizeof head) && write_all(chan, data, len);
 }
 
-/* Every record of the kernel log there is to read now, to the host: the
- * whole log, at every level, whatever the console shows. */
-static void forward_kernel_log(int chan, int kmsg)
+/* A /dev/kmsg record starts "PRIORITY,": facility * 8 + level. */
+static int record_level(const char *rec)
+{
+	int pri = 0;
+	while (*rec >= '0' && *rec <= '9')
+		pri = pri * 10 + (*rec++ - '0');
+	return pri & 7;
+}
+
+/* Every record of the kernel log there is to read now, up to max_level,
+ * to the host, whatever the console shows. */
+static void forward_kernel_log(int chan, int kmsg, int max_level)
 {
 	char rec[2048];
 	ssize_t n;
 	while ((n = read(kmsg, rec, sizeof rec)) > 0 || (n < 0 && errno == EPIPE))
-		if (n > 0)
+		if (n > 0 && record_level(rec) <= max_level)
 			send_frame(chan, FRAME_KMSG, rec, (size_t)n);
 }
 
@@ -181,18 +191,24 @@ static _Noreturn void relay(int chan, const char *tty, int to, int stop)
 {
 	int kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct pollfd p[3] = { { chan, POLLIN, 0 }, { stop, POLLIN, 0 }, { kmsg, POLLIN, 0 } };
+	/* The boot's 300-odd info lines would take the serial port a tenth
+	 * of a second under TCG, in front of the status: of what came before
+	 * the command, notices and worse (the kernel's version, every
+	 * warning); of what comes from now on, everything. */
+	if (kmsg >= 0)
+		forward_kernel_log(chan, kmsg, LOG_NOTICE);
 	for (;;) {
 		if (poll(p, kmsg >= 0 ? 3 : 2, -1) < 0 && errno != EINTR)
 			break;
 		if (p[2].revents)
-			forward_kernel_log(chan, kmsg);
+			forward_kernel_log(chan, kmsg, LOG_DEBUG);
 		if (p[1].revents)
 			break;
 		if (p[0].revents && !relay_one_frame(chan, tty, &to))
 			p[0].fd = -1; /* the host is gone: keep the log going */
 	}
 	if (kmsg >= 0)
-		forward_kernel_log(chan, kmsg);
+		forward_kernel_log(chan, kmsg, LOG_DEBUG);
 	_exit(0);
 }
 

@@ -8,7 +8,10 @@
 
 #include <errno.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 #define KFS_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
@@ -31,6 +34,44 @@ static bool kernel_has_fs(const char *type)
 	return file_contains("/proc/filesystems", line);
 }
 
+#define MODPROBE_SYSCTL "/proc/sys/kernel/modprobe"
+
+static bool have_modules_tree(void)
+{
+	struct utsname u;
+	char dir[128];
+	uname(&u);
+	format(dir, sizeof dir, "/lib/modules/%s", u.release);
+	return access(dir, F_OK) == 0;
+}
+
+static void write_sysctl(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, value, strlen(value)) < 0) {
+		}
+		close(fd);
+	}
+}
+
+/* The first bpffs mount asks modprobe for bpf_preload (two debug files in
+ * it), through a usermode helper: an exec costing 70 ms under TCG, bound
+ * to fail when this kernel has no modules tree. Then the kernel is given
+ * no modprobe for that one mount (an empty path: it answers ENOENT). */
+static int mount_kernel_fs(enum kernel_fs fs, const char *type, const char *target)
+{
+	char modprobe[256];
+	bool blank = fs == KFS_BPF && !have_modules_tree() &&
+		     read_small_file(MODPROBE_SYSCTL, modprobe, sizeof modprobe);
+	if (blank)
+		write_sysctl(MODPROBE_SYSCTL, "\n");
+	int rc = mount(type, target, type, KFS_FLAGS, NULL);
+	if (blank)
+		write_sysctl(MODPROBE_SYSCTL, modprobe);
+	return rc;
+}
+
 /* which: bits (1 << enum kernel_fs), from minroot.mounts. EPERM is a
  * container's answer (a user namespace may not mount these): not worth a
  * word either. */
@@ -41,7 +82,7 @@ void mount_kernel_filesystems(unsigned which)
 		if (!(which & (1u << i)) || !kernel_has_fs(type) ||
 		    is_mount_point(target))
 			continue;
-		if (mount(type, target, type, KFS_FLAGS, NULL) < 0 && errno != EPERM)
+		if (mount_kernel_fs((enum kernel_fs)i, type, target) < 0 && errno != EPERM)
 			complain_errno("mount %s (%s)", target, type);
 	}
 }

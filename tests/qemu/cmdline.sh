@@ -110,6 +110,31 @@ fi
 qprint --bios seabios
 expect_eq "--bios seabios: QEMU's default firmware" "" "$(after -bios)"
 
+echo "# the PVH entry: the bzImage's vmlinux, carved out once"
+pvh_print() {	# pvh_print KERNEL ARGS...: the -kernel QEMU gets
+	local k=$1; shift
+	MINROOT_CACHE=$T/cache "$RUN" --print --accel tcg --kernel "$k" --image "$I" "$@" >"$T/out" 2>"$T/err" &&
+		eval "Q=($(cat "$T/out"))" && after -kernel
+}
+for k in "$B/vmlinuz:lz4 (Debian's cloud kernel)" "$B/vmlinuz-generic:xz (Debian's standard kernel)"; do
+	kernel=${k%%:*} what=${k#*:}
+	[ -s "$kernel" ] || { fail "$what: missing $kernel"; continue; }
+	got=$(pvh_print "$kernel")
+	case $got in
+	"$T"/cache/pvh/*.vmlinux) ok "$what: QEMU boots the vmlinux from the cache ($(basename "$got"))" ;;
+	*) fail "$what: -kernel $got, not a vmlinux in the cache"; evidence "$T/err" ;;
+	esac
+	expect_eq "$what: it is the kernel's ELF" "ELF 64-bit LSB executable, x86-64" \
+		"$(file -b "$got" 2>&1 | cut -d, -f1-2)"
+	expect_eq "$what: the same file the second time" "$got" "$(pvh_print "$kernel")"
+	expect_eq "$what: --no-pvh boots the bzImage" "$kernel" "$(pvh_print "$kernel" --no-pvh)"
+done
+expect_eq "a kernel that is no bzImage boots as given" "$K" "$(pvh_print "$K")"
+expect_eq "... and is remembered as such" 1 "$(find "$T/cache/pvh" -name '*.none' | wc -l)"
+if [ -s "$B/bzImage-min" ]; then
+	expect_eq "the minimal kernel (no CONFIG_PVH) boots as its bzImage" "$B/bzImage-min" "$(pvh_print "$B/bzImage-min")"
+fi
+
 echo "# bad input"
 refused "missing kernel" "no kernel at '$T/none'" --kernel "$T/none"
 refused "missing image" "no image at '$T/none.img'" --image "$T/none.img"
@@ -137,7 +162,7 @@ echo "# documentation"
 expect_eq "--help exits 0" 0 $rc
 missing=
 for o in --arch --kernel --image --initrd --disk --accel --mem --smp --append --snapshot --timeout --print --help \
-	--script --program --share --share-rw --net --modules --allow-warn --verbose --log --gdb --bios \
+	--script --program --share --share-rw --net --modules --allow-warn --verbose --log --gdb --bios --no-pvh \
 	MINROOT_KERNEL 122 124 125; do
 	grep -q -- "$o" "$T/help" || missing+=" $o(--help)"
 	sed 's/\\//g' "$TOP/qemu/run-qemu.1" | grep -q -- "$o" || missing+=" $o(run-qemu.1)"

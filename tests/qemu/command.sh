@@ -34,6 +34,8 @@ shows() {
 echo "# exit statuses"
 boot true -- true
 status_is "true" true 0
+boot bzimage --no-pvh -- true
+status_is "true, the bzImage through its own entry (--no-pvh)" bzimage 0
 boot seven -- sh -c 'echo hello from the guest; exit 7'
 status_is "sh -c 'exit 7'" seven 7
 shows "the command's output is on the terminal" "$T/seven.out" "hello from the guest"
