@@ -9,12 +9,10 @@
 RUN=$TOP/qemu/run-qemu
 K=$B/vmlinuz
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-for f in "$K" "$B/mkrootfs" "$B/rootfs.img"; do [ -s "$f" ] || { fail "missing $f (make $f)"; finish; }; done
 
 # t/bin/a: libm, libpthread and t/lib/libown.so.1 through RUNPATH
 # $ORIGIN/../lib; t/b: libc only; t/run-all.sh execs both with arguments.
-if build_dynamic_program "$T/p"; then ok "the dynamic test programs build and run on the host"
-else fail "the dynamic test programs build and run on the host"; finish; fi
+dynamic_program_or_stop "$T/p" "$K" "$B/mkrootfs" "$B/rootfs.img"
 mkdir -p "$T/t/bin" "$T/t/lib"
 cp -a "$T/p/lib/." "$T/t/lib/" && cp "$T/p/bin/prog" "$T/t/bin/a"
 cat >"$T/b.c" <<'C'
@@ -101,5 +99,7 @@ refused "a program for another architecture" "$T/foreign/b: is a program for aar
 	--share "$T/foreign:/t" --share-libs -- /t/b
 refused "--share-libs without a share" "--share-libs brings the libraries of shared programs" \
 	--share-libs -- true
+refused "--share-libs for another architecture's guest" "x86_64 guests only" \
+	--arch aarch64 --share "$T/t" --share-libs -- /mnt/t/b
 refused "--share-libs without a command" "--share-libs prepares a command's run" --share "$T/t" --share-libs
 finish
