@@ -112,7 +112,7 @@ static int print_item(const struct dep_item *it, const char *origin)
 	return 0;
 }
 
-int addprog_list(const char *spec)
+static int list_one(const char *spec)
 {
 	char err[ERRLEN], *src = NULL, *dest = NULL;
 	char *origin = xasprintf("--list-program-deps %s", spec);
@@ -133,5 +133,13 @@ int addprog_list(const char *spec)
 	free(src);
 	free(dest);
 	free(origin);
-	return rc == 0 ? 0 : 1;
+	return rc;
+}
+
+int addprog_list(const char *const *specs)
+{
+	for (; *specs; specs++)
+		if (list_one(*specs) < 0)
+			return 1;
+	return 0;
 }

@@ -12,9 +12,10 @@
 int addprog_add(struct manifest *m, const char *src, const char *dest,
 		const char *origin, const char *image);
 
-/* --list-program-deps SPEC: print the closure, one line per entry,
+/* --list-program-deps SPEC...: print each closure in turn (its first line
+ * is the program itself), one line per entry,
  * "file<TAB>HOSTPATH<TAB>IMAGEPATH" or "link<TAB>TARGET<TAB>IMAGEPATH".
- * 0, or 1 after reporting. */
-int addprog_list(const char *spec);
+ * specs is NULL-terminated. 0, or 1 after reporting the first failure. */
+int addprog_list(const char *const *specs);
 
 #endif

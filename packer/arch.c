@@ -7,10 +7,11 @@
 #include <string.h>
 
 static const struct arch arches[] = {
-	{ "x86_64", "amd64", EM_X86_64, 1, "amd64", "qemu-x86_64-static" },
-	{ "aarch64", "arm64", EM_AARCH64, 1, "arm64", "qemu-aarch64-static" },
+	{ "x86_64", "amd64", EM_X86_64, 1, "amd64", "qemu-x86_64-static", "/lib64" },
+	/* /lib/ld-linux-aarch64.so.1 and /lib/ld-linux-armhf.so.3: /lib is there */
+	{ "aarch64", "arm64", EM_AARCH64, 1, "arm64", "qemu-aarch64-static", NULL },
 	/* 32-bit ARM images are armhf's (ARMv7, hard float), as Debian's are. */
-	{ "armhf", "arm", EM_ARM, 0, "armhf", "qemu-arm-static" },
+	{ "armhf", "arm", EM_ARM, 0, "armhf", "qemu-arm-static", NULL },
 };
 #define N_ARCHES (sizeof(arches) / sizeof(arches[0]))
 

@@ -12,6 +12,10 @@ struct arch {
 	int class64;
 	const char *debian;	/* the Debian architecture */
 	const char *qemu_user;	/* runs its programs on another host */
+	/* Where its glibc loader lives, when the skeleton lacks that
+	 * directory: an empty one, so that run-qemu --share-libs can mount
+	 * the host's loader there for a run without writing the image. */
+	const char *loader_dir;
 };
 
 /* By name or alias; NULL when unknown. */

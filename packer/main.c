@@ -133,6 +133,8 @@ static int add_system(struct manifest *m, const struct options *o, const char *i
 	if (!applets)
 		goto out;
 	manifest_add_base(m);
+	if (arch_target() && arch_target()->loader_dir)
+		manifest_add(m, E_DIR, arch_target()->loader_dir, 0755, "the loader's directory");
 	if (manifest_add_applets(m, applets, err) < 0) {
 		errorf("%s", err);
 		goto out;

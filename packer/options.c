@@ -74,6 +74,7 @@ const char options_usage[] =
 	"      --add-program PATH[:DEST]  a program at DEST (default /usr/bin/NAME) with its\n"
 	"                         ELF interpreter and shared libraries (repeatable)\n"
 	"  mkrootfs --list-program-deps PATH[:DEST]   print what --add-program would add\n"
+	"                         (repeatable: one closure after another, each from its program)\n"
 	"  mkrootfs --copy-out IMAGE:HOSTDIR   make HOSTDIR match the ext image's tree\n"
 	"\n"
 	"Timestamps are $SOURCE_DATE_EPOCH, else 1 (1970-01-01 00:00:01 UTC) for new images\n"
@@ -128,7 +129,11 @@ static int take_option(struct options *o, int c, const char *arg, char *err)
 	case OPT_ADD: return add_source(o, SOURCE_ADD, arg, err);
 	case OPT_OVERLAY: return add_source(o, SOURCE_OVERLAY, arg, err);
 	case OPT_ADD_PROGRAM: return add_source(o, SOURCE_PROGRAM, arg, err);
-	case OPT_LIST_DEPS: o->list_deps = arg; return 0;
+	case OPT_LIST_DEPS:
+		o->list_deps = xrealloc(o->list_deps, (o->nlist_deps + 2) * sizeof(*o->list_deps));
+		o->list_deps[o->nlist_deps++] = arg;
+		o->list_deps[o->nlist_deps] = NULL;
+		return 0;
 	case OPT_COPY_OUT: o->copy_out = arg; return 0;
 	case OPT_UPDATE: o->update = arg; return 0;
 	case OPT_NO_BACKUP: o->no_backup = 1; return 0;
@@ -249,4 +254,7 @@ void options_free(struct options *o)
 	free(o->sources);
 	o->sources = NULL;
 	o->nsources = 0;
+	free(o->list_deps);
+	o->list_deps = NULL;
+	o->nlist_deps = 0;
 }

@@ -35,7 +35,9 @@ struct options {
 	int bare;		/* --bare: only what --add, --overlay, --modules name */
 	int verbosity;		/* 0 -q, 1 default, 2 -v */
 	int help, version;
-	const char *list_deps;	/* --list-program-deps PATH[:DEST] */
+	const char **list_deps;	/* --list-program-deps PATH[:DEST], repeatable:
+				 * NULL-terminated, NULL when not given */
+	size_t nlist_deps;
 	const char *copy_out;	/* --copy-out IMAGE:HOSTDIR */
 };
 

@@ -39,3 +39,13 @@ C
 	"$d/bin/prog" 3 >/dev/null
 	[ $? -eq 3 ]
 }
+
+# dynamic_program_or_stop DIR FILE...: in a suite (tests/lib.sh), every FILE
+# the suite needs is built and the program builds into DIR, or the suite
+# ends there, failed.
+dynamic_program_or_stop() {
+	local d=$1 f; shift
+	for f in "$@"; do [ -s "$f" ] || { fail "missing $f (make $f)"; finish; }; done
+	if build_dynamic_program "$d"; then ok "the dynamic test program builds and runs on the host"
+	else fail "the dynamic test program builds and runs on the host"; finish; fi
+}

@@ -165,6 +165,13 @@ bad "not ELF and not a script" "--add-program $S/text: is neither an ELF program
 	-o "$OUT/bad.img" --add-program "$S/text"
 bad "a missing program" "--add-program $S/nope: No such file or directory" -o "$OUT/bad.img" --add-program "$S/nope"
 bad "a directory" "Is a directory" -o "$OUT/bad.img" --add-program "$S"
+echo "# --list-program-deps, repeated: one closure after another"
+pack list-one --list-program-deps "$T/bin/prog:/t/prog" && cat "$W/list-one.log" >"$W/list-two.want"
+pack list-sh --list-program-deps /bin/sh && cat "$W/list-sh.log" >>"$W/list-two.want"
+pack list-two --list-program-deps "$T/bin/prog:/t/prog" --list-program-deps /bin/sh
+if [ "$rc" -eq 0 ] && [ -s "$W/list-one.log" ] && cmp -s "$W/list-two.want" "$W/list-two.log"; then
+	ok "two programs in one call list the same as two calls ($(wc -l <"$W/list-two.log") lines)"
+else fail "two programs in one call list the same as two calls (exit $rc)"; evidence "$W/list-two.log"; fi
 pack list-bad --list-program-deps "$S/broken/bin/prog"
 expect_eq "--list-program-deps refuses it too (exit 1, one line)" "1 1" "$rc $(wc -l <"$W/list-bad.log")"
 pack usage --list-program-deps "$T/bin/prog" -o "$OUT/x.img"

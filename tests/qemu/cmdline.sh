@@ -82,6 +82,13 @@ expect_eq "--snapshot: the root drive alone (a --share-rw disk keeps the guest's
 MINROOT_KERNEL=$T/kernel "$RUN" --print --accel tcg --image "$I" >"$T/out" 2>&1
 expect_eq "MINROOT_KERNEL is the default kernel" "1" "$(grep -c -- "-kernel $T/kernel " "$T/out")"
 
+mkdir -p "$T/dyn" "$T/static" && cp /bin/true "$T/dyn/" && cp "$B/init" "$T/static/"
+qprint --share "$T/dyn" --share "$T/static" --share-libs -- /mnt/dyn/true
+expect_eq "--share-libs: a disk for the loader and libraries after the shares'" \
+	"share0.img share1.img libs.img" "$(drives | grep -o '[a-z0-9]*\.img,' | tr -d , | tail -n 3 | xargs)"
+qprint --share "$T/static" --share-libs -- /mnt/static/init
+expect_eq "--share-libs with no dynamic program in the shares: no such disk" "" "$(drives | grep libs.img)"
+
 echo "# command mode: the command goes on the channel, the console on a port of its own"
 qprint -- sh -c 'exit 7'
 expect_eq "command: no command words on the kernel line; the console is ttyS2, the terminal ttyS0" \
@@ -162,7 +169,7 @@ echo "# documentation"
 expect_eq "--help exits 0" 0 $rc
 missing=
 for o in --arch --kernel --image --initrd --disk --accel --mem --smp --append --snapshot --timeout --print --help \
-	--script --program --share --share-rw --net --modules --allow-warn --verbose --log --gdb --bios --no-pvh \
+	--script --program --share --share-rw --share-libs --net --modules --allow-warn --verbose --log --gdb --bios --no-pvh \
 	MINROOT_KERNEL 122 124 125; do
 	grep -q -- "$o" "$T/help" || missing+=" $o(--help)"
 	sed 's/\\//g' "$TOP/qemu/run-qemu.1" | grep -q -- "$o" || missing+=" $o(run-qemu.1)"

@@ -8,10 +8,8 @@
 RUN=$TOP/qemu/run-qemu
 K=$B/vmlinuz
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-for f in "$K" "$B/mkrootfs" "$B/init"; do [ -s "$f" ] || { fail "missing $f (make $f)"; finish; }; done
 
-if build_dynamic_program "$T/p"; then ok "the dynamic test program builds and runs on the host"
-else fail "the dynamic test program builds and runs on the host"; finish; fi
+dynamic_program_or_stop "$T/p" "$K" "$B/mkrootfs" "$B/init"
 printf '#!/bin/bash\necho "bash in the guest: ${BASH_VERSINFO[0]} $*"; exit $(( $# + 20 ))\n' >"$T/hello.sh"
 chmod 755 "$T/hello.sh"
 IMG=$T/prog.img

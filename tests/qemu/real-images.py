@@ -4,7 +4,8 @@ the Debian cloud kernel:
 - a Debian 12 minbase root from `mmdebstrap --variant=minbase bookworm`
   (tests/qemu/fetch-debian-root caches the tarball), as an ext4 image made
   with mke2fs -d: it boots to dash with job control, and `exit` powers off
-  leaving the file system clean with what was written;
+  leaving the file system clean with what was written; a gcc-built program
+  in a --share-libs share runs there, and so do the root's own programs;
 - a Buildroot-style busybox image: an inittab with sysinit, wait, shutdown
   and tty respawn lines, an rcS running the S??* scripts (busybox syslogd and
   a service writing markers), an rcK stopping them. The markers on the image
@@ -91,6 +92,32 @@ def test_debian():
     got = rootfs.image_file(img, "/root/data")
     vm.check("Debian: the file written before exit is on the image (%r)" % got,
              got == data + "\n")
+    test_debian_share_libs(img)
+
+
+def test_debian_share_libs(img):
+    """The host's loader grafted over the root's /lib64 (a link into /usr
+    there): the shared program and dash, ls and wc of the root all run."""
+    share = os.path.join(tmp, "t")
+    os.makedirs(share)
+    src = os.path.join(tmp, "cube.c")
+    with open(src, "w") as f:
+        f.write('#include <math.h>\n#include <stdio.h>\n#include <stdlib.h>\n'
+                'int main(int c, char **v) { printf("cube: %g\\n", pow(atof(v[1]), 3)); return 6; }\n')
+    rc, out = vm.host("gcc", "-o", os.path.join(share, "cube"), src, "-lm")
+    if not vm.check("gcc builds a program with libm", rc == 0, out):
+        return
+    with open(os.path.join(share, "run.sh"), "w") as f:
+        f.write('#!/bin/sh\n/t/cube 3; echo "cube exited $?"\nls /lib64 | wc -l\n')
+    os.chmod(os.path.join(share, "run.sh"), 0o755)
+    r = subprocess.run([vm.RUN, "--accel", "tcg", "--kernel", vm.KERNEL, "--image", img, "--snapshot",
+                        "--timeout", "600", "--share", share + ":/t", "--share-libs", "--", "/t/run.sh"],
+                       stdin=subprocess.DEVNULL, capture_output=True, encoding="utf-8", errors="replace")
+    lines = vm.clean(r.stdout).split()
+    vm.check("Debian --share-libs: the shared program ran with the host's libm, then the "
+             "root's own ls and wc (%s, exit %d)" % (" ".join(lines), r.returncode),
+             r.returncode == 0 and lines == ["cube:", "27", "cube", "exited", "6", "1"],
+             r.stdout + r.stderr)
 
 
 INITTAB = """\

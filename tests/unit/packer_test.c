@@ -575,6 +575,10 @@ static void test_programs(void)
 	check(parse("mkrootfs --list-program-deps p", &o, err) == 0 && o.list_deps,
 	      "--list-program-deps needs no image");
 	options_free(&o);
+	check(parse("mkrootfs --list-program-deps p --list-program-deps q:/t/q", &o, err) == 0 &&
+	      o.nlist_deps == 2 && strcmp(o.list_deps[1], "q:/t/q") == 0 && !o.list_deps[2],
+	      "--list-program-deps is repeatable, the list NULL-terminated");
+	options_free(&o);
 	check(parse("mkrootfs --copy-out a.img:dir -q", &o, err) == 0 && o.copy_out,
 	      "--copy-out needs no -o");
 	options_free(&o);
