@@ -140,3 +140,42 @@ bool alias_next(const char **cursor, const char *alias, struct span *module)
 			return true;
 	return false;
 }
+
+/* Greedy, with one point to go back to: enough for '*' alone, in time
+ * linear in the pattern times the text (modalias patterns have no '?'). */
+bool glob_matches(struct span pattern, const char *s)
+{
+	const char *p = pattern.p, *end = p + pattern.n, *star = NULL, *retry = s;
+	while (*s) {
+		if (p < end && *p == '*') {
+			star = ++p;
+			retry = s;
+		} else if (p < end && *p == *s) {
+			p++, s++;
+		} else if (star) {
+			p = star;
+			s = ++retry;
+		} else {
+			return false;
+		}
+	}
+	while (p < end && *p == '*')
+		p++;
+	return p == end;
+}
+
+bool lacks_cpu_features(const char *alias, const char *name, const char *cpu)
+{
+	struct span line, word, pattern, module;
+	bool has_cpu_alias = false;
+	while (next_line(&alias, &line)) {
+		if (span_next_word(&line, &word) && same_name(word, "alias") &&
+		    span_next_word(&line, &pattern) && pattern.n > 4 && !strncmp(pattern.p, "cpu:", 4) &&
+		    span_next_word(&line, &module) && same_name(module, name)) {
+			if (glob_matches(pattern, cpu))
+				return false;
+			has_cpu_alias = true;
+		}
+	}
+	return has_cpu_alias;
+}

@@ -37,4 +37,12 @@ bool softdep_next_pre(const char **cursor, const char *name, struct span *pre);
  * (no wildcards) stands for, after *cursor. */
 bool alias_next(const char **cursor, const char *alias, struct span *module);
 
+/* Whether text matches pattern, whose '*' stand for any characters. */
+bool glob_matches(struct span pattern, const char *text);
+
+/* modules.alias: whether the module called name is for CPU features (it
+ * has "cpu:" aliases) none of which the CPU has (its modalias, cpu, as
+ * /sys/devices/system/cpu/modalias says, matches none of them). */
+bool lacks_cpu_features(const char *alias, const char *name, const char *cpu);
+
 #endif

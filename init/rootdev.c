@@ -77,9 +77,17 @@ bool mount_root(const struct root_options *r, const char *dev, const char *targe
 	unsigned long flags = r->read_only ? MS_RDONLY : 0;
 	const char *data = *r->flags ? r->flags : NULL;
 	mkdir(target, 0755); /* if that fails, mount says why */
-	if (*r->fstype ? mount(dev, target, r->fstype, flags, data) == 0
-		       : mount_any_type(dev, target, flags, data))
-		return true;
+	long long deadline = monotonic_ms() + r->wait_s * 1000LL;
+	for (;;) {
+		if (*r->fstype ? mount(dev, target, r->fstype, flags, data) == 0
+			       : mount_any_type(dev, target, flags, data))
+			return true;
+		/* ENXIO: the node is there before the driver is done with the
+		 * disk (a driver that probes asynchronously, as NVMe's does). */
+		if (errno != ENXIO || monotonic_ms() >= deadline)
+			break;
+		sleep_ms(POLL_MS);
+	}
 	complain_errno("error: stage 1: mount root %s (%s) on %s", dev,
 		       *r->fstype ? r->fstype : "each type in /proc/filesystems", target);
 	return false;

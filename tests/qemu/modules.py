@@ -71,6 +71,14 @@ def main():
                   image=image)
     vm.check("--disk nvme: the root mounted through stage 1; modprobe loop, lsmod lists it (exit 7)",
              rc == 7, out)
+    # crc32c_intel's cpu alias wants SSE 4.2 (feature 0094): stage 1 loads
+    # it when the CPU has it, and does not try it otherwise.
+    rc, out = run(GENERIC, MODS, ["sh", "-c", "grep -q ',0094' /sys/devices/system/cpu/modalias; h=$?; "
+                                  "grep -q '^crc32c_intel ' /proc/modules; l=$?; "
+                                  "grep -q '^crc32c_generic ' /proc/modules && echo has=$h loaded=$l && "
+                                  "test $h = $l"])
+    vm.check("stage 1 loads a CPU-feature module (crc32c_intel) exactly when the CPU has the feature "
+             "(%s)" % out.strip().splitlines()[-1:] , rc == 0, out)
     rc, out = vm.host("e2fsck", "-fn", image)
     vm.check("... the image is clean (e2fsck -fn)", rc == 0, out)
     rc, out = vm.host("debugfs", "-R", "ls /lib/modules", image)

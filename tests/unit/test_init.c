@@ -426,6 +426,24 @@ static void test_moddep(void)
 	CHECK(!alias_next(&cursor, "crypto-crc32c", &word), "... and no third");
 	cursor = alias_text;
 	CHECK(!alias_next(&cursor, "crypto", &word), "an alias matches whole, not by prefix");
+
+	/* CPU features: the modalias of a CPU with SSE 4.2 (0094) and one without. */
+	const char *cpu_aliases = "alias cpu:type:x86,ven*fam*mod*:feature:*0094* crc32c_intel\n"
+				  "alias crypto-crc32c crc32c_intel\n"
+				  "alias cpu:type:x86,ven*fam*mod*:feature:*0099* crct10dif_pclmul\n"
+				  "alias cpu:type:x86,ven*fam*mod*:feature:*0020* crct10dif_pclmul\n";
+	const char *sse42 = "cpu:type:x86,ven0000fam0006mod003F:feature:,0000,0001,0094,00A0\n";
+	const char *plain = "cpu:type:x86,ven0000fam0006mod0006:feature:,0000,0001,0020,0065\n";
+	CHECK(!lacks_cpu_features(cpu_aliases, "crc32c_intel", sse42), "a CPU with the feature loads the module");
+	CHECK(lacks_cpu_features(cpu_aliases, "crc32c_intel", plain), "a CPU without it does not");
+	CHECK(!lacks_cpu_features(cpu_aliases, "crct10dif_pclmul", plain), "one of two cpu aliases is enough");
+	CHECK(lacks_cpu_features(cpu_aliases, "crct10dif-pclmul", sse42), "... names with '-' or '_' alike");
+	CHECK(!lacks_cpu_features(cpu_aliases, "crc32c_generic", plain), "a module without cpu aliases is for every CPU");
+	CHECK(glob_matches((struct span){ "a*b*c", 5 }, "axxbyyc"), "glob: stars");
+	CHECK(glob_matches((struct span){ "*ab", 3 }, "aab"), "glob: a star takes back what it must");
+	CHECK(!glob_matches((struct span){ "a*b", 3 }, "axxbc"), "glob: the end must match");
+	CHECK(glob_matches((struct span){ "**", 2 }, ""), "glob: stars match nothing too");
+	CHECK(!glob_matches((struct span){ "abc", 3 }, "ab"), "glob: a shorter text");
 }
 
 /* Parses text (copied: the parser cuts it) into at most 8 entries. */
