@@ -164,13 +164,18 @@ static bool send_frame(int chan, char type, const void *data, size_t len)
 	return write_all(chan, head, sizeof head) && write_all(chan, data, len);
 }
 
+static int leading_number(const char *s)
+{
+	int n = 0;
+	while (*s >= '0' && *s <= '9')
+		n = n * 10 + (*s++ - '0');
+	return n;
+}
+
 /* A /dev/kmsg record starts "PRIORITY,": facility * 8 + level. */
 static int record_level(const char *rec)
 {
-	int pri = 0;
-	while (*rec >= '0' && *rec <= '9')
-		pri = pri * 10 + (*rec++ - '0');
-	return pri & 7;
+	return leading_number(rec) & 7;
 }
 
 /* Every record of the kernel log there is to read now, up to max_level,
@@ -194,9 +199,12 @@ static _Noreturn void relay(int chan, const char *tty, int to, int stop)
 	/* The boot's 300-odd info lines would take the serial port a tenth
 	 * of a second under TCG, in front of the status: of what came before
 	 * the command, notices and worse (the kernel's version, every
-	 * warning); of what comes from now on, everything. */
+	 * warning), unless the console shows more (loglevel=7: --verbose);
+	 * of what comes from now on, everything. */
+	char printk[64] = "";
+	read_small_file("/proc/sys/kernel/printk", printk, sizeof printk);
 	if (kmsg >= 0)
-		forward_kernel_log(chan, kmsg, LOG_NOTICE);
+		forward_kernel_log(chan, kmsg, leading_number(printk) >= LOG_DEBUG ? LOG_DEBUG : LOG_NOTICE);
 	for (;;) {
 		if (poll(p, kmsg >= 0 ? 3 : 2, -1) < 0 && errno != EINTR)
 			break;

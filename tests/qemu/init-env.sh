@@ -58,6 +58,10 @@ boot -- sh -c "$MOUNTED" "$ALL"
 for t in debugfs tracefs cgroup2 bpf securityfs pstore; do
 	has_line "cloud kernel: $t is mounted at its place" "mounted-$t"
 done
+# bpffs asks modprobe for bpf_preload; with no modules tree init gives
+# the kernel no modprobe for that mount, and puts it back after.
+guest "after bpffs, the kernel's modprobe is /sbin/modprobe again" 57 -- \
+	sh -c 'grep -q " /sys/fs/bpf bpf " /proc/mounts && test "$(cat /proc/sys/kernel/modprobe)" = /sbin/modprobe && exit 57'
 guest "each one the kernel lists is mounted, none twice" 54 -- \
 	sh -c 'for m in $0; do t=${m%%:*}; p=${m#*:}; n=$(grep -c ^$t.$p.$t. /proc/mounts); if grep -q .$t\$ /proc/filesystems; then test $n = 1 || exit 1; else test $n = 0 || exit 2; fi; done; exit 54' "$ALL"
 boot --append minroot.mounts=none -- sh -c "$MOUNTED; exit 55" "$ALL"

@@ -38,8 +38,19 @@ def kernel_health(mod_dir, log):
     print("# kernel health in command mode")
     rc, out, err = run(["--log", log, "--", "true"])
     vm.check("a clean run: status 0, no complaint", rc == 0 and "run-qemu:" not in err, err)
-    vm.check("... the whole kernel log is kept (--log)", os.path.exists(log) and
-             "Linux version" in open(log, errors="replace").read())
+    logged = open(log, errors="replace").read() if os.path.exists(log) else ""
+    vm.check("... the kernel log is kept (--log): the boot's notices (the kernel's version)",
+             "Linux version" in logged, logged[-2000:])
+    vm.check("... but not its informational lines (the serial port's time)",
+             "Run /sbin/init as init process" not in logged, logged[-2000:])
+    rc, out, err = run(["--log", log, "--", "sh", "-c", "echo '<6>hello at info level' >/dev/kmsg"])
+    logged = open(log, errors="replace").read() if os.path.exists(log) else ""
+    vm.check("... what the run logs, at any level (an info line written to /dev/kmsg)",
+             re.search(r"^\[ *\d+\.\d+\] hello at info level$", logged, re.M) is not None, logged[-2000:])
+    rc, out, err = run(["--verbose", "--log", log, "--", "true"])
+    logged = open(log, errors="replace").read() if os.path.exists(log) else ""
+    vm.check("--verbose: the whole boot in the log, informational lines too",
+             rc == 0 and "Run /sbin/init as init process" in logged, err + logged[-2000:])
     share = ["--share", f"{mod_dir}:/m"]
     rc, out, err = run(share + ["--log", log, "--", "sh", "-c", "insmod /m/splat.ko action=warn; exit 3"])
     vm.check("a WARN during the run: exit 122", rc == 122, f"rc={rc}\n{err}")
