@@ -222,7 +222,12 @@ bad "--bare with --init" 2 "mkrootfs: error: --bare writes no init and no busybo
 	--bare --init "$INIT" -o "$OUT/keep.img"
 "${BUILDER[@]}" "$MKROOTFS" -q -s 700M --modules "$GENERIC" -o "$OUT/keep.img" &
 pid=$!
-sleep 1
+# As soon as it stages (a directory in TMPDIR) or writes (a temporary file
+# beside -o): a fixed sleep loses the race once packing gets faster.
+for _ in $(seq 1000); do
+	[ -n "$(ls -A "$TMPDIR")" ] || compgen -G "$OUT/keep.img?*" >/dev/null && break
+	sleep 0.01
+done
 kill -INT $pid
 wait $pid
 expect_eq "SIGINT while staging the whole tree: killed by SIGINT (130)" 130 "$?"
