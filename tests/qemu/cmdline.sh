@@ -135,6 +135,8 @@ for k in "$B/vmlinuz:lz4 (Debian's cloud kernel)" "$B/vmlinuz-generic:xz (Debian
 		"$(file -b "$got" 2>&1 | cut -d, -f1-2)"
 	expect_eq "$what: the same file the second time" "$got" "$(pvh_print "$kernel")"
 	expect_eq "$what: --no-pvh boots the bzImage" "$kernel" "$(pvh_print "$kernel" --no-pvh)"
+	expect_eq "$what: so does --bios seabios (a PVH guest cannot resume from S3)" "$kernel" \
+		"$(pvh_print "$kernel" --bios seabios)"
 done
 expect_eq "a kernel that is no bzImage boots as given" "$K" "$(pvh_print "$K")"
 expect_eq "... and is remembered as such" 1 "$(find "$T/cache/pvh" -name '*.none' | wc -l)"
