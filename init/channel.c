@@ -8,6 +8,7 @@
  * magic, a 32-bit length and that many bytes (see request.h). */
 #include "init.h"
 #include "format.h"
+#include "status.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -164,18 +165,10 @@ static bool send_frame(int chan, char type, const void *data, size_t len)
 	return write_all(chan, head, sizeof head) && write_all(chan, data, len);
 }
 
-static int leading_number(const char *s)
-{
-	int n = 0;
-	while (*s >= '0' && *s <= '9')
-		n = n * 10 + (*s++ - '0');
-	return n;
-}
-
 /* A /dev/kmsg record starts "PRIORITY,": facility * 8 + level. */
 static int record_level(const char *rec)
 {
-	return leading_number(rec) & 7;
+	return (int)(parse_decimal(rec) & 7);
 }
 
 /* Every record of the kernel log there is to read now, up to max_level,
@@ -204,7 +197,7 @@ static _Noreturn void relay(int chan, const char *tty, int to, int stop)
 	char printk[64] = "";
 	read_small_file("/proc/sys/kernel/printk", printk, sizeof printk);
 	if (kmsg >= 0)
-		forward_kernel_log(chan, kmsg, leading_number(printk) >= LOG_DEBUG ? LOG_DEBUG : LOG_NOTICE);
+		forward_kernel_log(chan, kmsg, parse_decimal(printk) >= LOG_DEBUG ? LOG_DEBUG : LOG_NOTICE);
 	for (;;) {
 		if (poll(p, kmsg >= 0 ? 3 : 2, -1) < 0 && errno != EINTR)
 			break;

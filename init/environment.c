@@ -74,7 +74,7 @@ bool file_contains(const char *path, const char *text)
 unsigned long read_kernel_taint(void)
 {
 	char text[32];
-	return read_small_file("/proc/sys/kernel/tainted", text, sizeof text) ? parse_taint(text) : 0;
+	return read_small_file("/proc/sys/kernel/tainted", text, sizeof text) ? parse_decimal(text) : 0;
 }
 
 /* The kernel starts init with HOME=/ and TERM=linux plus any unknown

@@ -3,7 +3,7 @@
 
 static const char taint_letters[] = "PFSRMBUDAWCIOELKXTN";
 
-unsigned long parse_taint(const char *text)
+unsigned long parse_decimal(const char *text)
 {
 	unsigned long n = 0;
 	while (*text >= '0' && *text <= '9')

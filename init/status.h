@@ -7,8 +7,10 @@
 
 #define STATUS_LINE_MAX 96
 
-/* The value of /proc/sys/kernel/tainted (decimal); 0 when unreadable. */
-unsigned long parse_taint(const char *text);
+/* The decimal number text starts with (0 when none): the value of
+ * /proc/sys/kernel/tainted, the console's level in /proc/sys/kernel/printk,
+ * a /dev/kmsg record's priority. */
+unsigned long parse_decimal(const char *text);
 
 /* "init: exit status N[ taint=LETTERS][ new=LETTERS]\n": taint= names the
  * flags set after the command, new= those that were not set before it, in

@@ -113,27 +113,37 @@ pid_t spawn_child(const char *tty, int stdin_fd, const struct program *progs, in
 	return -1;
 }
 
-/* Under TCG the first exec of a program not yet in the page cache waits
- * for its pages from the disk (40 ms for busybox); asked for now, they
- * come while init mounts and sets up. Found as execvp will find it. */
+static bool read_ahead(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
+	close(fd);
+	return true;
+}
+
+/* The first exec of a program not yet in the page cache waits for its
+ * pages from the disk; asked for now, they come while init mounts and
+ * sets up. Found as execvp will find it. */
 void prefetch_program(const char *name)
 {
 	char path[OPT_PATH_MAX];
-	size_t name_len = strlen(name);
-	for (const char *dir = strchr(name, '/') ? NULL : DEFAULT_PATH;; dir += strcspn(dir, ":") + 1) {
-		size_t len = dir ? strcspn(dir, ":") : 0;
-		if (len + 1 + name_len >= sizeof path)
-			return;
-		memcpy(path, dir ? dir : "", len);
-		path[len] = '/';
-		memcpy(path + (dir ? len + 1 : 0), name, name_len + 1);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
-			close(fd);
-			return;
+	if (strchr(name, '/')) {
+		read_ahead(name);
+		return;
+	}
+	for (const char *dir = DEFAULT_PATH;; dir++) {
+		size_t len = strcspn(dir, ":");
+		if (len + 1 + strlen(name) < sizeof path) {
+			memcpy(path, dir, len);
+			path[len] = '/';
+			strcpy(path + len + 1, name);
+			if (read_ahead(path))
+				return;
 		}
-		if (!dir || !dir[len])
+		dir += len;
+		if (!*dir)
 			return;
 	}
 }

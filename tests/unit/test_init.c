@@ -270,8 +270,8 @@ static void test_status_line(void)
 	format_status_line(line, sizeof line, 0, 0, 1ul << 19 | 1ul << 30);
 	CHECK_STR(line, "init: exit status 0\n", "flags without a letter are left out");
 	CHECK_INT(format_status_line(line, 10, 0, 0, 1), 9, "a short buffer: cut, NUL-terminated");
-	CHECK_INT(parse_taint("4608\n"), 4608, "parse /proc/sys/kernel/tainted");
-	CHECK_INT(parse_taint(""), 0, "empty: untainted");
+	CHECK_INT(parse_decimal("4608\n"), 4608, "parse /proc/sys/kernel/tainted");
+	CHECK_INT(parse_decimal(""), 0, "empty: untainted");
 }
 
 static void test_exit_codes(void)
@@ -563,23 +563,25 @@ static void test_request(void)
 	char empty[] = "";
 	CHECK(parse_request(empty, 0, &rq) == NULL && rq.argc == 0 && rq.argv[0] == NULL,
 	      "request: an empty payload is a shell, no command");
-	char unterminated[] = { 'a', 'r', 'g', '\0', 'x' };
-	CHECK(parse_request(unterminated, sizeof unterminated, &rq) != NULL,
-	      "request: a payload not ending in NUL is refused");
-	char unknown[] = "bogus\0";
-	CHECK(parse_request(unknown, sizeof unknown - 1, &rq) != NULL, "request: an unknown record is refused");
-	char short_mount[] = "mount\0ro\0u\0";
-	CHECK(parse_request(short_mount, sizeof short_mount - 1, &rq) != NULL,
-	      "request: a mount record cut short is refused");
-	char bad_flags[] = "mount\0rx\0u\0\0/d\0";
-	CHECK(parse_request(bad_flags, sizeof bad_flags - 1, &rq) != NULL,
-	      "request: mount flags other than ro/rw are refused");
-	char relative[] = "mount\0rw\0u\0\0d\0";
-	CHECK(parse_request(relative, sizeof relative - 1, &rq) != NULL,
-	      "request: a relative mount directory is refused");
-	char lone_arg[] = "arg\0";
-	CHECK(parse_request(lone_arg, sizeof lone_arg - 1, &rq) != NULL,
-	      "request: an arg record without its value is refused");
+	/* Payloads the parser refuses (it cuts them, so each is copied first);
+	 * the length leaves out the literal's own final NUL. */
+	static const struct {
+		const char *payload;
+		size_t len;
+		const char *what;
+	} refused[] = {
+		{ "arg\0x", 5, "request: a payload not ending in NUL is refused" },
+		{ "bogus\0", 6, "request: an unknown record is refused" },
+		{ "mount\0ro\0u\0", 11, "request: a mount record cut short is refused" },
+		{ "mount\0rx\0u\0\0/d\0", 15, "request: mount flags other than ro/rw are refused" },
+		{ "mount\0rw\0u\0\0d\0", 14, "request: a relative mount directory is refused" },
+		{ "arg\0", 4, "request: an arg record without its value is refused" },
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		char copy[32];
+		memcpy(copy, refused[i].payload, refused[i].len);
+		CHECK(parse_request(copy, refused[i].len, &rq) != NULL, refused[i].what);
+	}
 	static char many[64 * 8];
 	size_t n = 0;
 	for (int i = 0; i < 40; i++) {
