@@ -89,7 +89,7 @@ void set_environment(const char *shell, const char *term)
 	size_t n = 0;
 	if (!kernel_env)
 		kernel_env = environ;
-	env[n++] = "PATH=" DEFAULT_PATH;
+	env[n++] = "PATH=/sbin:/usr/sbin:/bin:/usr/bin";
 	env[n++] = "HOME=/root";
 	if (shell) {
 		format(shell_var, sizeof shell_var, "SHELL=%s", shell);

@@ -44,14 +44,12 @@ bool set_console_size(const char *tty, unsigned rows, unsigned cols);
 void hold_terminal(const char *tty);
 
 /* supervise.c */
-#define DEFAULT_PATH "/sbin:/usr/sbin:/bin:/usr/bin"
 struct program {
 	const char *path;     /* for execv, or a name for execvp when search is set */
 	char *const *argv;
 	bool search;
 };
 pid_t spawn_child(const char *tty, int stdin_fd, const struct program *progs, int n, int *errs);
-void prefetch_program(const char *name);
 void leave_pid1_state(void);
 bool reap_children(pid_t watched, int *wait_status);
 bool wait_for_children(pid_t watched, unsigned timeout_ms);

@@ -293,8 +293,6 @@ int main(int argc, char **argv)
 	umask(022);
 	set_hostname();
 	read_channel_request(&in);
-	if (in.command)
-		prefetch_program(in.command[0]);
 	mount_requested_disks(&in.request);
 	mount_kernel_filesystems(in.opt.kernel_fs);
 	if (!MINROOT_DEMO_NO_LO)

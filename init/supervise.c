@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -111,41 +110,6 @@ pid_t spawn_child(const char *tty, int stdin_fd, const struct program *progs, in
 		return pid;
 	waitpid(pid, NULL, 0);
 	return -1;
-}
-
-static bool read_ahead(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
-	close(fd);
-	return true;
-}
-
-/* The first exec of a program not yet in the page cache waits for its
- * pages from the disk; asked for now, they come while init mounts and
- * sets up. Found as execvp will find it. */
-void prefetch_program(const char *name)
-{
-	char path[OPT_PATH_MAX];
-	if (strchr(name, '/')) {
-		read_ahead(name);
-		return;
-	}
-	for (const char *dir = DEFAULT_PATH;; dir++) {
-		size_t len = strcspn(dir, ":");
-		if (len + 1 + strlen(name) < sizeof path) {
-			memcpy(path, dir, len);
-			path[len] = '/';
-			strcpy(path + len + 1, name);
-			if (read_ahead(path))
-				return;
-		}
-		dir += len;
-		if (!*dir)
-			return;
-	}
 }
 
 /* Reaps every child that ends until watched has ended, or, with watched -1,
