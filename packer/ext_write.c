@@ -171,12 +171,17 @@ static errcode_t make_symlink(struct ext_writer *w, ext2_ino_t parent, const cha
 	rc = ext2fs_new_inode(w->fs, parent, LINUX_S_IFLNK | 0777, 0, &ino);
 	if (rc)
 		return rc;
-	/* ext2fs_symlink writes 0:0, 0777 and fs->now (our epoch) itself */
+	/* ext2fs_symlink writes 0:0, 0777 and fs->now (our epoch) itself.
+	 * Given no name it does not link it: with one, it would first look
+	 * the name up, a scan of the directory that cannot find anything in
+	 * a new image (the manifest has no duplicates) or after
+	 * clear_existing in an updated one. */
 	w->doing = "creating symlink";
-	rc = ext2fs_symlink(w->fs, parent, ino, name, e->target);
-	if (grew_full_dir(w->fs, parent, &rc))
-		rc = ext2fs_symlink(w->fs, parent, ino, name, e->target);
-	return rc;
+	rc = ext2fs_symlink(w->fs, parent, ino, NULL, e->target);
+	if (rc)
+		return rc;
+	w->doing = "linking";
+	return ext_link(w->fs, parent, name, ino, EXT2_FT_SYMLINK);
 }
 
 /* The kernel's encoding: old 8:8 when both numbers fit, else the new one. */

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 /* Bytes of a file read (and written) at a time; a multiple of any block size. */
-#define EXT_CHUNK (1024 * 1024)
+#define EXT_CHUNK (256 * 1024)
 
 struct ext_writer {
 	ext2_filsys fs;

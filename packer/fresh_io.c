@@ -25,7 +25,7 @@ static uint64_t unsynced;	/* bytes written there since writeback was started */
 /* File data is handed to the disk as it is written, in the background, so
  * the fsync before the image is renamed into place has little left to
  * wait for. */
-#define WRITEBACK_EVERY (8u << 20)
+#define WRITEBACK_EVERY (1u << 20)
 
 /* A copy of every metadata block written (inode tables, directories,
  * indirect blocks...): libext2fs reads them back again and again, and its

@@ -12,9 +12,10 @@
 #define HASH_BYTES 32
 
 struct hash_queue;
+struct SHA256state_st;
 
 struct hash {
-	void *ctx;		/* libcrypto's EVP_MD_CTX */
+	struct SHA256state_st *ctx;	/* libcrypto's SHA256_CTX */
 	struct hash_queue *queue;	/* or the thread that hashes (hash_queue.h) */
 };
 
