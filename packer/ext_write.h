@@ -11,7 +11,9 @@
 #include <ext2fs/ext2fs.h>
 #include <stdint.h>
 
-/* Bytes of a file read (and written) at a time; a multiple of any block size. */
+/* Bytes of a file read (and written) at a time; a multiple of any block
+ * size. Small enough to be read, hashed and written while still in the
+ * core's cache: 1 MiB took 0.6 ms more of a small tree's 8. */
 #define EXT_CHUNK (256 * 1024)
 
 struct ext_writer {

@@ -24,7 +24,8 @@ static uint64_t unsynced;	/* bytes written there since writeback was started */
 
 /* File data is handed to the disk as it is written, in the background, so
  * the fsync before the image is renamed into place has little left to
- * wait for. */
+ * wait for: from the first MiB, so even a small tree's busybox is on its
+ * way while the links are made. */
 #define WRITEBACK_EVERY (1u << 20)
 
 /* A copy of every metadata block written (inode tables, directories,
