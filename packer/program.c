@@ -277,9 +277,9 @@ static char *read_stderr_file(FILE *f)
 	return text ? text : xstrdup("");
 }
 
-/* The child is started with posix_spawn, not fork: no copy of this
- * process's page tables for a child that only execs (a tenth of a
- * millisecond per run, and mkrootfs runs busybox at every pack). */
+/* posix_spawn, not fork: no copy of this process for a child that only
+ * execs (a millisecond of the 8 that packing a small tree takes, since
+ * mkrootfs runs busybox --list-full at every pack). */
 static pid_t spawn(char *const argv[], const char *what, int out_fd, FILE *errf)
 {
 	posix_spawn_file_actions_t fa;
@@ -293,7 +293,7 @@ static pid_t spawn(char *const argv[], const char *what, int out_fd, FILE *errf)
 	err = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (err) {
-		errorf("running %s for %s: %s", argv[0], what, strerror(err));
+		errorf("%s: cannot run %s: %s", what, argv[0], strerror(err));
 		return -1;
 	}
 	return pid;
