@@ -9,6 +9,7 @@ import glob
 import os
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vm  # noqa: E402
@@ -22,11 +23,12 @@ MOD_MODS = os.path.join(B, "modules-mod")
 SHARED = None
 
 
-def run(kernel, mods, argv, image=None, extra=()):
+def run(kernel, mods, argv, image=None, extra=(), env=None):
     cmd = [vm.RUN, "--accel", "tcg", "--kernel", kernel, "--modules", mods,
            "--image", image or os.path.join(B, "rootfs.img"), "--timeout", "600"]
     cmd += (["--snapshot"] if image is None else []) + list(extra) + ["--"] + argv
-    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=900)
+    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=900,
+                       env=dict(os.environ, **env) if env else None)
     return r.returncode, (r.stdout + r.stderr).decode(errors="replace")
 
 
@@ -47,6 +49,39 @@ def xz_tree(tmp, version):
                                               ("nvme", "ext4", "loop", "virtio_blk"))
     vm.check("an xz-compressed tree, depmod'ed (%d modules)" % count, rc == 0, out)
     return root
+
+
+def check_cache_pruning(tmp):
+    """The cache of initramfs and modules disks stays bounded: each new
+    entry prunes the oldest beyond eight of its kind, but never one used
+    within the last half hour (another run may be about to open it)."""
+    cache = os.path.join(tmp, "cache")
+    modules = os.path.join(cache, "modules")
+    os.makedirs(modules)
+    now = time.time()
+    for kind, suffix, recent in (("disk", ".img", 1), ("initrd", ".cpio.gz", 9)):
+        for i in range(12):
+            path = os.path.join(modules, "%s-0.0-old%02d%s" % (kind, i, suffix))
+            open(path, "w").close()
+            os.utime(path, (1e9 + i * 60,) * 2)     # used long ago, old11 last
+        for i in range(recent):
+            path = os.path.join(modules, "%s-0.0-recent%d%s" % (kind, i, suffix))
+            open(path, "w").close()
+            os.utime(path, (now - 60 * i,) * 2)     # used within the last ten minutes
+    rc, out = run(MOD_KERNEL, MOD_MODS, ["true"], env={"MINROOT_CACHE": cache})
+    vm.check("a run with old and recent entries of each kind in the cache: exit 0", rc == 0, out)
+    left = sorted(os.listdir(modules))
+
+    def entries(kind):
+        mine = [n for n in left if n.startswith(kind + "-")]
+        old = sorted(n.split("-old")[1][:2] for n in mine if "-old" in n)
+        new = any(n.startswith("%s-%s-" % (kind, version_of(MOD_MODS))) for n in mine)
+        return len(mine), new, len([n for n in mine if "-recent" in n]), old
+
+    vm.check("disks: 8 left, the ones used last: the new one, the recent one, old06 to old11",
+             entries("disk") == (8, True, 1, ["%02d" % i for i in range(6, 12)]), " ".join(left))
+    vm.check("initramfs: 10 left, beyond 8: the new one and the 9 used in the last half hour",
+             entries("initrd") == (10, True, 9, []), " ".join(left))
 
 
 def main():
@@ -118,6 +153,7 @@ def main():
     print("# a kernel from source with the root's drivers as modules")
     rc, out = run(MOD_KERNEL, MOD_MODS, ["sh", "-c", "grep -q ' / ext[34] ' /proc/mounts && exit 5"])
     vm.check("bzImage-mod with --modules build/modules-mod: exit 5", rc == 5, out)
+    check_cache_pruning(tmp)
     rc, out = run_plain(os.path.join(B, "bzImage-min"), ["sh", "-c", "cat /mnt/shared/in && exit 4"],
                         ["--share", SHARED + ":/mnt/shared"])
     vm.check("--share on the minimal kernel (no modules at all): exit 4",
