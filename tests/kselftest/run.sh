@@ -82,6 +82,18 @@ expect_eq "the selftests' install wrote the runner's list" "kcmp:kcmp_test size:
 	"$(sort "$T/tree/kselftest-list.txt" | tr '\n' ' ' | sed 's/ $//')"
 check "... and run_kselftest.sh" test -x "$T/tree/run_kselftest.sh"
 check "get_size is a static program" sh -c "file '$T/tree/size/get_size' | grep -q 'statically linked'"
+# A cache with ten older installed trees besides this one: the eight used
+# last stay, this one first.
+key=$(cat "$T/tree/minroot/key")
+real=${MINROOT_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/minroot}/kselftest/installs/$key
+mkdir -p "$T/cache/kselftest/installs" && cp -a "$real" "$T/cache/kselftest/installs/"
+for i in 0 1 2 3 4 5 6 7 8 9; do
+	mkdir "$T/cache/kselftest/installs/older-$i" && touch -d "@$((1000000000 + i * 60))" "$T/cache/kselftest/installs/older-$i"
+done
+MINROOT_CACHE=$T/cache "$TOP/qemu/build-kselftest" -o "$T/tree3" kcmp size >"$T/build3.out" 2>&1
+expect_eq "build-kselftest with ten older trees in its cache" 0 $?
+expect_eq "... eight trees are left: this one and the seven used last" "$key older-3 older-4 older-5 older-6 older-7 older-8 older-9" \
+	"$(cd "$T/cache/kselftest/installs" && ls -d ./*/ | sed 's|^\./||; s|/$||' | sort | sed -n "/^$key$/p; /^older/p" | tr '\n' ' ' | sed 's/ $//')"
 
 echo "# bad input"
 "$TOP/qemu/build-kselftest" -o "$T/tree" nosuch >"$T/bad1.out" 2>&1
