@@ -17,8 +17,8 @@ include init/init.mk
 include packer/packer.mk
 include arch.mk
 include qemu/qemu.mk
-include qemu/kernel-src.mk
-include qemu/kselftest.mk
+include qemu/kernel/kernel.mk
+include qemu/kselftest/kselftest.mk
 include tests/kmod/kmod.mk
 include bench/bench.mk
 include tests/demo/demo.mk

@@ -50,7 +50,7 @@ $(ARCHES:%=$(BUILD)/%/rootfs.img): $(BUILD)/%/rootfs.img: $(BUILD)/%/init $(BUIL
 
 # A pattern rule: its two targets are made by one run.
 $(BUILD)/%/vmlinuz $(BUILD)/%/modules:
-	qemu/fetch-kernel -p $(KERNEL_PACKAGE_$*) -m $(BUILD)/$*/modules $(BUILD)/$*/vmlinuz
+	qemu/kernel/fetch-kernel -p $(KERNEL_PACKAGE_$*) -m $(BUILD)/$*/modules $(BUILD)/$*/vmlinuz
 
 ifneq ($(ARCH),x86_64)
 all: $(ARCH_BUILD)/init $(ARCH_BUILD)/rootfs.img

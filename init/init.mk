@@ -38,7 +38,7 @@ TEST_SUITES += tests/unit/init.sh tests/ns/init.sh tests/ns/rc.sh tests/ns/termi
 TEST_DEPS += $(BUILD)/rootfs.img $(BUILD)/vmlinuz
 # Stage 1 on Debian's standard kernel (make kernel-generic, qemu/qemu.mk).
 # And on a kernel from source with the root's drivers as modules (make
-# kernel-src-mod, qemu/kernel-src.mk).
+# kernel-src-mod, qemu/kernel/kernel.mk).
 TEST_SUITES += tests/qemu/stage1.py tests/kernel/stage1-mod.py
 TEST_DEPS += $(BUILD)/vmlinuz-generic $(BUILD)/modules-generic $(BUILD)/mkrootfs \
 	$(BUILD)/bzImage-mod $(BUILD)/modules-mod

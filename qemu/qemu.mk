@@ -6,7 +6,7 @@
 #   make run KERNEL=/path/bzImage your own kernel (or MINROOT_KERNEL=...)
 #   make run KERNEL=... MODULES=DIR   a modular kernel: its modules tree (lib/modules/VERSION)
 #   make run RUN_FLAGS='--accel tcg --snapshot'   more qemu/run-qemu options
-.PHONY: kernel kernel-generic run run-deps install-qemu uninstall-qemu
+.PHONY: run run-deps install-qemu uninstall-qemu
 
 KERNEL    ?= $(or $(if $(filter x86_64,$(ARCH)),$(MINROOT_KERNEL)),$(ARCH_BUILD)/vmlinuz)
 CMD       ?=
@@ -16,21 +16,6 @@ MODULES   ?=
 # Only the default kernel is made here; a kernel of the user's own is checked
 # by run-qemu, which names it if it is missing.
 RUN_KERNEL_DEP := $(filter $(ARCH_BUILD)/vmlinuz,$(KERNEL)) $(KERNEL_MODULES_$(ARCH))
-
-kernel: $(ARCH_BUILD)/vmlinuz $(KERNEL_MODULES_$(ARCH))
-
-# Cached outside the tree (see qemu/fetch-kernel): a second fetch downloads nothing.
-$(BUILD)/vmlinuz:
-	qemu/fetch-kernel $@
-
-# Debian's standard kernel, the second default kernel of the tests: ext4 and
-# the disk drivers are modules there, so it boots only with its modules
-# (depmod'ed in the cache, hard-linked into build/ when they share a file
-# system; see qemu/install-modules).
-kernel-generic: $(BUILD)/vmlinuz-generic $(BUILD)/modules-generic
-
-$(BUILD)/vmlinuz-generic $(BUILD)/modules-generic &:
-	qemu/fetch-kernel -p linux-image-amd64 -m $(BUILD)/modules-generic $(BUILD)/vmlinuz-generic
 
 # mkrootfs replaces the image atomically: a failed pack leaves the old one.
 $(BUILD)/rootfs.img: $(BUILD)/init $(BUILD)/mkrootfs

@@ -1,13 +1,13 @@
 #!/bin/bash
-# The minimal kernel from source (qemu/build-kernel, `make kernel-src`):
-# the image is a 64-bit bzImage, every option of qemu/minimal.config took
+# The minimal kernel from source (qemu/kernel/build-kernel, `make kernel-src`):
+# the image is a 64-bit bzImage, every option of qemu/kernel/minimal.config took
 # effect, its vmlinux is kept with symbols, a second build comes from the
 # cache, bad input is refused clearly; the modular kernel's configuration
 # and installed modules. Needs make kernel-src and make kernel-src-mod.
 source "$(dirname "$0")/../lib.sh"
 cd "$TOP" || exit 1
 img=$B/bzImage-min
-fragment=qemu/minimal.config
+fragment=qemu/kernel/minimal.config
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 if [ ! -s "$img" ]; then
@@ -53,7 +53,7 @@ fi
 # The modular kernel: the root's drivers as modules, installed and indexed.
 mod=$B/bzImage-mod
 release=$(kernel_release "$mod")
-fragment_in_config qemu/modules.config "$mod.config"
+fragment_in_config qemu/kernel/modules.config "$mod.config"
 tree=$B/modules-mod/lib/modules/$release
 if [ -n "$release" ] && [ -f "$tree/modules.dep" ]; then
 	ok "$B/modules-mod holds the modules of $mod's version $release"
@@ -69,7 +69,7 @@ case " $deps" in
 esac
 dangling=$(find "$B/modules-mod" -xtype l)
 expect_eq "no dangling links into the kernel build directories" "" "$dangling"
-qemu/build-kernel -o "$mod" -f qemu/modules.config -m "$B/modules-mod" >"$tmp/again" 2>&1
+qemu/kernel/build-kernel -o "$mod" -f qemu/kernel/modules.config -m "$B/modules-mod" >"$tmp/again" 2>&1
 rc=$?
 if [ $rc -eq 0 ] && grep -q "cached:" "$tmp/again" && grep -q "is up to date" "$tmp/again"; then
 	ok "a second modular build comes from the cache, the modules left as they are"
@@ -82,7 +82,7 @@ fi
 # out-of-tree build is up to date and compiles nothing.
 before=$(stat -c %Y.%s "$img")
 vmlinux_before=$(stat -c %Y.%s "$vmlinux")
-qemu/build-kernel -o "$img" -k "$vmlinux" >"$tmp/again" 2>&1
+qemu/kernel/build-kernel -o "$img" -k "$vmlinux" >"$tmp/again" 2>&1
 rc=$?
 if [ -z "${KSRC:-}" ]; then
 	what="a second build comes from the cache"
@@ -114,25 +114,25 @@ refused() {
 mkdir -p "$tmp/notlinux" "$tmp/configured/arch/x86"
 touch "$tmp/configured/Makefile" "$tmp/configured/arch/x86/Kconfig" "$tmp/configured/.config"
 refused "unknown option refused" 2 "unknown argument: --bogus" \
-	qemu/build-kernel --bogus -o "$tmp/never"
-refused "-o without a value refused" 2 "usage:" qemu/build-kernel -o
+	qemu/kernel/build-kernel --bogus -o "$tmp/never"
+refused "-o without a value refused" 2 "usage:" qemu/kernel/build-kernel -o
 refused "KSRC that does not exist refused" 1 "KSRC.*no such directory" \
-	env KSRC="$tmp/nonexistent" qemu/build-kernel -o "$tmp/never"
+	env KSRC="$tmp/nonexistent" qemu/kernel/build-kernel -o "$tmp/never"
 refused "KSRC that is not a kernel tree refused" 1 "not a Linux source tree" \
-	env KSRC="$tmp/notlinux" qemu/build-kernel -o "$tmp/never"
+	env KSRC="$tmp/notlinux" qemu/kernel/build-kernel -o "$tmp/never"
 refused "KSRC with its own .config refused (out-of-tree builds need a clean tree)" 1 \
 	"KSRC=.*has its own .config.*mrproper" \
-	env KSRC="$tmp/configured" qemu/build-kernel -o "$tmp/never"
+	env KSRC="$tmp/configured" qemu/kernel/build-kernel -o "$tmp/never"
 # A build tool missing from PATH (bison here) is named before any work.
 mkdir "$tmp/bin"
 for c in bash sh dirname dpkg-query id make gcc bc flex perl xz tar flock; do
 	ln -s "$(command -v "$c")" "$tmp/bin/$c"
 done
 refused "a missing build tool is named" 1 "needs 'bison'" \
-	env PATH="$tmp/bin" qemu/build-kernel -o "$tmp/never"
+	env PATH="$tmp/bin" qemu/kernel/build-kernel -o "$tmp/never"
 refused "-m for a kernel without modules refused, nothing written" 1 \
-	"error: -m $tmp/mods: this kernel has no modules" qemu/build-kernel -o "$tmp/never" -m "$tmp/mods"
+	"error: -m $tmp/mods: this kernel has no modules" qemu/kernel/build-kernel -o "$tmp/never" -m "$tmp/mods"
 refused "JOBS that is not a number refused" 1 "JOBS must be a number" \
-	env JOBS=lots qemu/build-kernel -o "$tmp/never"
+	env JOBS=lots qemu/kernel/build-kernel -o "$tmp/never"
 
 finish

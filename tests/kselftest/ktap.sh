@@ -1,5 +1,5 @@
 #!/bin/bash
-# qemu/ktap-summary on recorded kselftest output: a real run on the cloud
+# qemu/kselftest/ktap-summary on recorded kselftest output: a real run on the cloud
 # kernel under TCG (serial console bytes, BIOS escapes, CRLF), the same run
 # cut off in the middle of a test, a passing run, one on the minimal kernel
 # (a test's checks known only from its Totals line), and a made-up document with
@@ -7,7 +7,7 @@
 # compared whole with the one kept beside the sample, and so is the status.
 . "$(dirname "$0")/../lib.sh"
 S=$TOP/tests/kselftest/samples
-SUM=$TOP/qemu/ktap-summary
+SUM=$TOP/qemu/kselftest/ktap-summary
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 
 # summary_is WHAT SAMPLE STATUS [OPTIONS]: the summary of SAMPLE equals

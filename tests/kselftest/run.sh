@@ -52,7 +52,7 @@ has "... its frequency checks pass" "$T/adj.out" "Testing ADJ_FREQ... [OK]"
 has "... and its clock offsets" "$T/adj.out" "Testing ADJ_SETOFFSET... [OK]"
 
 echo "# a run that does not finish"
-BUILD=$BUILD "$TOP/qemu/kselftest" --kernel "$B/vmlinuz" --timeout 40 --log "$T/slow.log" \
+BUILD=$BUILD "$TOP/qemu/kselftest/kselftest" --kernel "$B/vmlinuz" --timeout 40 --log "$T/slow.log" \
 	timers:raw_skew >"$T/slow.out" 2>&1
 expect_eq "raw_skew (sleeps 120 s) with a 40 s limit: exit 1" 1 $?
 has "... the test named as running when the run ended" "$T/slow.out" \
@@ -63,7 +63,7 @@ has "... and the run said not to have finished" "$T/slow.out" \
 echo "# a suspend to RAM in the guest"
 # Its own result varies under QEMU; what matters is that the guest comes
 # back (with qboot, a resume from S3 booted it again and the run hung).
-BUILD=$BUILD "$TOP/qemu/kselftest" --kernel "$B/vmlinuz" --timeout 120 --log "$T/susp.log" \
+BUILD=$BUILD "$TOP/qemu/kselftest/kselftest" --kernel "$B/vmlinuz" --timeout 120 --log "$T/susp.log" \
 	breakpoints:step_after_suspend_test >"$T/susp.out" 2>&1
 if tr -d '\r' <"$T/susp.log" | grep -qE '^(ok|not ok) 1 selftests: breakpoints: step_after_suspend_test'; then
 	ok "step_after_suspend_test suspends the guest, which resumes and reports"
@@ -73,9 +73,9 @@ fi
 check "... and the run ends with its totals" grep -q '^kselftest: 1 suites, 1 tests: ' "$T/susp.out"
 
 echo "# the build's cache"
-"$TOP/qemu/build-kselftest" -o "$T/tree" kcmp size >"$T/build1.out" 2>&1
+"$TOP/qemu/kselftest/build-kselftest" -o "$T/tree" kcmp size >"$T/build1.out" 2>&1
 expect_eq "build-kselftest kcmp size" 0 $?
-"$TOP/qemu/build-kselftest" -o "$T/tree" size kcmp >"$T/build2.out" 2>&1
+"$TOP/qemu/kselftest/build-kselftest" -o "$T/tree" size kcmp >"$T/build2.out" 2>&1
 check "the same collections in another order come from the cache" grep -q "^build-kselftest: cached: " "$T/build2.out"
 has "... the output left alone" "$T/build2.out" "$(sed -n 's/^\(build-kselftest: \).*(\(.*\))$/\1'"${T//\//\\/}"'\/tree: up to date (\2)/p' "$T/build1.out" | tail -n 1)"
 expect_eq "the selftests' install wrote the runner's list" "kcmp:kcmp_test size:get_size" \
@@ -90,23 +90,23 @@ mkdir -p "$T/cache/kselftest/installs" && cp -a "$real" "$T/cache/kselftest/inst
 for i in 0 1 2 3 4 5 6 7 8 9; do
 	mkdir "$T/cache/kselftest/installs/older-$i" && touch -d "@$((1000000000 + i * 60))" "$T/cache/kselftest/installs/older-$i"
 done
-MINROOT_CACHE=$T/cache "$TOP/qemu/build-kselftest" -o "$T/tree3" kcmp size >"$T/build3.out" 2>&1
+MINROOT_CACHE=$T/cache "$TOP/qemu/kselftest/build-kselftest" -o "$T/tree3" kcmp size >"$T/build3.out" 2>&1
 expect_eq "build-kselftest with ten older trees in its cache" 0 $?
 expect_eq "... eight trees are left: this one and the seven used last" "$key older-3 older-4 older-5 older-6 older-7 older-8 older-9" \
 	"$(cd "$T/cache/kselftest/installs" && ls -d ./*/ | sed 's|^\./||; s|/$||' | sort | sed -n "/^$key$/p; /^older/p" | tr '\n' ' ' | sed 's/ $//')"
 
 echo "# bad input"
-"$TOP/qemu/build-kselftest" -o "$T/tree" nosuch >"$T/bad1.out" 2>&1
+"$TOP/qemu/kselftest/build-kselftest" -o "$T/tree" nosuch >"$T/bad1.out" 2>&1
 expect_eq "an unknown collection fails (exit 1)" 1 $?
 has "... in one line naming it" "$T/bad1.out" \
 	"build-kselftest: error: no selftest collection 'nosuch' in linux-source-6.1 (see tools/testing/selftests)"
 check "... and the tree built before is untouched" test -x "$T/tree/size/get_size"
-"$TOP/qemu/kselftest" --kernel "$T/none" kcmp >"$T/bad2.out" 2>&1
+"$TOP/qemu/kselftest/kselftest" --kernel "$T/none" kcmp >"$T/bad2.out" 2>&1
 expect_eq "no kernel: exit 2" 2 $?
 has "... saying so" "$T/bad2.out" "kselftest: error: no kernel at '$T/none' (run 'make kernel', or give KERNEL=PATH)"
-"$TOP/qemu/kselftest" --kernel "$B/vmlinuz" '../x' >"$T/bad3.out" 2>&1
+"$TOP/qemu/kselftest/kselftest" --kernel "$B/vmlinuz" '../x' >"$T/bad3.out" 2>&1
 expect_eq "a test name that is no name: exit 2" 2 $?
-BUILD=$BUILD "$TOP/qemu/kselftest" --kernel "$B/vmlinuz" size:nosuch >"$T/bad4.out" 2>&1
+BUILD=$BUILD "$TOP/qemu/kselftest/kselftest" --kernel "$B/vmlinuz" size:nosuch >"$T/bad4.out" 2>&1
 expect_eq "a test the collection does not have: exit 2, before any boot" 2 $?
 has "... naming it" "$T/bad4.out" \
 	"kselftest: error: no test 'size:nosuch' among the built ones (see $BUILD/kselftest/kselftest-list.txt)"

@@ -1,10 +1,10 @@
 #!/bin/bash
-# qemu/kselftest-timeout, the guest's /usr/bin/timeout for the kselftest
+# qemu/kselftest/kselftest-timeout, the guest's /usr/bin/timeout for the kselftest
 # runner, on the host's busybox: the runner's exact call, statuses passed
 # through, 124 for a test stopped at its limit (also one that ignores
 # SIGTERM), and no limit for 0.
 . "$(dirname "$0")/../lib.sh"
-TO=$TOP/qemu/kselftest-timeout
+TO=$TOP/qemu/kselftest/kselftest-timeout
 command -v busybox >/dev/null || { fail "busybox is not installed (Debian: busybox-static)"; finish; }
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 

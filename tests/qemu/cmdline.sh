@@ -215,8 +215,8 @@ fi
 
 echo "# the default kernel comes from the cache the second time"
 # The first run may download, if apt knows a newer kernel than the cache holds.
-"$TOP/qemu/fetch-kernel" "$T/vmlinuz.1" >"$T/out1" 2>&1
-"$TOP/qemu/fetch-kernel" "$T/vmlinuz" >"$T/out" 2>&1; rc=$?
+"$TOP/qemu/kernel/fetch-kernel" "$T/vmlinuz.1" >"$T/out1" 2>&1
+"$TOP/qemu/kernel/fetch-kernel" "$T/vmlinuz" >"$T/out" 2>&1; rc=$?
 if [ $rc -eq 0 ] && ! grep -q downloading "$T/out" && cmp -s "$T/vmlinuz" "$T/vmlinuz.1" &&
 	file "$T/vmlinuz" | grep -q 'Linux kernel x86 boot executable'; then
 	ok "fetch-kernel: no download, same kernel ($(tail -n 1 "$T/out"))"

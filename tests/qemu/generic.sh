@@ -1,9 +1,9 @@
 #!/bin/bash
-# Debian's standard kernel (make kernel-generic, qemu/fetch-kernel -m):
+# Debian's standard kernel (make kernel-generic, qemu/kernel/fetch-kernel -m):
 # build/vmlinuz-generic and its modules at build/modules-generic/lib/modules/
 # VERSION, the same version, indexed (modprobe resolves the root's drivers
 # and their softdeps), and a second fetch that downloads and copies nothing.
-# qemu/install-modules refuses a tree without indexes and replaces a tree
+# qemu/kernel/install-modules refuses a tree without indexes and replaces a tree
 # as a whole. Needs make kernel-generic.
 source "$(dirname "$0")/../lib.sh"
 cd "$TOP" || exit 1
@@ -30,7 +30,7 @@ expect_eq "every index depmod writes is there" "" \
 		[ -s "$tree/$f" ] || echo "$f missing"; done)"
 
 inode=$(stat -c %i "$tree/modules.dep")
-qemu/fetch-kernel -p linux-image-amd64 -m "$mods" "$tmp/vmlinuz" >"$tmp/out" 2>&1
+qemu/kernel/fetch-kernel -p linux-image-amd64 -m "$mods" "$tmp/vmlinuz" >"$tmp/out" 2>&1
 rc=$?
 if [ $rc -eq 0 ] && ! grep -q downloading "$tmp/out" && grep -q "up to date" "$tmp/out" &&
 	cmp -s "$tmp/vmlinuz" "$kernel" && [ "$(stat -c %i "$tree/modules.dep")" = "$inode" ]; then
@@ -42,7 +42,7 @@ fi
 # install-modules on small trees of its own.
 mkdir -p "$tmp/a/lib/modules/9.9/kernel" "$tmp/none/lib/modules/9.9"
 echo "kernel/x.ko:" >"$tmp/a/lib/modules/9.9/modules.dep"
-qemu/install-modules "$tmp/none" "$tmp/to" >"$tmp/out" 2>&1
+qemu/kernel/install-modules "$tmp/none" "$tmp/to" >"$tmp/out" 2>&1
 rc=$?
 if [ $rc -eq 1 ] && grep -q "no single lib/modules/VERSION with a modules.dep" "$tmp/out" &&
 	[ ! -e "$tmp/to" ]; then
@@ -51,7 +51,7 @@ else
 	fail "install-modules refuses a tree without modules.dep (exit $rc)"; evidence "$tmp/out"
 fi
 mkdir -p "$tmp/to/lib/modules/old"
-qemu/install-modules "$tmp/a" "$tmp/to" >"$tmp/out" 2>&1
+qemu/kernel/install-modules "$tmp/a" "$tmp/to" >"$tmp/out" 2>&1
 expect_eq "install-modules replaces the old tree as a whole" "9.9 kernel/x.ko:" \
 	"$(ls "$tmp/to/lib/modules") $(cat "$tmp/to/lib/modules/9.9/modules.dep" 2>&1)"
 expect_eq "... and leaves nothing beside it" "a none out to vmlinuz" "$(ls "$tmp" | tr '\n' ' ' | sed 's/ $//')"

@@ -1,4 +1,4 @@
-# The kernel's own selftests (see qemu/kselftest and qemu/build-kselftest):
+# The kernel's own selftests (see qemu/kselftest/kselftest and qemu/kselftest/build-kselftest):
 #   make kselftest                          the default set on $(KERNEL)
 #   make kselftest TESTS='timers exec'      whole collections
 #   make kselftest TESTS=timers:nanosleep KERNEL=/path/bzImage
@@ -10,7 +10,7 @@ DEPS_TEST += $(DEPS_KSELFTEST)
 
 kselftest: $(BUILD)/rootfs.img $(BUILD)/mkrootfs $(RUN_KERNEL_DEP)
 	@scripts/deps $(DEPS_KSELFTEST) $(DEPS_RUN)
-	BUILD=$(BUILD) qemu/kselftest --kernel $(KERNEL) $(TESTS)
+	BUILD=$(BUILD) qemu/kselftest/kselftest --kernel $(KERNEL) $(TESTS)
 
 # The parser on recorded runs first; the run in a guest (a few minutes) last.
 TEST_SUITES += tests/kselftest/ktap.sh tests/kselftest/timeout.sh tests/kselftest/run.sh

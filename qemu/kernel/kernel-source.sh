@@ -1,5 +1,5 @@
 # kernel-source.sh: the cache, and Debian's linux-source-6.1 tarball extracted
-# once into it. Sourced by qemu/build-kernel and qemu/build-kselftest, which
+# once into it. Sourced by qemu/kernel/build-kernel and qemu/kselftest/build-kselftest, which
 # define die and step.
 
 debian_pkg=linux-source-6.1
