@@ -1,6 +1,6 @@
 /* arch.c - the architectures images are packed for: a table. */
 #include "arch.h"
-#include "elfinfo.h"
+#include "elf/elfinfo.h"
 
 #include <elf.h>
 #include <stddef.h>

@@ -5,7 +5,7 @@
 #ifndef MKROOTFS_CPIO_UPDATE_H
 #define MKROOTFS_CPIO_UPDATE_H
 
-#include "ext.h"
+#include "ext/ext.h"
 #include "manifest.h"
 
 /* Is the file a newc archive (magic 070701 or 070702), plain or gzip? 1

@@ -1,20 +1,20 @@
 /* main.c - mkrootfs: a bootable ext2/3/4 image or cpio archive from a
  * static init and busybox, rootless. main reads as the list of steps. */
-#include "addprog.h"
 #include "arch.h"
-#include "copyout.h"
 #include "cpio.h"
 #include "cpio_update.h"
-#include "newc.h"
-#include "ext.h"
 #include "initrd.h"
 #include "manifest.h"
 #include "modules.h"
+#include "newc.h"
 #include "options.h"
 #include "output.h"
 #include "program.h"
 #include "source.h"
 #include "util.h"
+#include "elf/addprog.h"
+#include "ext/copyout.h"
+#include "ext/ext.h"
 
 #include <errno.h>
 #include <et/com_err.h>

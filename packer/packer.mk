@@ -1,15 +1,23 @@
 # packer/packer.mk - build/mkrootfs (the image packer), its unit tests and
 # suites. Included by the top Makefile; settings come from config.mk.
 
-PACKER_SRCS := $(wildcard packer/*.c)
+# Folders along library seams: ext/ is everything on libext2fs (and the
+# pure parts whose only job is an ext image), elf/ the ELF checks and
+# --add-program's closure (libelf); the rest of the program is in packer/.
+PACKER_DIRS := packer packer/ext packer/elf
+PACKER_SRCS := $(foreach d,$(PACKER_DIRS),$(wildcard $(d)/*.c))
+PACKER_HDRS := $(foreach d,$(PACKER_DIRS),$(wildcard $(d)/*.h))
 PACKER_OBJS := $(PACKER_SRCS:packer/%.c=$(BUILD)/packer/%.o)
 # The pure parts (no system calls, no libext2fs, but the threads of
 # hash_queue), linked into the unit tests.
-PACKER_PURE := util parse manifest hash hash_queue digest elfinfo ext_plan options newc arch
+PACKER_PURE := util parse manifest hash hash_queue ext/digest elf/elfinfo ext/ext_plan \
+	options newc arch
 PACKER_UNIT := $(BUILD)/packer_test
 PACKER_UNIT_OBJS := $(PACKER_PURE:%=$(BUILD)/packer/%.o) $(BUILD)/tests/packer_test.o
 
-PACKER_CPPFLAGS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
+# Every include of a packer header names it from packer/: "util.h",
+# "ext/ext_write.h", "elf/deps.h".
+PACKER_CPPFLAGS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Ipacker \
 	-DMINROOT_VERSION='"$(VERSION)"' -DMINROOT_LIBEXECDIR='"$(LIBEXECDIR)"'
 # Shell substitutions, so pkg-config runs inside the recipes: after
 # packer-deps has installed it (and libext2fs-dev) on a fresh machine.
@@ -55,7 +63,7 @@ $(BUILD)/packer/%.o: packer/%.c $(BUILD)/packer/flags | packer-deps
 
 $(BUILD)/tests/packer_test.o: tests/unit/packer_test.c $(BUILD)/packer/flags | packer-deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PACKER_CPPFLAGS) -Ipacker -MMD -MP -c -o $@ $<
+	$(CC) $(CFLAGS) $(PACKER_CPPFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/mkrootfs: $(PACKER_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_OBJS) $(PACKER_LIBS)
@@ -64,11 +72,11 @@ $(PACKER_UNIT): $(PACKER_UNIT_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_UNIT_OBJS) $(PACKER_CRYPTO) -pthread
 
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
-$(PACKER_UNIT).san: tests/unit/packer_test.c $(PACKER_PURE:%=packer/%.c) $(wildcard packer/*.h) \
+$(PACKER_UNIT).san: tests/unit/packer_test.c $(PACKER_PURE:%=packer/%.c) $(PACKER_HDRS) \
 		$(BUILD)/packer/flags | packer-san-deps
 	@mkdir -p $(@D)
 	clang -std=c11 -Wall -Wextra $(WERROR) -g -O1 -fsanitize=address,undefined \
-		-fno-sanitize-recover=all $(PACKER_CPPFLAGS) -Ipacker -o $@ \
+		-fno-sanitize-recover=all $(PACKER_CPPFLAGS) -o $@ \
 		tests/unit/packer_test.c $(PACKER_PURE:%=packer/%.c) $(PACKER_CRYPTO) -pthread
 
 install-packer: $(BUILD)/mkrootfs

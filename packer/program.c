@@ -1,7 +1,7 @@
 /* program.c - checking, finding and running the programs of an image. */
 #include "program.h"
 #include "arch.h"
-#include "elfinfo.h"
+#include "elf/elfinfo.h"
 #include "fetch.h"
 #include "output.h"
 #include "util.h"

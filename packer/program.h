@@ -4,7 +4,7 @@
 #ifndef MKROOTFS_PROGRAM_H
 #define MKROOTFS_PROGRAM_H
 
-#include "elfinfo.h"
+#include "elf/elfinfo.h"
 
 #include <stdint.h>
 

@@ -3,8 +3,8 @@
  * headers. Prints "ok - ..." / "not ok - ..." lines for tests/run. */
 #include "newc.h"
 #include "arch.h"
-#include "elfinfo.h"
-#include "ext_plan.h"
+#include "elf/elfinfo.h"
+#include "ext/ext_plan.h"
 #include "hash.h"
 #include "manifest.h"
 #include "options.h"

@@ -2,9 +2,9 @@
  * contiguous free blocks, mapped there, and reaches the image file in one
  * large write instead of one write per block (libext2fs's ext2fs_file_write
  * allocates, maps and writes a block at a time). */
-#include "ext_data.h"
-#include "digest.h"
-#include "fresh_io.h"
+#include "ext/ext_data.h"
+#include "ext/digest.h"
+#include "ext/fresh_io.h"
 #include "hash_queue.h"
 #include "util.h"
 

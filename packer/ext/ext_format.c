@@ -1,7 +1,7 @@
 /* ext_format.c - formatting through libext2fs, the way mke2fs does it but
  * with every random or time-dependent field fixed by the caller. */
-#include "ext_format.h"
-#include "fresh_io.h"
+#include "ext/ext_format.h"
+#include "ext/fresh_io.h"
 #include "util.h"
 
 #include <string.h>

@@ -1,5 +1,5 @@
 /* elfinfo.c - reading just enough of an ELF header to judge a PID 1 or busybox. */
-#include "elfinfo.h"
+#include "elf/elfinfo.h"
 
 #include <elf.h>
 #include <stdio.h>
@@ -27,7 +27,7 @@
 #define NATIVE_MACHINE EM_S390
 #define NATIVE_CLASS64 1
 #else
-#error "mkrootfs: unknown machine; add it to packer/elf.c"
+#error "mkrootfs: unknown machine; add it to packer/elf/elfinfo.c"
 #endif
 
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__

@@ -4,8 +4,8 @@
 #ifndef MKROOTFS_EXT_FORMAT_H
 #define MKROOTFS_EXT_FORMAT_H
 
-#include "ext.h"
-#include "ext_plan.h"
+#include "ext/ext.h"
+#include "ext/ext_plan.h"
 
 #include <ext2fs/ext2fs.h>
 

@@ -1,6 +1,6 @@
 /* addprog.c - the closure of a program into the manifest or onto stdout. */
-#include "addprog.h"
-#include "deps.h"
+#include "elf/addprog.h"
+#include "elf/deps.h"
 #include "parse.h"
 #include "util.h"
 

@@ -5,9 +5,9 @@
  * DF_1_NODEFLIB). LD_LIBRARY_PATH is left out on purpose: the guest's
  * loader does not have it, so a library found through it would not be
  * found there. */
-#include "deps.h"
-#include "elfdyn.h"
-#include "ldpaths.h"
+#include "elf/deps.h"
+#include "elf/elfdyn.h"
+#include "elf/ldpaths.h"
 #include "parse.h"
 #include "util.h"
 

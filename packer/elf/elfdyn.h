@@ -4,7 +4,7 @@
 #ifndef MKROOTFS_ELFDYN_H
 #define MKROOTFS_ELFDYN_H
 
-#include "elfinfo.h"
+#include "elf/elfinfo.h"
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
 /* ext_plan.c - upper bounds on the space a manifest takes. */
-#include "ext_plan.h"
+#include "ext/ext_plan.h"
 #include "util.h"
 
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* digest.c - what of each entry goes into the image's digest. */
-#include "digest.h"
+#include "ext/digest.h"
 
 void digest_begin(struct hash *h, enum image_kind kind, uint64_t bytes, uint32_t epoch)
 {

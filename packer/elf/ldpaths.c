@@ -1,5 +1,5 @@
 /* ldpaths.c - asking the host's loader and ldconfig where libraries are. */
-#include "ldpaths.h"
+#include "elf/ldpaths.h"
 #include "program.h"
 #include "util.h"
 

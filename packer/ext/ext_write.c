@@ -1,7 +1,7 @@
 /* ext_write.c - one manifest entry at a time into libext2fs. */
-#include "ext_write.h"
-#include "digest.h"
-#include "ext_data.h"
+#include "ext/ext_write.h"
+#include "ext/digest.h"
+#include "ext/ext_data.h"
 #include "util.h"
 
 #include <string.h>

@@ -1,6 +1,6 @@
 /* mounted.c - mount checks from /proc/self/mountinfo, /sys/block/loop*
  * and libext2fs's own test. */
-#include "mounted.h"
+#include "ext/mounted.h"
 #include "util.h"
 
 #include <dirent.h>

@@ -9,8 +9,8 @@
  * writing a temporary file beside it and renaming it over the old name,
  * which replaces a link or file without touching what it pointed to.
  * Files whose content and mode match are not rewritten. */
-#include "copyout.h"
-#include "ext_read.h"
+#include "ext/copyout.h"
+#include "ext/ext_read.h"
 #include "util.h"
 
 #include <dirent.h>

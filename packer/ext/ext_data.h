@@ -3,7 +3,7 @@
 #ifndef MKROOTFS_EXT_DATA_H
 #define MKROOTFS_EXT_DATA_H
 
-#include "ext_write.h"
+#include "ext/ext_write.h"
 
 /* Write e's content (its source file or built-in data) as the blocks of
  * inode ino, whose in-memory copy is *inode (written back here, with the

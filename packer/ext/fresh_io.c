@@ -3,7 +3,7 @@
  * of one (libext2fs reads inode table and other blocks before changing
  * them) is answered with zeros without asking the kernel to zero-fill a
  * page of the file's hole. */
-#include "fresh_io.h"
+#include "ext/fresh_io.h"
 #include "util.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* ext_read.c - opening an existing image after the checks that make it
  * safe to read or change, and a read-only look into it. */
-#include "ext_read.h"
-#include "mounted.h"
+#include "ext/ext_read.h"
+#include "ext/mounted.h"
 #include "util.h"
 
 #include <errno.h>

@@ -1,10 +1,10 @@
 /* ext_update.c - installing into an existing image in place. Writes go
  * around the journal, so the image must not be mounted and must be clean;
  * every check runs before the first change. */
-#include "ext.h"
-#include "ext_plan.h"
-#include "ext_read.h"
-#include "ext_write.h"
+#include "ext/ext.h"
+#include "ext/ext_plan.h"
+#include "ext/ext_read.h"
+#include "ext/ext_write.h"
 #include "util.h"
 
 #include <errno.h>

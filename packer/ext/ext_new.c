@@ -1,9 +1,9 @@
 /* ext_new.c - a new image: check that the manifest fits, format, fill. */
-#include "ext.h"
-#include "digest.h"
-#include "ext_format.h"
-#include "ext_plan.h"
-#include "ext_write.h"
+#include "ext/ext.h"
+#include "ext/digest.h"
+#include "ext/ext_format.h"
+#include "ext/ext_plan.h"
+#include "ext/ext_write.h"
 #include "util.h"
 
 #include <et/com_err.h>

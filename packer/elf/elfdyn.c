@@ -1,5 +1,5 @@
 /* elfdyn.c - the loader's view of an ELF file, through libelf. */
-#include "elfdyn.h"
+#include "elf/elfdyn.h"
 #include "util.h"
 
 #include <errno.h>
