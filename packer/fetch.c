@@ -1,6 +1,6 @@
 /* fetch.c - a Debian architecture's busybox-static, into the cache. */
 #include "fetch.h"
-#include "program.h"
+#include "run.h"
 #include "util.h"
 
 #include <errno.h>
@@ -72,7 +72,7 @@ static int download(const char *cache, const struct arch *a)
 
 	if (verbosity > 0)
 		fprintf(stderr, "mkrootfs: %s into %s\n", what, cache);
-	out = program_run(argv, what, &err, &code);
+	out = run_program(argv, what, &err, &code);
 	if (out && code != 0)
 		errorf("%s failed: %s (is %s among dpkg --print-foreign-architectures, and apt-get"
 		       " update done? or pass --busybox)", what, apt_error(err), a->debian);
@@ -95,8 +95,6 @@ char *fetch_busybox(const struct arch *a)
 		if (download(cache, a) < 0)
 			goto fail;
 	}
-	if (program_require_static("the cached busybox", path, "remove it to fetch again") < 0)
-		goto fail;
 	free(cache);
 	return path;
 fail:

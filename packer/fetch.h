@@ -9,7 +9,8 @@
 #include "arch.h"
 
 /* The cached busybox's path (malloc'd), fetched first if missing; NULL
- * after reporting. */
+ * after reporting. Not checked here: the caller judges the file as it
+ * judges any busybox (program.c). */
 char *fetch_busybox(const struct arch *a);
 
 #endif

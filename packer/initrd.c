@@ -3,7 +3,7 @@
  * "insmod PATH" for each module to load (softdeps included) and
  * "builtin NAME" for what the kernel has built in. */
 #include "initrd.h"
-#include "program.h"
+#include "run.h"
 #include "util.h"
 
 #include <errno.h>
@@ -101,7 +101,7 @@ static int show_depends(const char *modprobe, const struct modules_tree *full,
 	char *err = NULL, *out;
 	int code = 0, rc = 0;
 
-	out = program_run(argv, "modprobe --show-depends", &err, &code);
+	out = run_program(argv, "modprobe --show-depends", &err, &code);
 	if (!out)
 		return -1;
 	if (code) {

@@ -4,7 +4,7 @@
 #include "modules.h"
 #include "decompress.h"
 #include "output.h"
-#include "program.h"
+#include "run.h"
 #include "source.h"
 #include "util.h"
 
@@ -300,7 +300,7 @@ int modules_index(const struct modules_tree *t, const char *origin)
 	if (!depmod)
 		return -1;
 	char *argv[] = { depmod, "-b", t->staging, t->version, NULL };
-	out = program_run(argv, "depmod", &err, &code);
+	out = run_program(argv, "depmod", &err, &code);
 	if (!out) {
 		rc = -1;
 	} else if (code) {

@@ -47,11 +47,4 @@ int program_in_path(const char *name);
  * after reporting. */
 char *program_list_applets(const char *busybox);
 
-/* Run argv (argv[0] searched in PATH) and return its standard output
- * (malloc'd); what names it in messages. NULL after reporting when it
- * could not run or did not exit 0. With err_text (and code), its standard
- * error is kept in *err_text (malloc'd) instead of shown, and how it ended
- * goes to *code (exit status, or 128 + signal) for the caller to judge. */
-char *program_run(char *const argv[], const char *what, char **err_text, int *code);
-
 #endif

@@ -1,6 +1,6 @@
 /* ldpaths.c - asking the host's loader and ldconfig where libraries are. */
 #include "elf/ldpaths.h"
-#include "program.h"
+#include "run.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -18,7 +18,7 @@ static char *quiet_output(char *const argv[])
 	char *errors = NULL, *out;
 	int code = 0;
 
-	out = program_run(argv, argv[0], &errors, &code);
+	out = run_program(argv, argv[0], &errors, &code);
 	free(errors);
 	if (out && code != 0) {
 		free(out);
