@@ -1,35 +1,14 @@
-/* hash.c - SHA-256 through libcrypto's SHA256_* functions.
- *
- * Those are deprecated in OpenSSL 3 in favour of EVP, but EVP looks the
- * digest up in its providers first, and that first fetch (0.65 ms), the
- * library's load and its clean-up at exit were a tenth of packing a
- * small tree. These functions are the same code (the CPU's SHA
- * instructions where there are some), need no provider, and cannot be
- * swapped by the host's openssl.cnf (a FIPS provider, say): the digest,
- * and so the image, never depends on it. mkrootfs links them statically
- * (packer.mk): a few KiB, no library to load. */
-#define OPENSSL_SUPPRESS_DEPRECATED
+/* hash.c - the image's hash: SHA-256 (sha256.c) on this thread, or on a
+ * thread of its own (hash_queue.c). */
 #include "hash.h"
 #include "hash_queue.h"
-#include "util.h"
+#include "sha256.h"
 
-#include <openssl/sha.h>
-#include <stdlib.h>
 #include <string.h>
-
-/* SHA256_* fail only on a NULL context: never here. */
-static void require(int ok, const char *what)
-{
-	if (!ok) {
-		errorf("SHA-256 (libcrypto): %s failed", what);
-		exit(1);
-	}
-}
 
 void hash_init(struct hash *h)
 {
-	h->ctx = xmalloc(sizeof(SHA256_CTX));
-	require(SHA256_Init(h->ctx), "SHA256_Init");
+	h->ctx = sha256_start();
 	h->queue = NULL;
 }
 
@@ -48,8 +27,8 @@ void hash_update(struct hash *h, const void *data, size_t n)
 {
 	if (h->queue)
 		hash_queue_update(h->queue, data, n);
-	else if (n)
-		require(SHA256_Update(h->ctx, data, n), "SHA256_Update");
+	else
+		sha256_update(h->ctx, data, n);
 }
 
 void hash_string(struct hash *h, const char *s)
@@ -73,16 +52,17 @@ void hash_final(struct hash *h, uint8_t out[HASH_BYTES])
 		h->queue = NULL;
 		return;
 	}
-	require(SHA256_Final(out, h->ctx), "SHA256_Final");
-	hash_discard(h);
+	sha256_final(h->ctx, out);
+	h->ctx = NULL;
 }
 
 void hash_discard(struct hash *h)
 {
 	if (h->queue)
 		hash_queue_discard(h->queue);
+	else if (h->ctx)
+		sha256_discard(h->ctx);
 	h->queue = NULL;
-	free(h->ctx);
 	h->ctx = NULL;
 }
 

@@ -6,16 +6,17 @@
 #ifndef MKROOTFS_HASH_H
 #define MKROOTFS_HASH_H
 
+#include "sha256.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
-#define HASH_BYTES 32
+#define HASH_BYTES SHA256_BYTES
 
 struct hash_queue;
-struct SHA256state_st;
 
 struct hash {
-	struct SHA256state_st *ctx;	/* libcrypto's SHA256_CTX */
+	struct SHA256state_st *ctx;	/* sha256.h's */
 	struct hash_queue *queue;	/* or the thread that hashes (hash_queue.h) */
 };
 

@@ -6,7 +6,7 @@
  * goes back to the writer once hashed. A handful of hand-overs per
  * hundred files keeps the locking out of the way. */
 #include "hash_queue.h"
-#include "hash.h"
+#include "sha256.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -38,15 +38,15 @@ struct hash_queue {
 	struct batch b[BATCHES];
 	unsigned long handed, hashed;	/* batches so far; b[handed % BATCHES] fills */
 	int ending, discarding;
-	struct hash h;			/* the thread's own */
+	struct SHA256state_st *ctx;	/* the thread's own */
 };
 
-static void hash_batch(struct hash *h, struct batch *b)
+static void hash_batch(struct SHA256state_st *ctx, struct batch *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		const struct piece *p = &b->pieces[i];
 
-		hash_update(h, p->data ? p->data : b->copies + p->copy_at, p->len);
+		sha256_update(ctx, p->data ? p->data : b->copies + p->copy_at, p->len);
 	}
 	b->n = b->room_used = b->copies_used = 0;
 }
@@ -66,7 +66,7 @@ static void *hash_thread(void *arg)
 
 		pthread_mutex_unlock(&q->lock);
 		if (!skip)
-			hash_batch(&q->h, b);
+			hash_batch(q->ctx, b);
 		pthread_mutex_lock(&q->lock);
 		q->hashed++;
 		pthread_cond_broadcast(&q->changed);
@@ -98,7 +98,7 @@ struct hash_queue *hash_queue_start(void)
 
 	for (int i = 0; i < BATCHES; i++)
 		q->b[i].room = xmalloc(BATCH_ROOM);
-	hash_init(&q->h);
+	q->ctx = sha256_start();
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->changed, NULL);
 	err = pthread_create(&q->thread, NULL, hash_thread, q);
@@ -181,13 +181,13 @@ static void stop(struct hash_queue *q, int discarding)
 void hash_queue_final(struct hash_queue *q, uint8_t *out)
 {
 	stop(q, 0);
-	hash_final(&q->h, out);
+	sha256_final(q->ctx, out);
 	free(q);
 }
 
 void hash_queue_discard(struct hash_queue *q)
 {
 	stop(q, 1);
-	hash_discard(&q->h);
+	sha256_discard(q->ctx);
 	free(q);
 }

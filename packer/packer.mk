@@ -10,7 +10,7 @@ PACKER_HDRS := $(foreach d,$(PACKER_DIRS),$(wildcard $(d)/*.h))
 PACKER_OBJS := $(PACKER_SRCS:packer/%.c=$(BUILD)/packer/%.o)
 # The pure parts (no system calls, no libext2fs, but the threads of
 # hash_queue), linked into the unit tests.
-PACKER_PURE := util parse manifest hash hash_queue ext/digest elf/elfinfo ext/ext_plan \
+PACKER_PURE := util parse manifest sha256 hash hash_queue ext/digest elf/elfinfo ext/ext_plan \
 	options newc arch
 PACKER_UNIT := $(BUILD)/packer_test
 PACKER_UNIT_OBJS := $(PACKER_PURE:%=$(BUILD)/packer/%.o) $(BUILD)/tests/packer_test.o
@@ -23,7 +23,7 @@ PACKER_CPPFLAGS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -Ipacker \
 # packer-deps has installed it (and libext2fs-dev) on a fresh machine.
 # libext2fs's headers are system headers: -isystem keeps -Wextra to our code.
 PACKER_EXT_CFLAGS = $$($(PKG_CONFIG) --cflags ext2fs com_err | sed 's/-I/-isystem /g')
-# libcrypto's archive: only its SHA-256 is linked (see packer/hash.c),
+# libcrypto's archive: only its SHA-256 is linked (see packer/sha256.c),
 # a few KiB instead of a 4 MiB library to load and relocate at each run.
 PACKER_CRYPTO = -l:libcrypto.a
 PACKER_LIBS = $$($(PKG_CONFIG) --libs ext2fs com_err) -lz -llzma -lzstd $(PACKER_CRYPTO) -pthread
