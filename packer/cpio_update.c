@@ -400,7 +400,7 @@ int cpio_update_bytes(const char *bytes, size_t len, const struct manifest *m,
 }
 
 int cpio_update(const char *path, const struct manifest *m,
-		const struct ext_update_options *opt)
+		uint32_t epoch, int no_backup)
 {
 	struct archive a = { .path = path };
 	struct cpio_sink s;
@@ -410,13 +410,13 @@ int cpio_update(const char *path, const struct manifest *m,
 	if (read_all(&a) < 0 || parse(&a) < 0)
 		goto out;
 	index_paths(&a);
-	if (decide(&a, m, opt->no_backup) < 0 || output_begin(&out, path) < 0)
+	if (decide(&a, m, no_backup) < 0 || output_begin(&out, path) < 0)
 		goto out;
 	if (cpio_sink_start(&s, out.fd, out.temp, a.gzip) < 0) {
 		output_abort(&out);
 		goto out;
 	}
-	rc = write_archive(&s, &a, m, opt->epoch);
+	rc = write_archive(&s, &a, m, epoch);
 	if (cpio_sink_finish(&s) < 0)
 		rc = -1;
 	if (rc == 0)

@@ -5,8 +5,10 @@
 #ifndef MKROOTFS_CPIO_UPDATE_H
 #define MKROOTFS_CPIO_UPDATE_H
 
-#include "ext/ext.h"
 #include "manifest.h"
+
+#include <stddef.h>
+#include <stdint.h>
 
 /* Is the file a newc archive (magic 070701 or 070702), plain or gzip? 1
  * yes, 0 no (or unreadable: the ext2/3/4 path reports it), -1 after
@@ -17,11 +19,11 @@ int cpio_archive_detect(const char *path);
  * (where the kernel looks first in an initramfs). */
 void cpio_add_rdinit(struct manifest *m);
 
-/* Put the manifest (finished) into the archive at path, replacing it.
- * Every check comes before the first byte written. 0, or -1 after
- * reporting. */
-int cpio_update(const char *path, const struct manifest *m,
-		const struct ext_update_options *opt);
+/* Put the manifest (finished) into the archive at path, replacing it;
+ * epoch is the new entries' time, no_backup drops the old init. Every
+ * check comes before the first byte written. 0, or -1 after reporting. */
+int cpio_update(const char *path, const struct manifest *m, uint32_t epoch,
+		int no_backup);
 
 /* What --update does with an archive already read (len bytes, not
  * compressed), without a file: the checks, then the new archive written to

@@ -15,6 +15,7 @@
 #include "elf/addprog.h"
 #include "ext/copyout.h"
 #include "ext/ext.h"
+#include "ext/ext_read.h"
 
 #include <errno.h>
 #include <et/com_err.h>
@@ -97,11 +98,19 @@ static char *checked_init(const struct options *o)
 	return init;
 }
 
+/* --add-program in update mode: a script's interpreter that the image
+ * has already stays (an archive, no ext image, always answers no). */
+static int image_has(const char *path, void *image)
+{
+	return ext_image_has(image, path);
+}
+
 static int add_sources(struct manifest *m, const struct options *o)
 {
 	for (size_t i = 0; i < o->nsources; i++) {
 		const struct source_arg *s = &o->sources[i];
-		int rc = s->program ? addprog_add(m, s->src, s->dest, s->origin, o->update)
+		int rc = s->program ? addprog_add(m, s->src, s->dest, s->origin,
+						  o->update ? image_has : NULL, (void *)o->update)
 			 : s->overlay ? source_add_overlay(m, s->src, s->origin)
 				      : source_add(m, s->src, s->dest, s->origin);
 
@@ -278,7 +287,8 @@ static int run_update(const struct options *o)
 	if (add_sources(&m, o) < 0 || finish(&m) < 0)
 		goto out;
 	uo.epoch = (uint32_t)epoch;
-	if ((archive ? cpio_update(o->update, &m, &uo) : ext_update(o->update, &m, &uo)) < 0)
+	if ((archive ? cpio_update(o->update, &m, uo.epoch, uo.no_backup)
+		     : ext_update(o->update, &m, &uo)) < 0)
 		goto out;
 	if (verbosity > 0)
 		printf("mkrootfs: updated %s\n", o->update);

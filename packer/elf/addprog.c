@@ -5,8 +5,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <et/com_err.h>
-#include <ext2fs/ext2fs.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,20 +20,6 @@ static int manifest_has(const char *path, void *ctx)
 		if (strcmp(m->e[i].path, path) == 0)
 			return 1;
 	return 0;
-}
-
-/* Update mode: does the existing image have path (links followed)? */
-static int image_has(const char *path, void *ctx)
-{
-	ext2_filsys fs = NULL;
-	ext2_ino_t ino;
-	int found;
-
-	if (ext2fs_open2(ctx, NULL, EXT2_FLAG_64BITS, 0, 0, unix_io_manager, &fs))
-		return 0;	/* the update itself reports what is wrong */
-	found = ext2fs_namei_follow(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, path, &ino) == 0;
-	ext2fs_close_free(&fs);
-	return found;
 }
 
 static int add_item(struct manifest *m, const struct dep_item *it, const char *origin)
@@ -70,11 +54,11 @@ static int add_item(struct manifest *m, const struct dep_item *it, const char *o
 }
 
 int addprog_add(struct manifest *m, const char *src, const char *dest,
-		const char *origin, const char *image)
+		const char *origin, dep_has_fn image_has, void *image)
 {
 	struct dep_list l = { 0 };
-	int rc = deps_resolve(src, dest, origin, image ? image_has : manifest_has,
-			      image ? (void *)image : (void *)m, &l);
+	int rc = deps_resolve(src, dest, origin, image_has ? image_has : manifest_has,
+			      image_has ? image : (void *)m, &l);
 
 	for (size_t i = 0; rc == 0 && i < l.n; i++)
 		rc = add_item(m, &l.v[i], origin);

@@ -5,12 +5,14 @@
 #define MKROOTFS_ADDPROG_H
 
 #include "manifest.h"
+#include "elf/deps.h"
 
-/* Add the program src at dest with its closure. `image` is the existing
- * image in update mode (NULL for a new one): a script's interpreter the
- * image already has is not replaced. 0, or -1 after reporting. */
+/* Add the program src at dest with its closure. In update mode,
+ * image_has(path, image) says what the existing image has (NULL for a new
+ * image: the manifest is asked): a script's interpreter the image already
+ * has is not replaced. 0, or -1 after reporting. */
 int addprog_add(struct manifest *m, const char *src, const char *dest,
-		const char *origin, const char *image);
+		const char *origin, dep_has_fn image_has, void *image);
 
 /* --list-program-deps SPEC...: print each closure in turn (its first line
  * is the program itself), one line per entry,

@@ -65,6 +65,19 @@ ext2_filsys ext_open_readonly(const char *image, const char *what)
 	return fs;
 }
 
+int ext_image_has(const char *image, const char *path)
+{
+	ext2_filsys fs = NULL;
+	ext2_ino_t ino;
+	int found;
+
+	if (ext2fs_open2(image, NULL, EXT2_FLAG_64BITS, 0, 0, unix_io_manager, &fs))
+		return 0;
+	found = ext2fs_namei_follow(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, path, &ino) == 0;
+	ext2fs_close_free(&fs);
+	return found;
+}
+
 struct dir_list {
 	struct ext_dirent *v;
 	size_t n;

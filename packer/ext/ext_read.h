@@ -21,6 +21,10 @@ int ext_refuse_unclean(ext2_filsys fs, const char *what);
 /* All three, read-only. NULL after reporting. */
 ext2_filsys ext_open_readonly(const char *image, const char *what);
 
+/* Does the image have path (links followed)? 0 also when it cannot be
+ * opened: what is wrong with it is for the caller's own checks to say. */
+int ext_image_has(const char *image, const char *path);
+
 struct ext_dirent {
 	char *name;
 	ext2_ino_t ino;
