@@ -4,43 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-long long monotonic_ms(void)
-{
-	struct timespec ts;
-	/* The system call itself: musl's clock_gettime() brings in its vDSO
-	 * lookup (nearly 1 KiB), and PID 1 asks the time only now and then. */
-#ifdef SYS_clock_gettime64
-	/* A 32-bit system: musl's time_t is 64-bit, so is the call that fills it. */
-	syscall(SYS_clock_gettime64, CLOCK_MONOTONIC, &ts);
-#else
-	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
-#endif
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-/* fork(2) as the kernel gives it. musl's fork() takes its thread locks
- * around the call (2 KiB of rwlocks, timed waits and the vDSO for a program
- * with one thread). Its one cost: the child's cached thread id is the
- * parent's, so a child must not raise() before it execs; none does. clone
- * with nothing but SIGCHLD is fork on every architecture, whatever order
- * its other (zero) arguments take. */
-pid_t fork_child(void)
-{
-	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
-}
-
-/* With every signal blocked, sigtimedwait on none is a plain sleep. */
-void sleep_ms(long ms)
-{
-	sigset_t none;
-	sigemptyset(&none);
-	sigtimedwait(&none, NULL, &(struct timespec){ ms / 1000, ms % 1000 * 1000000 });
-}
 
 /* In a child of PID 1: the signals init blocks must not stay blocked, and
  * the child starts a session of its own. */
