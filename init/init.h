@@ -56,8 +56,10 @@ struct program {
 };
 pid_t spawn_child(const char *tty, int stdin_fd, const struct program *progs, int n, int *errs);
 void leave_pid1_state(void);
-bool reap_children(pid_t watched, int *wait_status);
-bool wait_for_children(pid_t watched, unsigned timeout_ms);
+/* other gets each reaped child but watched; NULL: only reaped. */
+bool reap_children(pid_t watched, int *wait_status, void (*other)(pid_t pid));
+/* deadline: a monotonic_ms() time; status may be NULL. */
+bool wait_for_children(pid_t watched, long long deadline, int *status);
 
 /* channel.c: run-qemu's command channel (minroot.channel) */
 #define CHANNEL_READY "\nminroot-channel-ready\n"
@@ -121,7 +123,9 @@ bool stop_command(pid_t child, unsigned grace_ms, int *status);
  * runs them. console is the shell's terminal ("" = init's stdin). */
 void run_boot_scripts(const struct options *o, const char *console);
 void run_shutdown_scripts(unsigned grace_ms);
-void respawn_inittab_process(pid_t pid); /* for any child reaped but the shell */
+/* Starts an inittab respawn line again if pid was its process (for
+ * reap_children's other). */
+void respawn_inittab_process(pid_t pid);
 
 /* shutdown.c */
 _Noreturn void shut_down(enum action a, unsigned grace_ms);
