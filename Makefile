@@ -13,6 +13,7 @@ all:
 TEST_SUITES :=
 TEST_DEPS   :=
 
+include tests/runner/runner.mk
 include init/init.mk
 include packer/packer.mk
 include arch.mk
