@@ -83,3 +83,45 @@ bool inittab_next(char **text, unsigned *line, struct inittab_entry *e)
 	}
 	return false;
 }
+
+static const char *dev_name(const char *s)
+{
+	return strncmp(s, "/dev/", 5) ? s : s + 5;
+}
+
+bool tty_is(const char *field, const char *name)
+{
+	return *name && !strcmp(dev_name(field), dev_name(name));
+}
+
+/* Whether the blank-separated LIST holds NAME (a tty's name under /dev). */
+static bool in_list(const char *name, const char *list)
+{
+	size_t len = strlen(name), n;
+	for (; *list; list += n + !!list[n]) {
+		n = strcspn(list, " \n");
+		if (n == len && !strncmp(list, name, n))
+			return true;
+	}
+	return false;
+}
+
+const char *inittab_refusal(const struct inittab_entry *e, const struct own_ttys *own)
+{
+	const char *tty = dev_name(e->tty);
+	bool console = !*tty || !strcmp(tty, "console");
+	if (e->action >= RC_CTRLALTDEL)
+		return "not supported";
+	if ((e->action == RC_RESPAWN || e->action == RC_ASKFIRST) && (console || tty_is(tty, own->terminal)))
+		return "the console has init's shell";
+	/* Other lines on the console run on init's stdio, as busybox's do. */
+	if (console)
+		return NULL;
+	if (tty_is(tty, own->channel))
+		return "the channel's port";
+	if (tty_is(tty, own->status))
+		return "the status port";
+	if (tty_is(tty, own->terminal))
+		return "init's terminal";
+	return in_list(tty, own->consoles) ? "a kernel console" : NULL;
+}

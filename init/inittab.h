@@ -28,4 +28,22 @@ bool inittab_next(char **text, unsigned *line, struct inittab_entry *e);
 
 const char *rc_action_name(enum rc_action a);
 
+/* Whether a TTY field names the tty NAME ("ttyS1" and "/dev/ttyS1" alike);
+ * an empty NAME names none. */
+bool tty_is(const char *field, const char *name);
+
+/* The ttys init and the host use for themselves: a line that opens one
+ * takes it over (a getty resets and hangs up its tty: the channel would
+ * lose the command's status, the terminal its shell). */
+struct own_ttys {
+	const char *terminal; /* the shell's or command's tty, "" = init's stdin */
+	const char *channel;  /* minroot.channel */
+	const char *status;   /* minroot.status */
+	const char *consoles; /* the kernel's, blank-separated (/sys/class/tty/console/active) */
+};
+
+/* Why init does not run the line, or NULL: an action it does not support,
+ * a respawn or askfirst line on the console, any line on one of OWN's ttys. */
+const char *inittab_refusal(const struct inittab_entry *e, const struct own_ttys *own);
+
 #endif

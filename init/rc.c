@@ -13,7 +13,9 @@
  * init's stdio (the console) and no controlling terminal, or on the line's
  * tty. A command that fails or outlasts the grace period is reported and the
  * boot or shutdown goes on. Lines this init does not run are named, one line
- * each, never skipped silently. */
+ * each, never skipped silently: among them any line on a tty that init or
+ * its host uses (the channel, the status port, init's terminal, a kernel
+ * console), where a getty would reset and hang up the tty under them. */
 #include "init.h"
 #include "inittab.h"
 
@@ -114,35 +116,36 @@ static void run_in_turn(enum rc_action a, long long deadline, unsigned grace_ms)
 	}
 }
 
-static bool on_console(const char *tty, const char *console)
+/* Each line init does not run is named once, at boot, and left out. */
+static void refuse_lines(const struct options *o, const char *terminal)
 {
-	char path[OPT_PATH_MAX];
-	device_path(tty, path, sizeof path);
-	return !*tty || !strcmp(path, "/dev/console") || !strcmp(path, console);
+	static char consoles[256];
+	if (!read_small_file("/sys/class/tty/console/active", consoles, sizeof consoles))
+		*consoles = '\0';
+	struct own_ttys own = { terminal, o->channel, o->status, consoles };
+	for (unsigned i = 0; i < n_entries; i++) {
+		struct inittab_entry *e = &entries[i];
+		const char *why = inittab_refusal(e, &own);
+		if (!why)
+			continue;
+		complain(INITTAB " line %u not run (%s: %s): %s", e->line, rc_action_name(e->action),
+			 why, e->command);
+		e->action = RC_BAD;
+	}
 }
 
 /* After sysinit and wait: once lines, then, as busybox starts them, respawn
- * and askfirst lines that do not compete with our shell for the console. */
-static void start_the_rest(const char *console)
+ * and askfirst lines (those left: on a tty of their own). */
+static void start_the_rest(void)
 {
 	for (unsigned i = 0; i < n_entries; i++) {
 		const struct inittab_entry *e = &entries[i];
-		const char *why = NULL;
-		if (e->action == RC_ONCE)
+		if (e->action == RC_ONCE) {
 			start_entry(e);
-		else if (e->action >= RC_CTRLALTDEL)
-			why = "not supported";
-		else if (e->action != RC_RESPAWN && e->action != RC_ASKFIRST)
-			continue;
-		else if (on_console(e->tty, console))
-			why = "the console has init's shell";
-		else {
+		} else if (e->action == RC_RESPAWN || e->action == RC_ASKFIRST) {
 			respawners[n_respawners].entry = e;
 			respawners[n_respawners++].pid = start_entry(e);
 		}
-		if (why)
-			complain(INITTAB " line %u not run (%s: %s): %s", e->line,
-				 rc_action_name(e->action), why, e->command);
 	}
 }
 
@@ -161,9 +164,10 @@ void run_boot_scripts(const struct options *o, const char *console)
 		memcpy(entries, rc_scripts, sizeof rc_scripts);
 		n_entries = 2;
 	}
+	refuse_lines(o, console);
 	run_in_turn(RC_SYSINIT, 0, o->grace_ms);
 	run_in_turn(RC_WAIT, 0, o->grace_ms);
-	start_the_rest(console);
+	start_the_rest();
 }
 
 /* All of them within one grace period. Buildroot's last shutdown line,

@@ -3,7 +3,8 @@
  * line numbers only grow and never pass the text's line count, that a good
  * entry has a known action, a command with no newline, no comment and no
  * blank at either end and a tty field with no colon, and that a bad one is
- * a whole line. */
+ * a whole line. Each entry is also judged against ttys in use taken from
+ * the text's first words (inittab_refusal must not read past them). */
 #include "fuzz.h"
 #include "inittab.h"
 
@@ -38,12 +39,32 @@ static void check_entry(const struct inittab_entry *e, const char *text, size_t 
 	FUZZ_ASSERT(strcmp(rc_action_name(e->action), "bad line"), "good line named bad");
 }
 
+/* A refused entry is refused for one of the reasons init names. */
+static void check_refusal(const struct inittab_entry *e, const struct own_ttys *own)
+{
+	static const char *const reasons[] = { "not supported", "the console has init's shell",
+		"the channel's port", "the status port", "init's terminal", "a kernel console" };
+	const char *why = inittab_refusal(e, own);
+	bool known = !why;
+	for (size_t i = 0; why && i < sizeof reasons / sizeof reasons[0]; i++)
+		known |= !strcmp(why, reasons[i]);
+	FUZZ_ASSERT(known, "unknown refusal \"%s\"", why);
+	FUZZ_ASSERT(e->action < RC_CTRLALTDEL || why, "an unsupported action was not refused");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_string(data, size);
 	size_t len = strlen(text), lines = 1;
 	for (size_t i = 0; i < len; i++)
 		lines += text[i] == '\n';
+	char *words = fuzz_string(data, size < 64 ? size : 64), *w[4] = { "", "", "", "" };
+	for (int i = 0; i < 4; i++) {
+		char *t = strtok(i ? NULL : words, ":\n");
+		if (t)
+			w[i] = t;
+	}
+	const struct own_ttys own = { w[0], w[1], w[2], w[3] };
 	char *rest = text;
 	unsigned line = 0, last = 0;
 	struct inittab_entry e;
@@ -52,9 +73,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    last, lines);
 		FUZZ_ASSERT(inside(rest, text, len), "rest outside the text");
 		check_entry(&e, text, len);
+		if (e.action != RC_BAD)
+			check_refusal(&e, &own);
 		last = e.line;
 	}
 	FUZZ_ASSERT(!*rest, "stopped before the end of the text");
+	free(words);
 	free(text);
 	return 0;
 }

@@ -2,7 +2,9 @@
 # The image's own scripts, run by init as PID 1 in namespaces (no VM):
 # /etc/init.d/rcS and rcK without an inittab, the inittab's sysinit, wait,
 # once, respawn and shutdown lines, failures, hangs past the grace period,
-# minroot.rc=none, and the lines init does not run, each named.
+# minroot.rc=none, and the lines init does not run, each named (among them
+# lines on the ttys init and its host use: the channel, the status port,
+# init's terminal, a kernel console).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/nslib.sh"
 
@@ -159,5 +161,43 @@ else fail "... reported after the grace period"; evidence "$NS_TMP/out"; fi
 run_init "$R" "$LOUD minroot.rc=none" true </dev/null
 no_line "minroot.rc=none: no inittab line runs" "sysinit ran"
 no_line "minroot.rc=none: no shutdown line runs" "shutdown 2"
+
+echo "# lines on the ttys init and its host use: named, not run"
+# The kernel's consoles are the host's here (sysfs is the host's): a line on
+# the last one it lists, when it lists one.
+active=$(tr ' ' '\n' </sys/class/tty/console/active 2>/dev/null | grep . | tail -n 1)
+cat >"$R/etc/inittab" <<EOF
+ttyS1::respawn:/sbin/getty -L ttyS1 115200 vt100
+/dev/ttyS1::once:echo once on the channel
+ttyS7::respawn:echo on the status port
+/tmp/term.out::respawn:echo respawn on the terminal
+/tmp/term.out::sysinit:echo sysinit on the terminal
+${active:-unlisted}::respawn:echo on a kernel console
+::sysinit:echo sysinit on the console
+/tmp/free.out::once:echo once on a tty nobody uses
+EOF
+: >"$R/tmp/term.out"
+: >"$R/tmp/free.out"
+run_init "$R" "$LOUD minroot.channel=ttyS1 minroot.status=ttyS7 minroot.tty=/tmp/term.out" \
+	sh -c 'sleep 0.5; echo command ran' </dev/null
+expect_run "each line on a tty in use is named" 130 \
+	"init: /etc/inittab line 1 not run (respawn: the channel's port): /sbin/getty -L ttyS1 115200 vt100" \
+	"init: /etc/inittab line 2 not run (once: the channel's port): echo once on the channel" \
+	"init: /etc/inittab line 3 not run (respawn: the status port): echo on the status port" \
+	"init: /etc/inittab line 4 not run (respawn: the console has init's shell): echo respawn on the terminal" \
+	"init: /etc/inittab line 5 not run (sysinit: init's terminal): echo sysinit on the terminal" \
+	"sysinit on the console"
+for n in 1 2 3 4 5; do
+	expect_eq "... line $n named exactly once" 1 "$(grep -c "^init: /etc/inittab line $n not run" "$NS_TMP/out")"
+done
+if [ -n "$active" ]; then
+	expect_run "a line on the kernel's console ($active) is named, not run" 130 \
+		"init: /etc/inittab line 6 not run (respawn: a kernel console): echo on a kernel console"
+else
+	echo "# (the host lists no kernel console: that check is the boot tests')"
+fi
+expect_eq "the terminal (minroot.tty) has the command's output alone" "command ran" "$(cat "$R/tmp/term.out")"
+expect_eq "a once line on a tty nobody uses runs there" "once on a tty nobody uses" "$(cat "$R/tmp/free.out")"
+rm -f "$R/tmp/term.out" "$R/tmp/free.out"
 rm "$R/etc/inittab" "$R/etc/init.d/rcS"
 finish

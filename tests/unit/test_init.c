@@ -533,6 +533,55 @@ static void test_inittab_odd_lines(void)
 	CHECK_INT(p.n, 0, "only comments");
 }
 
+static const char *refusal(const char *line, const struct own_ttys *own)
+{
+	static struct parsed_inittab p;
+	parse_inittab(&p, line);
+	return p.n == 1 ? inittab_refusal(&p.e[0], own) : "(no entry)";
+}
+
+static void test_inittab_refusals(void)
+{
+	/* run-qemu's ports with a command: the terminal ttyS0, the channel
+	 * ttyS1, the kernel console ttyS2 (the active list ends in a newline). */
+	const struct own_ttys cmd = { "/dev/ttyS0", "ttyS1", "", "ttyS2\n" };
+	const struct own_ttys shell = { "/dev/ttyS0", "ttyS1", "hvc0", "tty0 ttyS0\n" };
+	CHECK_STR(refusal("ttyS1::respawn:/sbin/getty -L ttyS1 115200 vt100", &cmd), "the channel's port",
+		  "refused: a getty on the channel");
+	CHECK_STR(refusal("/dev/ttyS1::once:stty -F /dev/ttyS1 9600", &cmd), "the channel's port",
+		  "refused: any action on the channel, named by its path too");
+	CHECK_STR(refusal("ttyS1::sysinit:x", &cmd), "the channel's port", "refused: a sysinit line on the channel");
+	CHECK_STR(refusal("ttyS2::respawn:/sbin/getty ttyS2", &cmd), "a kernel console",
+		  "refused: a getty on the kernel's console");
+	CHECK_STR(refusal("ttyS0::respawn:/sbin/getty ttyS0", &cmd), "the console has init's shell",
+		  "refused: a getty on the command's terminal, as on the console");
+	CHECK_STR(refusal("ttyS0::wait:x", &cmd), "init's terminal", "refused: a wait line on the terminal");
+	CHECK_STR(refusal("console::respawn:/sbin/getty -L console 0 vt100", &cmd), "the console has init's shell",
+		  "refused: a getty on console");
+	CHECK_STR(refusal("::askfirst:-/bin/sh", &cmd), "the console has init's shell",
+		  "refused: an askfirst line with no tty");
+	CHECK(refusal("ttyS3::respawn:/sbin/getty ttyS3", &cmd) == NULL, "run: a getty on a port nobody uses");
+	CHECK(refusal("::sysinit:/etc/init.d/rcS", &cmd) == NULL, "run: sysinit on the console (init's stdio)");
+	CHECK(refusal("console::shutdown:/etc/init.d/rcK", &cmd) == NULL, "run: shutdown on console");
+	CHECK(refusal("null::sysinit:x", &cmd) == NULL, "run: a line on /dev/null");
+	CHECK(refusal("tty1::respawn:/sbin/getty tty1", &cmd) == NULL, "run: a getty on tty1 (not active here)");
+	CHECK(refusal("ttyS::respawn:x", &cmd) == NULL, "run: a name that is only the start of one in use");
+	CHECK_STR(refusal("ttyS0::respawn:/sbin/getty ttyS0", &shell), "the console has init's shell",
+		  "shell: a getty on the console's tty");
+	CHECK_STR(refusal("ttyS0::sysinit:x", &shell), "init's terminal", "shell: a sysinit line on its tty");
+	CHECK_STR(refusal("hvc0::respawn:x", &shell), "the status port", "refused: a getty on minroot.status");
+	CHECK_STR(refusal("tty0::respawn:x", &shell), "a kernel console", "refused: the first of two consoles");
+	CHECK(refusal("ttyS2::respawn:/sbin/getty ttyS2", &shell) == NULL,
+	      "shell: ttyS2 is nobody's (no third port at the prompt)");
+	CHECK_STR(refusal("ttyS1::ctrlaltdel:x", &cmd), "not supported", "ctrlaltdel: not supported");
+	const struct own_ttys none = { "", "", "", "" };
+	CHECK(refusal("ttyS1::respawn:x", &none) == NULL, "nothing in use: a getty on ttyS1 runs");
+	CHECK_STR(refusal("::respawn:x", &none), "the console has init's shell", "nothing in use: not on the console");
+	CHECK(tty_is("/dev/ttyS1", "ttyS1") && tty_is("ttyS1", "/dev/ttyS1") && !tty_is("ttyS1", "ttyS10") &&
+		      !tty_is("", "") && !tty_is("/dev/", ""),
+	      "tty_is: /dev/ paths and names alike; an empty name names nothing");
+}
+
 /* parse_request: a payload as run-qemu writes it (strings, each ending in NUL). */
 static const char *parse_request(char *buf, size_t len, struct request *rq)
 {
@@ -615,5 +664,6 @@ int main(void)
 	test_inittab_buildroot();
 	test_inittab_actions();
 	test_inittab_odd_lines();
+	test_inittab_refusals();
 	return check_exit();
 }
