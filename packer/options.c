@@ -46,7 +46,8 @@ const char options_usage[] =
 	"\n"
 	"  -o, --output IMAGE     the image to write (replaced atomically)\n"
 	"  -t, --type TYPE        ext3 (default), ext2, ext4 or cpio (newc; gzip if IMAGE ends in .gz);\n"
-	"                         initrd: a stage-1 initramfs for --modules (gzip newc)\n"
+	"                         initrd: a stage-1 initramfs (gzip newc): the init as /init, with\n"
+	"                         --modules the root's drivers\n"
 	"  -s, --size SIZE        image size, K/M/G/T suffixes (default 128M; the file is sparse)\n"
 	"      --init PATH        the static init for /sbin/init (default: init beside mkrootfs,\n"
 	"                         else the installed one)\n"
@@ -165,8 +166,8 @@ static int take_option(struct options *o, int c, const char *arg, char *err)
 
 static int check_modules_options(const struct options *o, char *err)
 {
-	if (o->initrd && !o->modules)
-		return seterr(err, "-t initrd needs --modules DIR (the kernel's modules)");
+	if (o->initrd && !o->modules && (o->disk || o->with_module))
+		return seterr(err, "--disk and --with-module choose -t initrd's modules: give --modules DIR");
 	if (o->disk && !o->initrd)
 		return seterr(err, "--disk only applies to -t initrd");
 	if (o->with_module && !o->initrd)
