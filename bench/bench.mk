@@ -2,10 +2,11 @@
 #
 #   make bench    boot, pack, size and memory against the blog recipe and busybox
 #                 init, side by side; prints the tables, writes $(BUILD)/bench/results.md
-#   make soak     the reliability suites with the full counts (50 boots, 10,000 orphans)
+#   make soak     the reliability suites with the full counts (50 boots, 10,000 orphans,
+#                 runs side by side: 8 at once for 3 rounds, 2 x CPUs at once for 50 rounds)
 #   make fuzz     each libFuzzer target for FUZZ_SECONDS (default 60)
 #
-# `make test` runs the short forms: 5 boots, 1,000 orphans, 10 s per fuzz target.
+# `make test` runs the short forms: 5 boots, 1,000 orphans, 4 runs at once, 10 s per fuzz target.
 .PHONY: bench bench-deps soak fuzz fuzz-deps
 
 BENCH_RUNS   ?= 5
@@ -73,10 +74,13 @@ fuzz: $(FUZZ_BINS)
 # Reliability: fast suites first, then those that boot the kernel.
 RELIABILITY_SUITES := tests/reliability/orphans-ns.sh tests/reliability/mkrootfs-input.sh \
 	tests/reliability/faults.py tests/reliability/orphans-guest.py \
-	tests/reliability/data-safety.py
-RELIABILITY_DEPS := $(BUILD)/init $(BUILD)/mkrootfs $(BUILD)/rootfs.img $(BUILD)/vmlinuz
+	tests/reliability/data-safety.py tests/reliability/parallel.py
+RELIABILITY_DEPS := $(BUILD)/init $(BUILD)/mkrootfs $(BUILD)/rootfs.img $(BUILD)/vmlinuz \
+	$(BUILD)/vmlinuz-generic $(BUILD)/modules-generic
+# The soak's runs side by side also boot the kernels from source.
+SOAK_DEPS := $(RELIABILITY_DEPS) $(BUILD)/bzImage-min $(BUILD)/bzImage-mod $(BUILD)/modules-mod
 
-soak: deps $(RELIABILITY_DEPS)
+soak: deps $(SOAK_DEPS)
 	SOAK=1 BUILD=$(BUILD) tests/run $(RELIABILITY_SUITES)
 
 TEST_SUITES += tests/fuzz/fuzz.sh $(RELIABILITY_SUITES)

@@ -91,7 +91,8 @@ def add_share_libs(o, arch, tmp, d):
         d.mounts.append(Mount(True, libs.uuid, "", SHARE_LIBS_DIR))
 
 
-# In this order: it is the order of the extra disks on the bus.
+# In this order: it is the order of the extra disks on the bus (each is
+# found in the guest by its UUID, never by its place).
 STEPS = ((lambda o: o.modules, add_modules), (lambda o: o.program, add_program),
          (lambda o: o.shares, add_shares), (lambda o: o.share_libs, add_share_libs))
 
@@ -105,11 +106,16 @@ def prepare_disks(o, arch, tmp):
     return d
 
 
-def placeholder_disks(o, run_dir):
-    """The disks --print shows, without making any: the shares' and the
-    libraries', at their places in a run directory RUN_DIR."""
+def placeholder_disks(o, arch, run_dir, modules=add_modules):
+    """The disks --print shows, in a real run's order: the modules' (from
+    the cache, made if need be: a real run would use them), the others at
+    their places in a run directory RUN_DIR, none made."""
     d = Disks()
-    d.extra = [Disk(os.path.join(run_dir, f"share{n}.img"), False) for n, _ in enumerate(o.shares)]
+    if o.modules:
+        modules(o, arch, run_dir, d)
+    if o.program:
+        d.extra.append(Disk(os.path.join(run_dir, "program.img"), False))
+    d.extra += [Disk(os.path.join(run_dir, f"share{n}.img"), False) for n, _ in enumerate(o.shares)]
     if o.share_libs and shares_have_programs(o.shares):
         d.extra.append(Disk(os.path.join(run_dir, "libs.img"), False))
     return d

@@ -1,7 +1,6 @@
 """The kernel command line: a pure function of the options, the run's
 plan (architecture, accelerator, whether the image is attached) and the
 host terminal's facts."""
-from .drives import root_device
 from .terminal import terminal_words
 
 
@@ -25,11 +24,12 @@ def tcg_words(arch):
 
 
 def kernel_cmdline(o, plan, terminal):
-    """plan: .arch (an arches.Arch), .accel, .attach_image."""
+    """plan: .arch (an arches.Arch), .accel, .attach_image, .root (None:
+    --append names it)."""
     arch = plan.arch
     words = console_words(o, arch) + ["loglevel=7" if o.verbose else "quiet", f"minroot.channel={arch.channel}"]
     if plan.attach_image:
-        words += [f"root={root_device(o.disk)}", "rw"]
+        words += ([f"root={plan.root}"] if plan.root else []) + ["rw"]
     words.append("panic=-1")
     if plan.accel == "tcg":
         words += tcg_words(arch)

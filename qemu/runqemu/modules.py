@@ -1,6 +1,8 @@
 """--modules DIR: the kernel's modules tree checked against the kernel, the
 stage-1 initramfs that loads the root's drivers when they are modules, and
-the read-only disk that holds the whole tree; both made once and cached."""
+the read-only disk that holds the whole tree; both made once and cached.
+And the stage 1 of the init alone, which finds a root=UUID= for a kernel
+that has the root's drivers built in (cached too)."""
 import os
 import uuid
 from collections import namedtuple
@@ -30,13 +32,13 @@ def check_version(o, tree_version):
         raise Usage(f"--modules {o.modules} holds modules for {tree_version}, but the kernel {o.kernel} is {kv}")
 
 
-def stage1_init(o, arch, mk):
+def stage1_init(o, arch, mk, what="--modules"):
     """mkrootfs's --init for the guest's architecture (the host's is its own)."""
     init = os.path.join(os.path.dirname(mk), os.path.relpath(arch.build, "build"), "init")
     if o.arch == HOST_ARCH:
         return init, []
     if not os.path.exists(init):
-        raise Usage(f"--modules: no init for {o.arch} at {init} (run 'make ARCH={o.arch}')")
+        raise Usage(f"{what}: no init for {o.arch} at {init} (run 'make ARCH={o.arch}')")
     return init, ["--init", init]
 
 
@@ -82,3 +84,19 @@ def prepare_modules(o, arch):
     initrd = stage1_initrd(o, tree, tree_version, cache, mk, init, init_args)
     disk, disk_uuid = modules_disk(o, tree, tree_version, cache, mk)
     return Modules(initrd, disk, disk_uuid)
+
+
+def init_initrd(o, arch):
+    """The stage-1 initramfs of the init alone (mkrootfs -t initrd with no
+    modules, 24 KiB), cached like the others: the kernel cannot find a
+    root=UUID= itself, our stage 1 can."""
+    mk = mkrootfs_program()
+    what = f"finding the root of {o.image} by its UUID"
+    init, init_args = stage1_init(o, arch, mk, what)
+    cache = os.path.join(cache_dir(), "modules")
+    os.makedirs(cache, exist_ok=True)
+    initrd = os.path.join(cache, f"initrd-init-{cache_key(mk, init)[:32]}.cpio.gz")
+    if not used_again(initrd):
+        mkrootfs(["-t", "initrd", "-o", initrd] + init_args, what, initrd)
+        prune_cache(cache, "initrd-", "", MODULES_KEEP)
+    return initrd

@@ -86,11 +86,14 @@ with its status.
 Kernel command line: console=ttyS0 quiet minroot.channel=ttyS1 root=DEV rw
 panic=-1, under TCG nohz=off highres=off (a periodic tick: QEMU's TCG can miss
 a timer wake-up) and on x86_64 no_timer_check (no IO-APIC timer check), on
-x86_64 edd=off, the host terminal's TERM and size, then --append. The command
-travels on the channel, not the kernel command line: any argv, any size. When
-run-qemu's standard input is not a terminal, it is the command's standard
-input, end of file included. QEMU runs with -nodefaults -display none
--no-reboot; Ctrl-A x quits.
+x86_64 edd=off, the host terminal's TERM and size, then --append. With disks
+beside the root (--modules, --share, --program) the root is root=UUID= of its
+ext file system instead, found by a stage 1 (the init alone as the initrd when
+there is none): the kernel names disks in the order their probes finish. A
+root= in --append wins. The command travels on the channel, not the kernel
+command line: any argv, any size. When run-qemu's standard input is not a
+terminal, it is the command's standard input, end of file included.
+QEMU runs with -nodefaults -display none -no-reboot; Ctrl-A x quits.
 
 Exit status: in command mode the command's status (128+N if killed by signal
 N, 127 not found, 126 not executable), from the channel, which only init

@@ -1,7 +1,8 @@
 """What a run decides, apart from what the user asked: the accelerator,
-the firmware, the kernel QEMU boots, the initrd, the extra disks and what
-init mounts, the command's argv and prologue, the kernel and QEMU command
-lines and the request. Built from the options by a list of steps."""
+the firmware, the kernel QEMU boots, the extra disks and what init mounts,
+how the kernel line names the root and the initrd (a stage 1 when the root
+is found by UUID), the command's argv and prologue, the kernel and QEMU
+command lines and the request. Built from the options by a list of steps."""
 import os
 from dataclasses import dataclass, field
 
@@ -11,9 +12,11 @@ from .cache import cache_dir
 from .disks import Disks, placeholder_disks, prepare_disks
 from .kernelimage import pvh_vmlinux
 from .kernelline import kernel_cmdline
+from .modules import init_initrd
 from .qemuline import QBOOT, qemu_command
 from .request import command_argv, request_payload
-from .status import Usage
+from .rootid import image_uuid, root_choice
+from .status import Usage, say
 from .terminal import NO_TERMINAL, Terminal
 
 
@@ -29,6 +32,7 @@ class Plan:
     boot_kernel: str = ""       # what QEMU boots: the kernel, or its vmlinux (PVH)
     attach_image: bool = True
     disks: Disks = field(default_factory=Disks)
+    root: str | None = None     # root=: a device, UUID=..., or None (--append's, or no disk)
     initrd: str | None = None
     argv: list = field(default_factory=list)    # the command's words
     script: bytes | None = None                 # --script's content
@@ -70,11 +74,28 @@ def make_disks(o, plan):
     """The extra disks; --print only shows where they would be."""
     plan.attach_image = o.uses_disk()
     if o.print_only:
-        plan.disks = placeholder_disks(o, plan.run_dir)
+        plan.disks = placeholder_disks(o, plan.arch, plan.run_dir)
     else:
         plan.disks = prepare_disks(o, plan.arch, plan.tmp)
     plan.initrd = o.initrd or plan.disks.initrd
     plan.argv = plan.disks.argv if plan.disks.argv is not None else list(o.command)
+
+
+def choose_root(o, plan, read_uuid=image_uuid, stage1=init_initrd):
+    """root=: the device alone on its bus, else the image's UUID, which a
+    stage 1 finds (the init alone when no initrd is there yet); --append's
+    root= wins. An image with no ext UUID keeps its device name, said in a
+    line. READ_UUID and STAGE1: the host's facts (tests give their own)."""
+    if not plan.attach_image:
+        plan.root = None
+        return
+    others = len(plan.extra)
+    plan.root, needs_stage1, warning = root_choice(o.disk, o.image, o.append, others,
+                                                   read_uuid(o.image) if others else None)
+    if warning:
+        say(warning)
+    if needs_stage1 and not plan.initrd:
+        plan.initrd = stage1(o, plan.arch)
 
 
 def read_script(o, plan):
@@ -99,8 +120,8 @@ def qemu_line(o, plan):
     plan.qemu_argv = qemu_command(o, plan)
 
 
-STEPS = (choose_accelerator, choose_firmware, choose_kernel, make_disks, read_script, kernel_line,
-         make_request, qemu_line)
+STEPS = (choose_accelerator, choose_firmware, choose_kernel, make_disks, choose_root, read_script,
+         kernel_line, make_request, qemu_line)
 
 
 def make_plan(o, qemu, tmp, run_dir, terminal, steps=STEPS):

@@ -11,8 +11,13 @@ from runqemu.terminal import NO_TERMINAL
 RUN_DIR = "/tmp/run-qemu.XXXXXX"
 
 
-def plan_for(argv, accel="tcg", extra=(), terminal=NO_TERMINAL, qboot_installed=True):
-    """(options, plan) for ARGV; extra: the paths of extra disks."""
+# The stage-1 initramfs a run that finds its root by UUID boots through.
+STAGE1 = "STAGE1.cpio.gz"
+
+
+def plan_for(argv, accel="tcg", extra=(), terminal=NO_TERMINAL, qboot_installed=True, image_uuid=None):
+    """(options, plan) for ARGV; extra: the paths of extra disks;
+    image_uuid: the image's ext UUID (None: it has none)."""
     o = parse_options(list(argv))
     fill_defaults(o, {})
     arch = ARCHES[o.arch]
@@ -23,6 +28,7 @@ def plan_for(argv, accel="tcg", extra=(), terminal=NO_TERMINAL, qboot_installed=
     plan.attach_image = o.uses_disk()
     plan.disks = Disks(extra=[Disk(p, False) for p in extra])
     plan.initrd = o.initrd
+    planner.choose_root(o, plan, read_uuid=lambda _: image_uuid, stage1=lambda _o, _arch: STAGE1)
     planner.kernel_line(o, plan)
     planner.qemu_line(o, plan)
     return o, plan

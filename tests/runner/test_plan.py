@@ -8,7 +8,8 @@ from lines import RUN_DIR
 from runqemu import plan as planner
 from runqemu.accel import choose_accel, kvm_probe_image
 from runqemu.arches import ARCHES
-from runqemu.disks import placeholder_disks
+from runqemu.disks import STEPS, placeholder_disks
+from runqemu.drives import Disk
 from runqemu.mkrootfs import not_the_users, refuse
 from runqemu.options import fill_defaults, parse_options
 from runqemu.programs import PROGRAM_DIR, elf_interpreter, library_dirs, program_argv, share_libs_prologue
@@ -44,7 +45,27 @@ def test_print_shows_where_the_disks_would_be(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     o = options(["--share", str(tmp_path / "a"), "--share-rw", str(tmp_path / "b")])
-    assert [d.path for d in placeholder_disks(o, RUN_DIR).extra] == [f"{RUN_DIR}/share0.img", f"{RUN_DIR}/share1.img"]
+    assert [d.path for d in placeholder_disks(o, ARCHES["x86_64"], RUN_DIR).extra] == [
+        f"{RUN_DIR}/share0.img", f"{RUN_DIR}/share1.img"]
+
+
+def test_print_shows_the_disks_in_a_real_runs_order(tmp_path):
+    """The modules' disk (and stage 1) from the cache, then the program's,
+    then the shares': the order disks.STEPS gives a real run."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+
+    def modules(o, arch, tmp, d):
+        d.initrd = "CACHED-STAGE1"
+        d.extra.append(Disk("CACHED-MODULES", True))
+    o = options(["--modules", "M", "--program", "/bin/true", "--share", str(tmp_path / "b"),
+                 "--share", str(tmp_path / "a") + ":/a"])
+    d = placeholder_disks(o, ARCHES["x86_64"], RUN_DIR, modules=modules)
+    assert [x.path for x in d.extra] == ["CACHED-MODULES", f"{RUN_DIR}/program.img", f"{RUN_DIR}/share0.img",
+                                        f"{RUN_DIR}/share1.img"]
+    assert d.initrd == "CACHED-STAGE1" and d.extra[0].snapshot and not d.extra[1].snapshot
+    assert [w for w, _ in STEPS] and [add.__name__ for _, add in STEPS] == [
+        "add_modules", "add_program", "add_shares", "add_share_libs"]
 
 
 def test_make_disks_keeps_the_users_command_and_initrd():
