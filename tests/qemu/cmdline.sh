@@ -89,6 +89,41 @@ expect_eq "--share-libs: a disk for the loader and libraries after the shares'" 
 qprint --share "$T/static" --share-libs -- /mnt/static/init
 expect_eq "--share-libs with no dynamic program in the shares: no such disk" "" "$(drives | grep libs.img)"
 
+echo "# disks found by identity: the root by its ext UUID when other disks are attached"
+R=$B/rootfs.img
+export MINROOT_CACHE=$T/cache
+uuid=$(dumpe2fs -h "$R" 2>/dev/null | awk '/^Filesystem UUID:/ {print $3}')
+qprint --image "$R" --share "$T/static" -- true
+expect_eq "--share: root=UUID= of the image's ext file system ($uuid), no device name" \
+	"root=UUID=$uuid" "$(after -append | tr ' ' '\n' | grep '^root=' | xargs)"
+stage1=$(after -initrd)
+expect_eq "... found by a stage 1 of the init alone, made in the cache" "$T/cache/modules" "$(dirname "$stage1")"
+if [ -f "$stage1" ] && zcat "$stage1" | (cd "$T" && cpio -i --quiet --to-stdout init 2>/dev/null) | cmp -s - "$B/init"; then
+	ok "... which holds the init as /init"
+else fail "... which holds the init as /init"; ls -l "$T/cache/modules" 2>&1; fi
+expect_eq "... the root first on the bus, the share after it" "$R share0.img" \
+	"$(drives | grep -o 'file=[^,]*' | sed 's/file=//; s|.*/share0|share0|' | xargs)"
+qprint --image "$R" --share "$T/static" -- true
+expect_eq "... the same stage 1 the second time" "$stage1" "$(after -initrd)"
+qprint --image "$R" -- true
+expect_eq "the root alone: its device name, no stage 1" "root=/dev/nvme0n1 " \
+	"$(after -append | tr ' ' '\n' | grep '^root=' | xargs) $(after -initrd)"
+qprint --image "$R" --disk ide --share "$T/static" --append root=/dev/sda -- true
+expect_eq "a root= in --append wins: no root= of run-qemu's, no stage 1" "root=/dev/sda " \
+	"$(after -append | tr ' ' '\n' | grep '^root=' | xargs) $(after -initrd)"
+qprint --image "$R" --initrd "$T/initrd.cpio" --share "$T/static" -- true
+expect_eq "--initrd with other disks: root=UUID=, found by the user's initramfs" \
+	"root=UUID=$uuid $T/initrd.cpio" "$(after -append | tr ' ' '\n' | grep '^root=' | xargs) $(after -initrd)"
+qprint --disk virtio --share "$T/static" -- true
+expect_eq "an image with no ext UUID keeps its device name, no stage 1" "root=/dev/vda " \
+	"$(after -append | tr ' ' '\n' | grep '^root=' | xargs) $(after -initrd)"
+expect_eq "... and one line says it may name another disk" \
+	"run-qemu: $I: no ext2/3/4 UUID to find the root by: root=/dev/vda may name another of the 2 disks (give root= in --append to choose)" \
+	"$(cat "$T/err")"
+qprint --disk virtio -- true
+expect_eq "... no line when it is alone" "" "$(cat "$T/err")"
+unset MINROOT_CACHE
+
 echo "# command mode: the command goes on the channel, the console on a port of its own"
 qprint -- sh -c 'exit 7'
 expect_eq "command: no command words on the kernel line; the console is ttyS2, the terminal ttyS0" \

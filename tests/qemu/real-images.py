@@ -10,7 +10,10 @@ the Debian cloud kernel:
   and tty respawn lines, an rcS running the S??* scripts (busybox syslogd and
   a service writing markers), an rcK stopping them. The markers on the image
   show what ran at boot and at shutdown, and that the service was stopped
-  while / was still mounted read-write."""
+  while / was still mounted read-write;
+- a busybox image whose inittab has gettys on ttyS0..3 and console: the
+  lines on run-qemu's ports (terminal, channel, console) are named and not
+  run, the command's status comes back and the prompt works."""
 import os
 import re
 import subprocess
@@ -288,6 +291,65 @@ def test_buildroot_style():
              "rc-test: hello-from-the-test" in messages, messages)
 
 
+# Gettys on every serial port and on console, as embedded inittabs have them.
+GETTYS = """\
+ttyS0::respawn:/sbin/getty -L ttyS0 115200 vt100
+ttyS1::respawn:/sbin/getty -L ttyS1 115200 vt100
+ttyS2::respawn:/sbin/getty -L ttyS2 115200 vt100
+ttyS3::respawn:/sbin/getty -L ttyS3 115200 vt100
+console::respawn:/sbin/getty -L console 0 vt100
+"""
+# run-qemu's ports: the terminal ttyS0, the channel ttyS1 and, in command
+# mode, the kernel's console ttyS2. What init says for each refused line.
+REFUSED = {1: "the console has init's shell", 2: "the channel's port", 3: "a kernel console",
+           5: "the console has init's shell"}
+# The command waits (10 s at most) until the getty on ttyS3 runs or has been
+# respawned to its limit: that line is run, not refused.
+WAIT_TTYS3 = ("i=0; while [ $i -lt 100 ]; do grep -qs 'getty -L ttyS3' /proc/[0-9]*/cmdline && "
+              "{ echo ttyS3-getty-ran; break; }; dmesg | grep -q 'line 4 ended' && "
+              "{ echo ttyS3-getty-ran; break; }; sleep 0.1; i=$((i+1)); done; exit 6")
+
+
+def refusals(log):
+    """{inittab line: why} of init's "not run" lines, and how many there were."""
+    found = re.findall(r"^init: /etc/inittab line (\d) not run \((?:respawn): ([^)]*)\): /sbin/getty", log, re.M)
+    return {int(n): why for n, why in found}, len(found)
+
+
+def test_gettys_on_our_ports():
+    print("# gettys on ttyS0..3 and console (busybox image, --update): run-qemu's ports are refused")
+    tree = os.path.join(tmp, "gettys")
+    rootfs.busybox_tree(tree)
+    rootfs.write(tree, "/etc/inittab", GETTYS)
+    img = rootfs.make_ext(tree, os.path.join(tmp, "gettys.img"))
+    if not update(img, "gettys image"):
+        return
+    log = os.path.join(tmp, "gettys.log")
+    rc, out = vm.host(vm.RUN, "--accel", "tcg", "--kernel", vm.KERNEL, "--image", img, "--snapshot",
+                      "--timeout", "600", "--log", log, "--", "sh", "-c", WAIT_TTYS3)
+    console = open(log, errors="replace").read() if os.path.exists(log) else ""
+    vm.check("command mode: the command's status comes back (exit 6, got %d)" % rc, rc == 6, out + console)
+    got, count = refusals(console)
+    vm.check("command mode: ttyS0, ttyS1, ttyS2 and console refused, one line each (%s)" % got,
+             got == REFUSED and count == 4, console)
+    vm.check("command mode: the getty on ttyS3 runs (nobody's port: if it fails, the image's problem)",
+             "ttyS3-getty-ran" in out, out + console)
+    with vm.Console(img, extra=["--snapshot"]) as c:
+        vm.check("at the prompt: the prompt comes", c.wait_prompt(), c.log())
+        out, st = c.run("echo prompt-$((6*7))")
+        vm.check("at the prompt: a command works (%s)" % out, st == 0 and "prompt-42" in (out or ""), c.log())
+        c.p.sendline("poweroff")
+        st = c.wait_exit()
+        log = c.log()
+    vm.check("at the prompt: poweroff ends QEMU (exit %s)" % st, st == 0, log)
+    got, count = refusals(log)
+    # At the prompt run-qemu has no console port of its own: ttyS2 is nobody's.
+    want = {n: why for n, why in REFUSED.items() if n != 3}
+    vm.check("at the prompt: ttyS0, ttyS1 and console refused, one line each; ttyS2 and ttyS3 run (%s)" % got,
+             got == want and count == 3, log)
+
+
 test_buildroot_style()
+test_gettys_on_our_ports()
 test_debian()
 vm.finish()
