@@ -118,11 +118,14 @@ def main():
     vm.check("... the image is clean (e2fsck -fn)", rc == 0, out)
     rc, out = vm.host("debugfs", "-R", "ls /lib/modules", image)
     vm.check("... and has no modules written into it", version not in out, out)
+    # The modules disk sits on the root's bus: stage 1 finds the root by its
+    # UUID, whatever order the disks were probed in.
     for disk, code in (("virtio", 3), ("ide", 4)):
-        rc, out = run(GENERIC, MODS, ["sh", "-c", "grep -q ' / ext[34] ' /proc/mounts && exit %d" % code],
+        rc, out = run(GENERIC, MODS, ["sh", "-c", "grep -q ' / ext[34] ' /proc/mounts && "
+                                      "grep -q ' root=UUID=' /proc/cmdline && exit %d" % code],
                       extra=["--disk", disk])
-        vm.check("--disk %s: stage 1 loads its driver, the command runs (exit %d)" % (disk, code),
-                 rc == code, out)
+        vm.check("--disk %s: stage 1 loads its driver, finds root=UUID=, the command runs (exit %d)"
+                 % (disk, code), rc == code, out)
     rc, out = run(GENERIC, xz_tree(tmp, version), ["sh", "-c", "modprobe loop && exit 8"])
     vm.check("the xz-compressed tree: stage 1 boots, modprobe loop works (exit 8)", rc == 8, out)
 
