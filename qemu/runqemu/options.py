@@ -85,8 +85,9 @@ with its status.
 
 Kernel command line: console=ttyS0 quiet minroot.channel=ttyS1 root=DEV rw
 panic=-1, under TCG nohz=off highres=off (a periodic tick: QEMU's TCG can miss
-a timer wake-up) and on x86_64 no_timer_check (no IO-APIC timer check), on
-x86_64 edd=off, the host terminal's TERM and size, then --append. With disks
+a timer wake-up), watchdog_thresh=60 (a soft lockup after 120 s, not 20: a
+guest starved by a loaded host looks stuck) and on x86_64 no_timer_check (no
+IO-APIC timer check), on x86_64 edd=off, the host terminal's TERM and size, then --append. With disks
 beside the root (--modules, --share, --program) the root is root=UUID= of its
 ext file system instead, found by a stage 1 (the init alone as the initrd when
 there is none): the kernel names disks in the order their probes finish. A

@@ -43,13 +43,13 @@ echo "# disks: what a kernel with the driver built in expects"
 qprint
 expect_eq "nvme (default): drive and device" "-drive file=$I,if=none,id=d0,format=raw
 -device nvme,drive=d0,serial=r0" "$(drives)"
-expect_eq "nvme: kernel line" "console=ttyS0 quiet minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off no_timer_check edd=off" "$(after -append)"
+expect_eq "nvme: kernel line" "console=ttyS0 quiet minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off watchdog_thresh=60 no_timer_check edd=off" "$(after -append)"
 qprint --disk ide
 expect_eq "ide: exactly the blog's -drive" "-drive format=raw,file=$I" "$(drives)"
-expect_eq "ide: root=/dev/sda" "console=ttyS0 quiet minroot.channel=ttyS1 root=/dev/sda rw panic=-1 nohz=off highres=off no_timer_check edd=off" "$(after -append)"
+expect_eq "ide: root=/dev/sda" "console=ttyS0 quiet minroot.channel=ttyS1 root=/dev/sda rw panic=-1 nohz=off highres=off watchdog_thresh=60 no_timer_check edd=off" "$(after -append)"
 qprint --disk=virtio
 expect_eq "virtio: drive" "-drive file=$I,format=raw,if=virtio" "$(drives)"
-expect_eq "virtio: root=/dev/vda" "console=ttyS0 quiet minroot.channel=ttyS1 root=/dev/vda rw panic=-1 nohz=off highres=off no_timer_check edd=off" "$(after -append)"
+expect_eq "virtio: root=/dev/vda" "console=ttyS0 quiet minroot.channel=ttyS1 root=/dev/vda rw panic=-1 nohz=off highres=off watchdog_thresh=60 no_timer_check edd=off" "$(after -append)"
 qprint --disk ide --image "$T/a,b.img"
 expect_eq "a comma in the image name is doubled for QEMU" "-drive format=raw,file=$T/a,,b.img" "$(drives)"
 
@@ -58,7 +58,7 @@ Q=(); out=$("$RUN" --print --accel tcg --kernel "$K" --initrd "$T/initrd.cpio" -
 expect_eq "--initrd: the file is passed" "$T/initrd.cpio" "$(after -initrd)"
 expect_eq "--initrd: no disk attached" "" "$(drives)"
 expect_eq "--initrd: no root=, and no command on the kernel line (it goes on the channel)" \
-	"console=ttyS2 minroot.tty=ttyS0 quiet minroot.channel=ttyS1 panic=-1 nohz=off highres=off no_timer_check edd=off" "$(after -append)"
+	"console=ttyS2 minroot.tty=ttyS0 quiet minroot.channel=ttyS1 panic=-1 nohz=off highres=off watchdog_thresh=60 no_timer_check edd=off" "$(after -append)"
 qprint --initrd "$T/initrd.cpio" --disk virtio
 expect_eq "--initrd with --image: the disk too" "-drive file=$I,format=raw,if=virtio" "$(drives)"
 
@@ -127,15 +127,15 @@ unset MINROOT_CACHE
 echo "# command mode: the command goes on the channel, the console on a port of its own"
 qprint -- sh -c 'exit 7'
 expect_eq "command: no command words on the kernel line; the console is ttyS2, the terminal ttyS0" \
-	'console=ttyS2 minroot.tty=ttyS0 quiet minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off no_timer_check edd=off' "$(after -append)"
+	'console=ttyS2 minroot.tty=ttyS0 quiet minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off watchdog_thresh=60 no_timer_check edd=off' "$(after -append)"
 expect_eq "command: three serial ports: the terminal, the channel, the console" \
 	"chardev:con chardev:chan chardev:klog" "$(for ((i = 0; i < ${#Q[@]} - 1; i++)); do [ "${Q[i]}" = -serial ] && echo "${Q[i + 1]}"; done | xargs)"
 qprint --append 'loglevel=7 foo=bar' -- echo hi
 expect_eq "--append comes after run-qemu's words" \
-	'console=ttyS2 minroot.tty=ttyS0 quiet minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off no_timer_check edd=off loglevel=7 foo=bar' "$(after -append)"
+	'console=ttyS2 minroot.tty=ttyS0 quiet minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off watchdog_thresh=60 no_timer_check edd=off loglevel=7 foo=bar' "$(after -append)"
 qprint --timeout 30 --verbose -- true
 expect_eq "--timeout is init's too; --verbose shows the whole log" \
-	'console=ttyS2 minroot.tty=ttyS0 loglevel=7 minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off no_timer_check edd=off minroot.timeout=30' "$(after -append)"
+	'console=ttyS2 minroot.tty=ttyS0 loglevel=7 minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off watchdog_thresh=60 no_timer_check edd=off minroot.timeout=30' "$(after -append)"
 args=(); for i in $(seq 1000); do args+=("a$i"); done
 qprint -- "${args[@]}" 'say "hi"' -- '' "$(head -c 3000 /dev/zero | tr '\0' x)"
 expect_eq "1,000 words, double quotes, --, empty words and long words are accepted" 0 $?

@@ -22,19 +22,19 @@ ARCH = {
                    chan=["-serial", "chardev:chan"], klog=["-serial", "chardev:klog"],
                    shell="console=ttyS0 quiet minroot.channel=ttyS1",
                    command="console=ttyS2 minroot.tty=ttyS0 quiet minroot.channel=ttyS1",
-                   tail="panic=-1 nohz=off highres=off no_timer_check edd=off"),
+                   tail="panic=-1 nohz=off highres=off watchdog_thresh=60 no_timer_check edd=off"),
     "aarch64": dict(head=["qemu-system-aarch64", "-accel", "tcg", "-m", "256M", "-machine", "virt",
                           "-cpu", "cortex-a57"] + COMMON,
                     chan=["-device", "pci-serial,chardev=chan"], klog=["-device", "pci-serial,chardev=klog"],
                     shell="console=ttyAMA0 quiet minroot.channel=ttyS0",
                     command="console=ttyS1 minroot.tty=ttyAMA0 quiet minroot.channel=ttyS0",
-                    tail="panic=-1 nohz=off highres=off"),
+                    tail="panic=-1 nohz=off highres=off watchdog_thresh=60"),
     "armhf": dict(head=["qemu-system-arm", "-accel", "tcg", "-m", "256M", "-machine", "virt,highmem=off",
                         "-cpu", "max"] + COMMON,
                   chan=["-device", "pci-serial,chardev=chan"], klog=["-device", "pci-serial,chardev=klog"],
                   shell="console=ttyAMA0 quiet minroot.channel=ttyS0",
                   command="console=ttyS1 minroot.tty=ttyAMA0 quiet minroot.channel=ttyS0",
-                  tail="panic=-1 nohz=off highres=off"),
+                  tail="panic=-1 nohz=off highres=off watchdog_thresh=60"),
 }
 ROOT = {"nvme": "/dev/nvme0n1", "ide": "/dev/sda", "virtio": "/dev/vda"}
 # The drives of the root I and two extra disks E1 and E2, per kind.
@@ -78,7 +78,7 @@ def test_kvm_has_no_tick_words():
 def test_options_on_the_kernel_line():
     line = kernel_line(K + ["--timeout", "30", "--net", "--gdb", "--verbose", "--append", "a=b c", "--", "true"])
     assert line == "console=ttyS2 minroot.tty=ttyS0 loglevel=7 minroot.channel=ttyS1 root=/dev/nvme0n1 rw " \
-        "panic=-1 nohz=off highres=off no_timer_check edd=off minroot.timeout=30 minroot.net=eth0 nokaslr a=b c"
+        "panic=-1 nohz=off highres=off watchdog_thresh=60 no_timer_check edd=off minroot.timeout=30 minroot.net=eth0 nokaslr a=b c"
 
 
 def test_the_terminal_on_the_kernel_line():
@@ -141,7 +141,7 @@ def test_initrd(argv, drives, root):
     assert after(q, "-initrd") == "R.cpio"
     assert q[q.index("-append") + 2:q.index("-chardev")] == drives
     assert plan.cmdline == "console=ttyS2 minroot.tty=ttyS0 quiet minroot.channel=ttyS1 " + \
-        (f"root={root} rw " if root else "") + "panic=-1 nohz=off highres=off no_timer_check edd=off"
+        (f"root={root} rw " if root else "") + "panic=-1 nohz=off highres=off watchdog_thresh=60 no_timer_check edd=off"
 
 
 def test_ide_has_room_for_three_more():
