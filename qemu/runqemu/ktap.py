@@ -34,6 +34,9 @@ import re
 from collections import deque
 
 VERSION_RE = re.compile(r"^K?TAP version \d+$")
+# A version line glued to the end of other text (a firmware's last line
+# had no newline: "Booting from ROM..TAP version 13").
+GLUED_VERSION_RE = re.compile(r"K?TAP version \d+$")
 PLAN_RE = re.compile(r"^1\.\.(\d+)\s*(?:#\s*(.*?))?\s*$")
 RESULT_RE = re.compile(r"^(ok|not ok)(?=\s|$)(?:\s+(\d+))?(?:\s+-)?\s*([^#]*?)\s*(?:#\s*(.*?))?\s*$")
 KSELFTEST_HEADER_RE = re.compile(r"^selftests: (\S+): (\S+)\s*$")
@@ -229,8 +232,8 @@ class Parser:
         self.learn_indent(text)
         depth, kind, body = self.classify(text)
         if kind == "version" and depth == 0:
-            self.start_document(text, when)
-            self.keep(text, when)
+            self.start_document(body, when)
+            self.keep(body, when)
         elif self.doc is not None or self.opens_document(depth, kind, body, when):
             getattr(self, "on_" + kind)(depth, body, text, when)
 
@@ -248,6 +251,9 @@ class Parser:
             return depth + hashes, "result", rest
         if hashes:
             return depth + hashes - 1, "diagnostic", rest
+        glued = GLUED_VERSION_RE.search(rest)
+        if glued and depth == 0:
+            return 0, "version", glued.group(0)
         return depth, "noise", rest
 
     def indent_depth(self, blanks):
@@ -451,6 +457,58 @@ def suite_of(doc, t):
     """The suite a top-level test is counted in: its kselftest collection,
     else its own name."""
     return t.suite or doc.suite_name() or t.name
+
+
+OUTCOMES = ("ok", "not ok", "skip")
+
+
+class Row:
+    """A top-level test as ktap-summary counts it: its suite, name, outcome
+    and why, its subtests' counts and failures; count > 1 for the results a
+    document cut short never printed (one row for them all)."""
+
+    def __init__(self, doc, t, count=1):
+        self.suite, self.name, self.count = suite_of(doc, t), t.name, count
+        self.outcome, self.why = t.outcome(), t.why()
+        self.sub, self.failed_subtests, unnamed = subtest_counts(t)
+        if unnamed["not ok"] > 0:
+            self.failed_subtests.append(("%d not named, counted by its Totals line" % unnamed["not ok"], ""))
+
+
+def rows(documents):
+    """A Row for every top-level test of every document, and one for the
+    results each document cut short never printed."""
+    out = []
+    for doc in documents:
+        out += [Row(doc, t) for t in doc.tests]
+        if doc.missing:
+            row = Row(doc, missing_test(doc, "(%d more)" % doc.missing), doc.missing)
+            row.suite = doc.suite_name() or (doc.tests[0].name if doc.tests else "(unnamed)")
+            out.append(row)
+    return out
+
+
+def missing_test(doc, name):
+    """A test standing for results DOC's plan announced and never came."""
+    t = Test()
+    t.name, t.result = name, "not ok"
+    t.comment = MISSING
+    return t
+
+
+def suite_totals(all_rows, expected=()):
+    """{suite: [ok, not ok, skip, sub ok, sub not ok, sub skip]} in the
+    order met, then each EXPECTED suite with no results: None."""
+    suites = {}
+    for r in all_rows:
+        row = suites.setdefault(r.suite, [0] * 6)
+        row[OUTCOMES.index(r.outcome)] += r.count
+        for i, o in enumerate(OUTCOMES):
+            row[3 + i] += r.sub[o]
+    for s in expected:
+        if s not in suites:
+            suites[s] = None
+    return suites
 
 
 def documents_of(lines, source="stdout"):

@@ -198,9 +198,14 @@ def test_module_suites_with_no_document_around_them():
 
 
 def test_a_garbled_version_line_still_opens_a_document():
-    docs = parse("garbage TAP version 13\n1..2\nok 1 a\nok 2 b\n1..1\nnot ok 1 c\n")
+    docs = parse("garbage TAP ver\n1..2\nok 1 a\nok 2 b\n1..1\nnot ok 1 c\n")
     assert [outcomes(d.tests) for d in docs] == [[("a", "ok"), ("b", "ok")], [("c", "not ok")]]
     assert docs[0].version is None
+
+
+def test_a_version_line_glued_to_the_firmwares_last_words():
+    (doc,) = parse("Booting from ROM..\x1bc\x1b[2JTAP version 13\r\n1..1\r\nok 1 a\r\n")
+    assert (doc.version, doc.lines) == ("TAP version 13", ["TAP version 13", "1..1", "ok 1 a"])
 
 
 def test_no_ktap_no_document():
