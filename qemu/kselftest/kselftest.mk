@@ -6,7 +6,7 @@
 TESTS ?=
 
 DEPS_KSELFTEST = linux-source-6.1 make gcc libc6-dev rsync xz-utils python3
-DEPS_TEST += $(DEPS_KSELFTEST)
+DEPS_TEST += $(DEPS_KSELFTEST) python3-junitparser python3-xmlschema
 
 kselftest: $(BUILD)/rootfs.img $(BUILD)/mkrootfs $(RUN_KERNEL_DEP)
 	@scripts/deps $(DEPS_KSELFTEST) $(DEPS_RUN)
