@@ -310,7 +310,8 @@ def excerpt(text):
 
 
 def case_entry(c, f):
-    e = {"path": f"{c.classname}.{c.name}", "suite": c.suite, "name": c.name, "status": c.status,
+    e = {"path": f"{c.classname}.{c.name}", "suite": c.suite, "name": c.name, "subtest": not c.top,
+         "status": c.status,
          "duration": round(c.duration, 3) if c.duration is not None else None,
          "start": round(c.start - f.t0, 3) if c.start is not None and f.t0 is not None else None,
          "comment": c.message or None}
