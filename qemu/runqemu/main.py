@@ -11,11 +11,10 @@ from . import options, results
 from .arches import ARCHES
 from .console import KernelLog, default_log
 from .disks import copy_back
-from .kernelimage import vmlinux_guess
+from .kernelimage import kernel_version, vmlinux_guess
 from .plan import make_plan
 from .qemuline import shell_quote
 from .session import Session
-from .kernelimage import kernel_version
 from .status import RunError, ToolFailure, refuse, say
 from .terminal import host_terminal
 from .terminallog import TerminalLog
