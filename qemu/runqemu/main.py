@@ -98,7 +98,7 @@ def run_facts(o, plan, session, scan, status, lines, log_path, start):
         kernel=o.kernel, kernel_version=scan.kernel_version or kernel_version(o.kernel),
         taint_before=taint_before, taint_after=session.taint, taint_new=session.new_taint,
         kernel_trouble=kernel_trouble(session.new_taint, scan), first_splat=scan.splat_lines,
-        panic=scan.panic, allow_warn=o.allow_warn, expected_suites=o.expect_suites, started=wall,
+        panic=scan.panic, expected_suites=o.expect_suites, started=wall,
         t0=session.t0, durations={"boot": boot, "run": run, "whole": time.monotonic() - t_start},
         log=log_path, timing=TIMING)
 

@@ -66,7 +66,6 @@ class Facts:
     kernel_trouble: object = None                           # verdict's one line, or None
     first_splat: list = field(default_factory=list)         # its lines
     panic: object = None
-    allow_warn: bool = False
     expected_suites: list = field(default_factory=list)
     started: float = 0.0                                    # run-qemu's start, seconds since the epoch
     t0: object = None                                       # QEMU's start on the clock tests are timed by
