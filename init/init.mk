@@ -23,13 +23,13 @@ $(BUILD)/init: $(INIT_SRCS) $(INIT_HDRS) config.mk
 # Pure modules, linked directly by the unit tests (and again with sanitizers).
 UNIT_INIT_SRCS := init/options.c init/moddep.c init/policy.c init/format.c init/request.c \
 	init/status.c init/inittab.c
-$(BUILD)/unit/test_init: tests/unit/test_init.c $(UNIT_INIT_SRCS) tests/unit/check.h
+$(BUILD)/unit/test_init: tests/unit/test_init.c $(UNIT_INIT_SRCS) tests/lib/check.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iinit -o $@ tests/unit/test_init.c $(UNIT_INIT_SRCS)
-$(BUILD)/unit/test_init.san: tests/unit/test_init.c $(UNIT_INIT_SRCS) tests/unit/check.h
+	$(CC) $(CFLAGS) -D_GNU_SOURCE -Iinit -Itests/lib -o $@ tests/unit/test_init.c $(UNIT_INIT_SRCS)
+$(BUILD)/unit/test_init.san: tests/unit/test_init.c $(UNIT_INIT_SRCS) tests/lib/check.h
 	@mkdir -p $(@D)
 	clang -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
-		-Iinit -o $@ tests/unit/test_init.c $(UNIT_INIT_SRCS)
+		-Iinit -Itests/lib -o $@ tests/unit/test_init.c $(UNIT_INIT_SRCS)
 
 TEST_DEPS += $(BUILD)/init $(BUILD)/unit/test_init $(BUILD)/unit/test_init.san
 # Without a VM first; then the init's duties on a real kernel, through run-qemu.

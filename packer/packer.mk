@@ -55,7 +55,7 @@ $(BUILD)/packer/%.o: packer/%.c $(BUILD)/packer/flags | packer-deps
 
 $(BUILD)/tests/packer_test.o: tests/unit/packer_test.c $(BUILD)/packer/flags | packer-deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PACKER_CPPFLAGS) -Ipacker -MMD -MP -c -o $@ $<
+	$(CC) $(CFLAGS) $(PACKER_CPPFLAGS) -Ipacker -Itests/lib -MMD -MP -c -o $@ $<
 
 $(BUILD)/mkrootfs: $(PACKER_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_OBJS) $(PACKER_LIBS)
@@ -64,11 +64,12 @@ $(PACKER_UNIT): $(PACKER_UNIT_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_UNIT_OBJS) $(PACKER_CRYPTO) -pthread
 
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
-$(PACKER_UNIT).san: tests/unit/packer_test.c $(PACKER_PURE:%=packer/%.c) $(wildcard packer/*.h) \
+$(PACKER_UNIT).san: tests/unit/packer_test.c tests/lib/check.h $(PACKER_PURE:%=packer/%.c) \
+		$(wildcard packer/*.h) \
 		$(BUILD)/packer/flags | packer-san-deps
 	@mkdir -p $(@D)
 	clang -std=c11 -Wall -Wextra $(WERROR) -g -O1 -fsanitize=address,undefined \
-		-fno-sanitize-recover=all $(PACKER_CPPFLAGS) -Ipacker -o $@ \
+		-fno-sanitize-recover=all $(PACKER_CPPFLAGS) -Ipacker -Itests/lib -o $@ \
 		tests/unit/packer_test.c $(PACKER_PURE:%=packer/%.c) $(PACKER_CRYPTO) -pthread
 
 install-packer: $(BUILD)/mkrootfs

@@ -4,7 +4,7 @@
 # tests/fuzz/regressions/TARGET/), then FUZZ_SECONDS of fuzzing per target
 # (10 here; `make fuzz` runs 60). New corpus entries and crash inputs go to
 # $BUILD/fuzz/. A crash shows the input's path and the sanitizer's trace.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 FUZZ=$TOP/tests/fuzz
 secs=${FUZZ_SECONDS:-10}
 case $secs in

@@ -5,7 +5,7 @@
 # (a test's checks known only from its Totals line), and a made-up document with
 # nested subtests, SKIP, TODO and TIMEOUT directives. Each summary is
 # compared whole with the one kept beside the sample, and so is the status.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 S=$TOP/tests/kselftest/samples
 SUM=$TOP/qemu/kselftest/ktap-summary
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT

@@ -4,7 +4,7 @@
 # where they can be (dynamic ones with run-qemu --share-libs), run in the guest; the per-suite totals the host prints are checked, and so
 # is the KTAP they came from. Also: a run that cannot finish, a suspend to
 # RAM in the guest, the build's cache, and bad input.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 BUILD=${BUILD:-build}
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 for f in "$B/vmlinuz" "$B/init" "$B/mkrootfs"; do [ -s "$f" ] || { fail "missing $f (make $f)"; finish; }; done

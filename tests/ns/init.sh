@@ -1,8 +1,7 @@
 #!/bin/bash
 # The init as PID 1 in namespaces: command mode, reaping, signals from
 # busybox's applets, shutdown, bad setups. No VM needed.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/nslib.sh"
+. "$(dirname "$0")/../lib/ns.sh"
 
 R=$NS_TMP/root
 make_root "$R"

@@ -2,7 +2,7 @@
 # Images for other architectures: mkrootfs takes the architecture from the
 # init (or --arch), checks everything added against it, and packs that
 # architecture's busybox-static from Debian, fetched once into the cache.
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../lib/packer.sh"
 
 # machine FILE: the ELF class and machine, as file(1) says them.
 machine() { file -b "$1" | cut -d, -f1,2; }

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Unit tests of the init's pure logic, plain and under ASan+UBSan.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 for bin in "$B/unit/test_init" "$B/unit/test_init.san"; do
 	echo "# $(basename "$bin")"
 	"$bin" | sed "s/^\(not \)\{0,1\}ok - /&$(basename "$bin"): /"

@@ -1,14 +1,17 @@
-# Shared helpers for shell test suites. Source it; report with ok/fail/check.
-# Every check prints "ok - WHAT" or "not ok - WHAT" (the runner counts these)
-# and a failure shows its evidence indented below it.
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# report.sh - the report lines of every shell suite (sourced, not a suite).
+# Every check prints "ok - WHAT" or "not ok - WHAT" (tests/run counts these)
+# and a failure shows its evidence indented below it. The other files of
+# tests/lib/ source this one first.
+[ -z "${MINROOT_REPORT_SH:-}" ] || return 0
+MINROOT_REPORT_SH=1
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 B=$TOP/${BUILD:-build}
 _failures=0
 
 ok()   { echo "ok - $*"; }
 fail() { echo "not ok - $*"; _failures=$((_failures + 1)); }
 
-# evidence FILE: show a file's last lines under a failed check.
+# evidence FILE [LINES]: show a file's last lines under a failed check.
 evidence() { sed -e 's/^/    | /' "$1" | tail -n "${2:-40}"; }
 
 # check WHAT CMD...: run CMD, pass if it exits 0.
