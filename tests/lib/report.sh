@@ -29,5 +29,21 @@ expect_eq() {
 # kernel_release BZIMAGE: the version its boot header carries (uname -r).
 kernel_release() { file -b "$1" 2>/dev/null | sed -n 's/.*, version \([^ ]*\) .*/\1/p'; }
 
+# check_init_size WHAT FILE: FILE (an init) is at most INIT_MAX_BYTES long,
+# the limit of init/init.mk that make test passes. Unset, the check fails
+# naming the cause: no limit is made up here.
+check_init_size() {
+	local what=$1 size
+	size=$(stat -c %s "$2") || { fail "$what: $2 exists"; return; }
+	case ${INIT_MAX_BYTES:-} in
+	'' | *[!0-9]*)
+		fail "$what: INIT_MAX_BYTES is '${INIT_MAX_BYTES:-}', not a number of bytes" \
+			"(make test passes init/init.mk's limit)"
+		return ;;
+	esac
+	if [ "$size" -le "$INIT_MAX_BYTES" ]; then ok "$what is at most $INIT_MAX_BYTES bytes ($size)"
+	else fail "$what is at most $INIT_MAX_BYTES bytes ($size)"; fi
+}
+
 # Exit status of a suite: non-zero when any check failed.
 finish() { exit $((_failures > 0)); }

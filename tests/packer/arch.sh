@@ -17,8 +17,7 @@ for arch in aarch64 armhf; do
 		continue
 	fi
 	cp "$init" "$W/bin/init-$arch"
-	size=$(stat -c %s "$init")
-	if [ "$size" -le 40960 ]; then ok "the $arch init is at most 40 KiB ($size bytes)"; else fail "the $arch init is at most 40 KiB ($size bytes)"; fi
+	check_init_size "the $arch init" "$init"
 	want=$(machine "$init")
 	echo "# an image for $arch from its init: $want"
 	cache=$W/cache-$arch
