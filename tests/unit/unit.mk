@@ -1,8 +1,8 @@
 # tests/unit/unit.mk - the unit tests of the pure parts, the init's
 # (init_test.c, run by init.sh) and the packer's (packer_test.c, run by
 # packer.sh), each linked with the modules it tests (UNIT_INIT_SRCS of
-# init/init.mk, PACKER_PURE of packer/packer.mk), plain and under ASan+UBSan.
-# Included by the top Makefile.
+# init/init.mk, PACKER_PURE of packer/packer.mk), plain and under ASan+UBSan;
+# and the test runner's own test (run.sh). Included by the top Makefile.
 
 SAN_CFLAGS := -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
 .PHONY: unit-san-deps
@@ -33,6 +33,8 @@ $(BUILD)/unit/packer_test.san: tests/unit/packer_test.c tests/lib/check.h $(PACK
 
 -include $(BUILD)/unit/packer_test.d
 
+# The runner first: every other result goes through it.
+SUITES_tests  += tests/unit/run.sh
 SUITES_init   += tests/unit/init.sh
 SUITES_packer += tests/unit/packer.sh
 TEST_DEPS     += $(BUILD)/unit/init_test $(BUILD)/unit/init_test.san \
