@@ -1,6 +1,7 @@
 """Root trees and ext images made the way users make them, never by our
 packer: a directory, `mke2fs -d`, and debugfs for /dev/console (mke2fs -d
-cannot make device nodes without root)."""
+cannot make device nodes without root). The second module of the test
+library: the QEMU suites boot these images."""
 import os
 import subprocess
 
