@@ -9,3 +9,5 @@ SUITES_kernel += tests/kernel/build.sh tests/kernel/blog-line.py tests/kernel/di
 TEST_DEPS += $(BUILD)/bzImage-min $(BUILD)/vmlinux-min $(BUILD)/bzImage-mod $(BUILD)/modules-mod \
 	$(BUILD)/rootfs.img $(BUILD)/mkrootfs $(BUILD)/init $(BUILD)/vmlinuz
 DEPS_TEST += $(DEPS_KERNEL_SRC) gdb
+# build.sh runs qemu/kernel/build-kernel again (8 minutes once on a busy machine).
+SUITE_TIMEOUTS += tests/kernel/build.sh=2400
