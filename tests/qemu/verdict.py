@@ -15,15 +15,12 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import xml.etree.ElementTree as ET
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import vm  # noqa: E402
-from vm import B, TOP  # noqa: E402
+import minroot_test as t
+from minroot_test import B, RUN
 
-RUN = os.path.join(TOP, "qemu", "run-qemu")
 SPLAT = os.path.join(B, "splat.ko")
 
 
@@ -43,44 +40,44 @@ def one_line(err, text):
 def kernel_health(mod_dir, log):
     print("# kernel health in command mode")
     rc, out, err = run(["--log", log, "--", "true"])
-    vm.check("a clean run: status 0, no complaint", rc == 0 and "run-qemu:" not in err, err)
+    t.check("a clean run: status 0, no complaint", rc == 0 and "run-qemu:" not in err, err)
     logged = open(log, errors="replace").read() if os.path.exists(log) else ""
-    vm.check("... the kernel log is kept (--log): the boot's notices (the kernel's version)",
-             "Linux version" in logged, logged[-2000:])
-    vm.check("... but not its informational lines (the serial port's time)",
-             "Run /sbin/init as init process" not in logged, logged[-2000:])
+    t.check("... the kernel log is kept (--log): the boot's notices (the kernel's version)",
+            "Linux version" in logged, logged[-2000:])
+    t.check("... but not its informational lines (the serial port's time)",
+            "Run /sbin/init as init process" not in logged, logged[-2000:])
     rc, out, err = run(["--log", log, "--", "sh", "-c", "echo '<6>hello at info level' >/dev/kmsg"])
     logged = open(log, errors="replace").read() if os.path.exists(log) else ""
-    vm.check("... what the run logs, at any level (an info line written to /dev/kmsg)",
-             re.search(r"^\[ *\d+\.\d+\] hello at info level$", logged, re.M) is not None, logged[-2000:])
+    t.check("... what the run logs, at any level (an info line written to /dev/kmsg)",
+            re.search(r"^\[ *\d+\.\d+\] hello at info level$", logged, re.M) is not None, logged[-2000:])
     rc, out, err = run(["--verbose", "--log", log, "--", "true"])
     logged = open(log, errors="replace").read() if os.path.exists(log) else ""
-    vm.check("--verbose: the whole boot in the log, informational lines too",
-             rc == 0 and "Run /sbin/init as init process" in logged, err + logged[-2000:])
+    t.check("--verbose: the whole boot in the log, informational lines too",
+            rc == 0 and "Run /sbin/init as init process" in logged, err + logged[-2000:])
     share = ["--share", f"{mod_dir}:/m"]
     rc, out, err = run(share + ["--log", log, "--", "sh", "-c", "insmod /m/splat.ko action=warn; exit 3"])
-    vm.check("a WARN during the run: exit 122", rc == 122, f"rc={rc}\n{err}")
-    vm.check("... one line with the first splat's first line and the log",
-             one_line(err, "WARNING: CPU") and log in err, err)
-    vm.check("... the warning reached the terminal although the console is quiet",
-             re.search(r"^WARNING: CPU.*splat", err, re.M) is not None, err)
+    t.check("a WARN during the run: exit 122", rc == 122, f"rc={rc}\n{err}")
+    t.check("... one line with the first splat's first line and the log",
+            one_line(err, "WARNING: CPU") and log in err, err)
+    t.check("... the warning reached the terminal although the console is quiet",
+            re.search(r"^WARNING: CPU.*splat", err, re.M) is not None, err)
     logged = open(log, errors="replace").read()
-    vm.check("... init's status line (in the console log) carries the taint letters",
-             re.search(r"init: exit status 3 taint=\S*W\S* new=\S*W", logged) is not None, logged[-3000:])
+    t.check("... init's status line (in the console log) carries the taint letters",
+            re.search(r"init: exit status 3 taint=\S*W\S* new=\S*W", logged) is not None, logged[-3000:])
     rc, out, err = run(share + ["--allow-warn", "--", "sh", "-c", "insmod /m/splat.ko action=warn; exit 3"])
-    vm.check("--allow-warn: the command's own status (3), the line still printed",
-             rc == 3 and one_line(err, "WARNING: CPU"), f"rc={rc}\n{err}")
+    t.check("--allow-warn: the command's own status (3), the line still printed",
+            rc == 3 and one_line(err, "WARNING: CPU"), f"rc={rc}\n{err}")
     rc, out, err = run(share + ["--", "sh", "-c", "insmod /m/splat.ko action=oops; echo after=$?"])
-    vm.check("an oops during the run: exit 122, naming the BUG line",
-             rc == 122 and one_line(err, "BUG: kernel NULL pointer dereference"), f"rc={rc}\n{err}")
+    t.check("an oops during the run: exit 122, naming the BUG line",
+            rc == 122 and one_line(err, "BUG: kernel NULL pointer dereference"), f"rc={rc}\n{err}")
     rc, out, err = run(["--", "sh", "-c", "echo 512 > /proc/sys/kernel/tainted"])
-    vm.check("a taint that appears during the run, without a splat: exit 122",
-             rc == 122 and one_line(err, "tainted during the run (W)"), f"rc={rc}\n{err}")
+    t.check("a taint that appears during the run, without a splat: exit 122",
+            rc == 122 and one_line(err, "tainted during the run (W)"), f"rc={rc}\n{err}")
     rc, out, err = run(share + ["--", "sh", "-c", "insmod /m/splat.ko; exit 0"])
-    vm.check("loading a module (taints O, E) is no failure", rc == 0, f"rc={rc}\n{err}")
+    t.check("loading a module (taints O, E) is no failure", rc == 0, f"rc={rc}\n{err}")
     rc, out, err = run(share + ["--", "sh", "-c", "insmod /m/splat.ko action=panic"])
-    vm.check("a panic: exit 125 and one line", rc == 125 and one_line(err, "the kernel panicked: not syncing: "),
-             f"rc={rc}\n{err}")
+    t.check("a panic: exit 125 and one line", rc == 125 and one_line(err, "the kernel panicked: not syncing: "),
+            f"rc={rc}\n{err}")
 
 
 # The KTAP the results' commands print: kselftest's layout, a subtest, a
@@ -261,18 +258,18 @@ def results_bad_input(base):
 def timeout_ends_cleanly(base):
     print("# --timeout: the guest stops the command, syncs and powers off")
     image = os.path.join(base, "timeout.img")
-    vm.copy_image(os.path.join(B, "rootfs.img"), image)
+    t.copy_image(os.path.join(B, "rootfs.img"), image)
     t0 = time.monotonic()
     rc, out, err = run(["--timeout", "15", "--", "sh", "-c", "echo written > /root/t; sleep 1000"],
                        image=image, snapshot=False)
-    vm.check("a command sleeping past --timeout 15: exit 124", rc == 124, f"rc={rc}\n{err}")
-    vm.check("... saying it timed out", "timed out after 15 s" in err, err)
-    vm.check("... stopped by init, not by killing QEMU", "QEMU killed" not in err, err)
+    t.check("a command sleeping past --timeout 15: exit 124", rc == 124, f"rc={rc}\n{err}")
+    t.check("... saying it timed out", "timed out after 15 s" in err, err)
+    t.check("... stopped by init, not by killing QEMU", "QEMU killed" not in err, err)
     fsck = subprocess.run(["e2fsck", "-fn", image], capture_output=True, text=True)
-    vm.check("... the image is clean (e2fsck -fn)", fsck.returncode == 0, fsck.stdout + fsck.stderr)
+    t.check("... the image is clean (e2fsck -fn)", fsck.returncode == 0, fsck.stdout + fsck.stderr)
     cat = subprocess.run(["debugfs", "-R", "cat /root/t", image], capture_output=True, text=True)
-    vm.check("... what the command wrote without sync is on the image", cat.stdout.strip() == "written",
-             cat.stdout + cat.stderr)
+    t.check("... what the command wrote without sync is on the image", cat.stdout.strip() == "written",
+            cat.stdout + cat.stderr)
     print(f"# (the run took {time.monotonic() - t0:.0f} s)")
 
 
@@ -280,29 +277,29 @@ def interactive(mod_dir):
     print("# the terminal: quiet console, size, TERM, resize, no firmware bytes")
     env_term = "xterm-256color"
     os.environ["TERM"] = env_term
-    with vm.Console(extra=["--snapshot", "--share", f"{mod_dir}:/m"], dimensions=(50, 200)) as c:
+    with t.Console(extra=["--snapshot", "--share", f"{mod_dir}:/m"], dimensions=(50, 200)) as c:
         booted = c.wait_prompt()
-        vm.check("the prompt comes", booted, c.log())
+        t.check("the prompt comes", booted, c.log())
         before = c.log()
         raw = open(c.logpath, errors="replace").read()
         first = re.search(r"\[ *\d+\.\d+\]|init:|root@", raw)
         head = raw[:first.start()] if first else raw
-        vm.check("nothing before the first kernel or init line holds an escape sequence",
-                 "\x1b" not in head, repr(head[:300]))
+        t.check("nothing before the first kernel or init line holds an escape sequence",
+                "\x1b" not in head, repr(head[:300]))
         kernel_lines = [l for l in before.splitlines() if re.match(r"\[ *\d+\.\d+\]", l)]
-        vm.check("no kernel line before the prompt (quiet)", not kernel_lines, "\n".join(kernel_lines))
+        t.check("no kernel line before the prompt (quiet)", not kernel_lines, "\n".join(kernel_lines))
         out, st = c.run("stty size")
-        vm.check("stty size is the host terminal's: 50 200", out == "50 200", out)
+        t.check("stty size is the host terminal's: 50 200", out == "50 200", out)
         out, st = c.run("echo $TERM")
-        vm.check(f"TERM is the host's ({env_term})", out == env_term, out)
+        t.check(f"TERM is the host's ({env_term})", out == env_term, out)
         c.p.sendline("sleep 3; stty size")
         time.sleep(1)
         c.p.setwinsize(40, 120)
-        vm.check("a resize during a foreground job reaches the guest: 40 120", c.expect(r"40 120", 60), c.log())
+        t.check("a resize during a foreground job reaches the guest: 40 120", c.expect(r"40 120", 60), c.log())
         c.wait_prompt(60)
         out, st = c.run("insmod /m/splat.ko action=warn")
-        vm.check("a WARN at the prompt is shown on the terminal", c.expect(r"WARNING: CPU", 30) or
-                 "WARNING: CPU" in c.log(), c.log()[-2000:])
+        t.check("a WARN at the prompt is shown on the terminal", c.expect(r"WARNING: CPU", 30) or
+                "WARNING: CPU" in c.log(), c.log()[-2000:])
         c.wait_prompt(30)
         c.p.sendline("poweroff")
         status = c.wait_exit()
@@ -311,18 +308,18 @@ def interactive(mod_dir):
                         and "Power down" not in l and "splat" not in l and "WARNING" not in l]
         # The WARN's own lines are the splat; anything else is noise.
         noise = [l for l in kernel_lines if not re.search(r"RIP|RSP|RAX|RDX|RBP|R1[0-5]|FS:|CS:|CR2|Call Trace|"
-                                                            r"<TASK>|</TASK>|Modules linked|CPU:|Hardware name|"
-                                                            r"Code:|---\[|do_|load_module|init_module|"
-                                                            r"entry_SYSCALL|x64_sys|__|\? ", l)]
-        vm.check("after the prompt: no kernel line but the splat and the power-down", not noise, "\n".join(noise))
-        vm.check("poweroff ends run-qemu, with 122 for the warning", status == 122, f"status={status}")
+                                                          r"<TASK>|</TASK>|Modules linked|CPU:|Hardware name|"
+                                                          r"Code:|---\[|do_|load_module|init_module|"
+                                                          r"entry_SYSCALL|x64_sys|__|\? ", l)]
+        t.check("after the prompt: no kernel line but the splat and the power-down", not noise, "\n".join(noise))
+        t.check("poweroff ends run-qemu, with 122 for the warning", status == 122, f"status={status}")
 
 
 def main():
-    base = vm.scratch()
+    base = t.scratch()
     if not os.path.exists(SPLAT):
-        vm.fail(f"missing {SPLAT} (make {SPLAT})")
-        vm.finish()
+        t.fail(f"missing {SPLAT} (make {SPLAT})")
+        t.finish()
     mod_dir = os.path.join(base, "mod")
     os.makedirs(mod_dir)
     shutil.copy(SPLAT, mod_dir)
@@ -335,7 +332,7 @@ def main():
     results_of_an_interruption(base)
     timeout_ends_cleanly(base)
     interactive(mod_dir)
-    vm.finish()
+    t.finish()
 
 
 if __name__ == "__main__":
