@@ -19,7 +19,7 @@ import time
 import xml.etree.ElementTree as ET
 
 import minroot_test as t
-from minroot_test import B, RUN
+from minroot_test import B, RUN, TOP
 
 SPLAT = os.path.join(B, "splat.ko")
 
@@ -126,10 +126,10 @@ def consumers_read(what, base, out, stdout):
                        capture_output=True, text=True)
     for line in r.stdout.splitlines():
         if line.startswith("ok - "):
-            vm.ok(line[5:])
+            t.ok(line[5:])
         elif line.startswith("not ok - "):
-            vm.fail(line[9:], r.stdout)
-    vm.check(f"{what}: check-results ran", r.returncode == 0 or "not ok" in r.stdout, r.stdout + r.stderr)
+            t.fail(line[9:], r.stdout)
+    t.check(f"{what}: check-results ran", r.returncode == 0 or "not ok" in r.stdout, r.stdout + r.stderr)
 
 
 def junit_cases(out):
@@ -151,19 +151,19 @@ def results_json(out):
 def results_of_a_clean_run(mod_dir, base):
     print("# --results: the KTAP a command prints")
     rc, stdout, err, out = results_run(base, "ktap", "", mod_dir)
-    vm.check("a command printing KTAP, --results: exit 0", rc == 0, f"rc={rc}\n{err}")
-    vm.check("... its output on standard output, unchanged", stdout == KTAP_PRINTED, stdout)
-    vm.check("... results.ktap holds it", open(os.path.join(out, "results.ktap")).read() == KTAP_PRINTED)
+    t.check("a command printing KTAP, --results: exit 0", rc == 0, f"rc={rc}\n{err}")
+    t.check("... its output on standard output, unchanged", stdout == KTAP_PRINTED, stdout)
+    t.check("... results.ktap holds it", open(os.path.join(out, "results.ktap")).read() == KTAP_PRINTED)
     rc2, stdout2, _ = run(["--script", os.path.join(base, "ktap.sh")])
-    vm.check("... the same output and status without --results", (rc2, stdout2) == (rc, stdout), stdout2)
+    t.check("... the same output and status without --results", (rc2, stdout2) == (rc, stdout), stdout2)
     consumers_read("a command's KTAP", base, out, stdout)
     cases = junit_cases(out)
-    vm.check("junit.xml: the tests, a subtest, a skip; the kernel healthy, the run finished",
+    t.check("junit.xml: the tests, a subtest, a skip; the kernel healthy, the run finished",
              [k[1] for k in cases] == ["first", "first: one", "first: two", "second", "third", "kernel-health",
                                        "run-finished"] and cases[("demo", "third")][0] == "skipped"
              and cases[("minroot", "kernel-health")][0] == "pass", str(cases))
     r = results_json(out)
-    vm.check("results.json: pass, 0, the kernel's version, boot and run durations",
+    t.check("results.json: pass, 0, the kernel's version, boot and run durations",
              (r["verdict"], r["exit_status"], r["ended"]) == ("pass", 0, "status")
              and r["kernel"]["version"] and r["durations"]["boot"] and r["durations"]["run"], json.dumps(r)[:2000])
 
@@ -171,40 +171,40 @@ def results_of_a_clean_run(mod_dir, base):
 def results_of_a_warning(mod_dir, base):
     print("# --results: a WARN while the tests pass")
     rc, stdout, err, out = results_run(base, "warn", "insmod /m/splat.ko action=warn", mod_dir)
-    vm.check("the tests pass, the kernel warns: exit 122", rc == 122, f"rc={rc}\n{err}")
+    t.check("the tests pass, the kernel warns: exit 122", rc == 122, f"rc={rc}\n{err}")
     consumers_read("a WARN", base, out, stdout)
     cases = junit_cases(out)
     health = cases.get(("minroot", "kernel-health"), ("missing", "", ""))
     failing = [k for k, v in cases.items() if v[0] in ("failure", "error")]
-    vm.check("junit.xml: minroot.kernel-health fails, and only it", failing == [("minroot", "kernel-health")],
+    t.check("junit.xml: minroot.kernel-health fails, and only it", failing == [("minroot", "kernel-health")],
              str(cases))
-    vm.check("... with the WARNING line as its message, the splat as its text",
+    t.check("... with the WARNING line as its message, the splat as its text",
              health[0] == "failure" and "WARNING: CPU" in health[1] and "splat" in health[2]
              and "---[ end trace" in health[2], str(health))
     r = results_json(out)
-    vm.check("results.json: fail, 122, the new taint (W) and the first splat",
+    t.check("results.json: fail, 122, the new taint (W) and the first splat",
              (r["verdict"], r["exit_status"]) == ("fail", 122) and "W" in r["kernel"]["taint_new"]
              and r["kernel"]["first_splat"][0].startswith("WARNING: CPU"), json.dumps(r["kernel"]))
     rc, _, _, out = results_run(base, "warn-allowed", "insmod /m/splat.ko action=warn", mod_dir, ["--allow-warn"])
-    vm.check("--allow-warn: exit 0, the health case still fails",
+    t.check("--allow-warn: exit 0, the health case still fails",
              rc == 0 and junit_cases(out)[("minroot", "kernel-health")][0] == "failure", f"rc={rc}")
 
 
 def results_of_a_panic(mod_dir, base):
     print("# --results: a panic in the middle of the tests")
     rc, stdout, err, out = results_run(base, "panic", "insmod /m/splat.ko action=panic", mod_dir)
-    vm.check("a panic after the first test: exit 125", rc == 125, f"rc={rc}\n{err}")
+    t.check("a panic after the first test: exit 125", rc == 125, f"rc={rc}\n{err}")
     cases = junit_cases(out)
-    vm.check("junit.xml: the first test passed, the two never reported are errors",
+    t.check("junit.xml: the first test passed, the two never reported are errors",
              cases[("demo", "first")][0] == "pass" and
              [v[0] for k, v in cases.items() if k[0] == "demo" and "never reported" in k[1]] == ["error", "error"],
              str(cases))
     panicked = "the kernel panicked: not syncing: splat: panic on demand"
-    vm.check("... the health case fails with the panic, the run's end is an error",
+    t.check("... the health case fails with the panic, the run's end is an error",
              cases[("minroot", "kernel-health")][:2] == ("failure", panicked)
              and cases[("minroot", "run-finished")][:2] == ("error", "the kernel panicked"), str(cases))
     r = results_json(out)
-    vm.check("results.json: 125, ended by a panic, the document cut short",
+    t.check("results.json: 125, ended by a panic, the document cut short",
              (r["exit_status"], r["ended"], r["documents"][0]["cut_short"], r["documents"][0]["missing"])
              == (125, "panic", True, 2), json.dumps(r)[:1500])
 
@@ -231,13 +231,13 @@ def results_of_an_interruption(base):
     except subprocess.TimeoutExpired:
         p.kill()
         _, err = p.communicate()
-    vm.check("SIGINT while test b runs: exit 130", p.returncode == 130, f"rc={p.returncode}\n{err.decode()}")
+    t.check("SIGINT while test b runs: exit 130", p.returncode == 130, f"rc={p.returncode}\n{err.decode()}")
     cases = junit_cases(out) if os.path.exists(os.path.join(out, "junit.xml")) else {}
-    vm.check("... the results say so: b without result, the run's end an error",
+    t.check("... the results say so: b without result, the run's end an error",
              cases.get(("s", "b"), ("",))[0] == "error" and
              cases.get(("minroot", "run-finished"), ("", ""))[:2] ==
              ("error", "run-qemu was interrupted and stopped QEMU"), str(cases))
-    vm.check("... no file half-written in the directory", sorted(os.listdir(out)) ==
+    t.check("... no file half-written in the directory", sorted(os.listdir(out)) ==
              ["junit.xml", "results.json", "results.ktap"], str(os.listdir(out)))
 
 
@@ -248,10 +248,10 @@ def results_bad_input(base):
         f.write("mine")
     t0 = time.monotonic()
     rc, out, err = run(["--results", taken, "--", "true"])
-    vm.check("a file in its place: exit 2, one line", rc == 2 and err == f"run-qemu: error: --results {taken}: "
+    t.check("a file in its place: exit 2, one line", rc == 2 and err == f"run-qemu: error: --results {taken}: "
              "not a directory\n", f"rc={rc}\n{err}")
-    vm.check("... before QEMU starts (nothing on the console)", out == "" and "init:" not in err, err)
-    vm.check("... the file untouched", open(taken).read() == "mine")
+    t.check("... before QEMU starts (nothing on the console)", out == "" and "init:" not in err, err)
+    t.check("... the file untouched", open(taken).read() == "mine")
     print(f"# (refused in {time.monotonic() - t0:.1f} s)")
 
 
