@@ -59,8 +59,10 @@ with its status.
   --net            a NIC on QEMU's user network, configured by init
                    (10.0.2.15/24, gateway 10.0.2.2, DNS 10.0.2.3)
   --accel auto|kvm|tcg
-                   accelerator (default auto: KVM if a probe guest runs on it
-                   quickly, else TCG, saying why in one line)
+                   accelerator (default $MINROOT_ACCEL, else auto: KVM if a
+                   probe guest runs on it quickly, else TCG, saying why in
+                   one line; the probe's verdict is kept until the host
+                   boots again)
   --mem SIZE       guest memory (default 256M)
   --smp N          number of CPUs (default: QEMU's, 1)
   --append 'ARGS'  extra kernel command-line words, after run-qemu's own
@@ -103,11 +105,12 @@ when the run could not happen (QEMU not found or not starting, mkrootfs not
 found or unable to write a disk); 2 for a usage error, a missing kernel,
 image, initrd or directory, or (--share-libs) a shared program for another
 machine or a library not found; 129/130/143 when run-qemu gets SIGHUP, SIGINT
-or SIGTERM (it stops QEMU). Environment: MINROOT_KERNEL, MINROOT_CACHE, QEMU
-(the program), TMPDIR.
+or SIGTERM (it stops QEMU). Environment: MINROOT_KERNEL, MINROOT_ACCEL,
+MINROOT_CACHE, QEMU (the program), TMPDIR.
 """
 
 DISKS = ("nvme", "ide", "virtio")
+ACCELS = ("auto", "kvm", "tcg")
 # Options that take a value (--opt VALUE or --opt=VALUE).
 VALUED = {"--arch", "--kernel", "--image", "--initrd", "--disk", "--accel", "--mem", "--smp", "--append",
           "--timeout", "--script", "--share", "--share-rw", "--modules", "--log", "--bios", "--program"}
@@ -131,7 +134,7 @@ class Options:
         self.image_given = False
         self.initrd = None
         self.disk = "nvme"
-        self.accel = "auto"
+        self.accel = None       # default: $MINROOT_ACCEL, else auto
         self.mem = "256M"
         self.smp = None
         self.append = ""
@@ -228,11 +231,16 @@ def info_text(o):
 
 
 def fill_defaults(o, env):
-    """The architecture's own name; the kernel and image default to its
-    build directory ($MINROOT_KERNEL is the host architecture's)."""
+    """The architecture's own name; the accelerator ($MINROOT_ACCEL, else
+    auto: --accel wins); the kernel and image default to its build
+    directory ($MINROOT_KERNEL is the host architecture's)."""
     o.arch = canonical(o.arch)
     if o.arch not in ARCHES:
         raise Usage(f"--arch must be x86_64, aarch64 or armhf, not '{o.arch}'")
+    if o.accel is None:
+        o.accel = env.get("MINROOT_ACCEL") or "auto"
+        if o.accel not in ACCELS:
+            raise Usage(f"MINROOT_ACCEL must be auto, kvm or tcg, not '{o.accel}'")
     build = ARCHES[o.arch].build
     if o.kernel is None:
         given = env.get("MINROOT_KERNEL") if o.arch == HOST_ARCH else None
@@ -272,7 +280,7 @@ def check_values(o):
         raise Usage(f"--disk {o.disk} is not available on {o.arch} (only {' or '.join(arch.disks)})")
     if o.bios is not None and not arch.firmware:
         raise Usage(f"--bios applies to x86_64 only; {o.arch} boots its kernel directly")
-    if o.accel not in ("auto", "kvm", "tcg"):
+    if o.accel not in ACCELS:
         raise Usage(f"--accel must be auto, kvm or tcg, not '{o.accel}'")
     if not re.fullmatch(r"[0-9]+[KMGT]?", o.mem):
         raise Usage(f"--mem must be a size like 256M, not '{o.mem}'")
