@@ -6,7 +6,7 @@ import sys
 import tempfile
 import termios
 
-from . import options
+from . import defaults, options
 from .arches import ARCHES
 from .console import KernelLog, default_log
 from .disks import copy_back
@@ -28,6 +28,7 @@ def main(argv):
             return 0
         options.check_options(o)
         qemu = find_qemu(o)
+        defaults.fill_in(o, ARCHES[o.arch], o.print_only)
     except RunError as e:
         return refuse(e)
     tmp = tempfile.mkdtemp(prefix="run-qemu.", dir=os.environ.get("TMPDIR") or None)

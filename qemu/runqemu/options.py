@@ -130,6 +130,7 @@ class Options:
     def __init__(self):
         self.arch = HOST_ARCH
         self.kernel = None      # default: see fill_defaults
+        self.kernel_default = False     # neither --kernel nor $MINROOT_KERNEL
         self.image = None
         self.image_given = False
         self.initrd = None
@@ -245,18 +246,22 @@ def fill_defaults(o, env):
     if o.kernel is None:
         given = env.get("MINROOT_KERNEL") if o.arch == HOST_ARCH else None
         o.kernel = given or os.path.join(build, "vmlinuz")
+        o.kernel_default = not given
     if o.image is None:
         o.image = os.path.join(build, "rootfs.img")
 
 
 def check_options(o, env=os.environ):
-    """Every check of the user's input that needs no tool: raises Usage."""
+    """Every check of the user's input that needs no tool: raises Usage.
+    A default kernel or image missing from build/ is not checked here: the
+    cache's takes its place (see defaults.py)."""
     fill_defaults(o, env)
     check_values(o)
-    readable_file("kernel", o.kernel)
+    if not o.kernel_default or os.path.exists(o.kernel):
+        readable_file("kernel", o.kernel)
     if o.initrd:
         readable_file("initrd", o.initrd)
-    if o.uses_disk():
+    if o.uses_disk() and (o.image_given or os.path.exists(o.image)):
         readable_file("image", o.image)
     if o.script is not None and o.program is not None:
         raise Usage("--script and --program cannot be used together")
@@ -296,25 +301,12 @@ def check_values(o):
 
 def readable_file(what, path):
     if not os.path.exists(path):
-        raise Usage(f"no {what} at '{path}'{hint_for(what, path)}")
+        raise Usage(f"no {what} at '{path}'")
     st = os.stat(path)
     if not (stat.S_ISREG(st.st_mode) or (what == "image" and stat.S_ISBLK(st.st_mode))):
         raise Usage(f"the {what} '{path}' is not a regular file")
     if not os.access(path, os.R_OK):
         raise Usage(f"cannot read the {what} '{path}': Permission denied")
-
-
-def hint_for(what, path):
-    """How to make a missing default kernel or image."""
-    hints = {("kernel", "build/vmlinuz"): " (run 'make kernel', or give --kernel PATH or MINROOT_KERNEL)",
-             ("image", "build/rootfs.img"): " (run 'make build/rootfs.img', or give --image PATH)"}
-    for name, arch in ARCHES.items():
-        if name != HOST_ARCH:
-            hints[("kernel", os.path.join(arch.build, "vmlinuz"))] = \
-                f" (run 'make kernel ARCH={name}', or give --kernel PATH)"
-            hints[("image", os.path.join(arch.build, "rootfs.img"))] = \
-                f" (run 'make ARCH={name}', or give --image PATH)"
-    return hints.get((what, path), "")
 
 
 def check_script(path):
