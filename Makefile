@@ -30,7 +30,7 @@ uninstall:
 	rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null || true
 
 deps:
-	scripts/deps $(DEPS_INIT) $(DEPS_PACKER) $(DEPS_RUN) $(DEPS_TEST)
+	@scripts/deps $(DEPS_INIT) $(DEPS_PACKER) $(DEPS_RUN) $(DEPS_TEST)
 
 test: deps all $(TEST_DEPS)
 	BUILD=$(BUILD) tests/run $(TEST_SUITES)
