@@ -10,7 +10,7 @@ import shutil
 import subprocess
 
 from .arches import HOST_ARCH
-from .cache import cache_dir, locked, prune_cache, read_entry, write_entry
+from .cache import cache_dir, locked, prune_cache, read_entry, used_again, write_entry
 from .drives import qemu_escape
 from .status import say
 
@@ -99,6 +99,7 @@ def verdict(cache, key, probe):
     path = entry_path(cache, key)
     found = parse_verdict(read_entry(path), key)
     if found:
+        used_again(path)    # for prune_cache: the verdicts used last stay
         return found + (True,)
     try:
         os.makedirs(cache, exist_ok=True)

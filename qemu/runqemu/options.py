@@ -23,9 +23,13 @@ with its status.
                    the guest's architecture (default x86_64); aarch64 and
                    armhf boot QEMU's virt machine, console ttyAMA0 (see
                    run-qemu(1)); their kernel and image default to
-                   build/ARCH/vmlinuz and build/ARCH/rootfs.img
-  --kernel PATH    kernel to boot (default $MINROOT_KERNEL, else build/vmlinuz)
-  --image PATH     root file system image (default build/rootfs.img)
+                   build/ARCH/vmlinuz and build/ARCH/rootfs.img (armhf's
+                   kernel with its modules, build/armhf/modules)
+  --kernel PATH    kernel to boot (default $MINROOT_KERNEL, else build/vmlinuz,
+                   else Debian's, fetched once into the cache)
+  --image PATH     root file system image (default build/rootfs.img, else one
+                   mkrootfs makes in the cache from minroot's init and
+                   busybox, booted with --snapshot)
   --initrd FILE    boot from this initramfs (its /init); no disk is attached
                    unless --image is also given (then root= names the disk and
                    a minroot stage-1 initramfs switches to it)
@@ -106,7 +110,7 @@ found or unable to write a disk); 2 for a usage error, a missing kernel,
 image, initrd or directory, or (--share-libs) a shared program for another
 machine or a library not found; 129/130/143 when run-qemu gets SIGHUP, SIGINT
 or SIGTERM (it stops QEMU). Environment: MINROOT_KERNEL, MINROOT_ACCEL,
-MINROOT_CACHE, QEMU (the program), TMPDIR.
+MINROOT_CACHE, BUSYBOX, QEMU (the program), TMPDIR.
 """
 
 DISKS = ("nvme", "ide", "virtio")
