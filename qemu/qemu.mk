@@ -54,6 +54,8 @@ uninstall-qemu:
 TEST_SUITES += tests/qemu/cmdline.sh tests/qemu/command.sh tests/qemu/console.py \
 	tests/qemu/images.py tests/qemu/real-images.py tests/qemu/generic.sh \
 	tests/qemu/channel.py tests/qemu/share.py tests/qemu/sharelibs.sh tests/qemu/verdict.py tests/qemu/modules.py
+# make install into a temporary prefix, run-qemu run from elsewhere.
+TEST_SUITES += tests/qemu/install.sh
 TEST_DEPS   += $(BUILD)/rootfs.img $(BUILD)/vmlinuz $(BUILD)/mkrootfs $(BUILD)/init \
 	$(BUILD)/vmlinuz-generic $(BUILD)/modules-generic
 DEPS_TEST   += kmod
