@@ -7,6 +7,7 @@ import subprocess
 from .places import mkrootfs_program
 from .status import ToolFailure, Usage
 
+# Where mkrootfs is comes from places.py; the modules that run it take it from here.
 __all__ = ["mkrootfs_program", "mkrootfs", "refuse", "reason", "tree_bytes"]
 
 
