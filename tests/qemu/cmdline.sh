@@ -225,7 +225,9 @@ chmod +x "$T/failing-qemu"
 auto_run() {
 	MINROOT_CACHE=$T/acache QEMU=$T/failing-qemu "$RUN" --print --kernel "$K" --image "$I" "$@" \
 		>"$T/out" 2>"$T/err"
-	echo "$? $(cat "$T/probes" 2>/dev/null | wc -l) $(cat "$T/err")"
+	local rc=$? n=0
+	[ ! -f "$T/probes" ] || n=$(wc -l <"$T/probes")
+	echo "$rc $n $(cat "$T/err")"
 }
 why="a probe guest failed with status 1"
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
