@@ -5,8 +5,8 @@
 # minroot.rc=none, and the lines init does not run, each named (among them
 # lines on the ttys init and its host use: the channel, the status port,
 # init's terminal, a kernel console).
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/nslib.sh"
+. "$(dirname "$0")/../lib/report.sh"
+. "$(dirname "$0")/../lib/ns.sh"
 
 R=$NS_TMP/root
 make_root "$R"

@@ -18,9 +18,9 @@ import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
-import guest
+import minroot_test as t
 
-B = guest.B
+B = t.B
 CLOUD = (os.path.join(B, "vmlinuz"), None)
 STANDARD = (os.path.join(B, "vmlinuz-generic"), os.path.join(B, "modules-generic"))
 MINIMAL = (os.path.join(B, "bzImage-min"), None)
@@ -66,7 +66,7 @@ class Job:
     def argv(self):
         kernel, mods = self.kernel
         script = "test -x /sbin/init || exit 103; "
-        argv = [guest.RUN, "--accel", "tcg", "--snapshot", "--kernel", kernel, "--image", guest.IMAGE,
+        argv = [t.RUN, "--accel", "tcg", "--snapshot", "--kernel", kernel, "--image", t.IMAGE,
                 "--disk", self.disk, "--timeout", "600", "--log", self.log]
         if mods:
             argv += ["--modules", mods]
@@ -135,39 +135,39 @@ def run_rounds(what, mix, at_once, rounds, tmp, env, counter):
             results = list(pool.map(lambda j: j.run(env), jobs))
         wrong = [(j, st, out) for j, (st, out) in zip(jobs, results) if st != j.status]
         for j, st, out in wrong:
-            guest.fail(f"{what}, round {r}: {j.name()}: exit {st}, not {j.status}", j.evidence(out))
+            t.fail(f"{what}, round {r}: {j.name()}: exit {st}, not {j.status}", j.evidence(out))
         left = qemus_of(env["TMPDIR"])
-        guest.check(f"{what}, round {r}/{rounds}: {at_once} runs at once, every status right"
+        t.check(f"{what}, round {r}/{rounds}: {at_once} runs at once, every status right"
                     f"{'' if not wrong else f' ({len(wrong)} wrong)'}; no QEMU left",
                     not wrong and not left, "\n".join(left))
 
 
 def main():
-    needed = [CLOUD, STANDARD] + ([MINIMAL, MODULAR] if guest.SOAK else [])
+    needed = [CLOUD, STANDARD] + ([MINIMAL, MODULAR] if t.SOAK else [])
     missing = [p for k in needed for p in k if p and not os.path.exists(p)] + \
-        [p for p in (guest.IMAGE,) if not os.path.exists(p)]
+        [p for p in (t.IMAGE,) if not os.path.exists(p)]
     if missing:
-        guest.fail("the kernels, modules and image are built: missing " + " ".join(missing))
-        guest.finish()
-    tmp = guest.scratch()
+        t.fail("the kernels, modules and image are built: missing " + " ".join(missing))
+        t.finish()
+    tmp = t.scratch()
     for d in ("logs", "shares", "tmp", "cache"):
         os.makedirs(os.path.join(tmp, d))
     env = dict(os.environ, TMPDIR=os.path.join(tmp, "tmp"), MINROOT_CACHE=os.path.join(tmp, "cache"))
     counter = [0]
-    if guest.SOAK:
+    if t.SOAK:
         run_rounds("standard and cloud kernels", combos([STANDARD, CLOUD]), 8, 3, tmp, env, counter)
         run_rounds("every kernel", combos([CLOUD, STANDARD, MINIMAL, MODULAR]), 2 * (os.cpu_count() or 1), 50,
                    tmp, env, counter)
     else:
         run_rounds("the mix that failed", short_form(), 4, 1, tmp, env, counter)
     left = os.listdir(env["TMPDIR"])
-    guest.check(f"{counter[0]} runs: nothing left in their TMPDIR", not left, " ".join(left))
+    t.check(f"{counter[0]} runs: nothing left in their TMPDIR", not left, " ".join(left))
     stray = strays(env["MINROOT_CACHE"])
-    guest.check("... no temporary left in their cache (%d entries made)"
+    t.check("... no temporary left in their cache (%d entries made)"
                 % sum(len(n) for _, _, n in os.walk(env["MINROOT_CACHE"])), not stray, "\n".join(stray))
     logs = [n for n in os.listdir(os.path.join(tmp, "logs")) if not n.endswith(".log")]
-    guest.check("... and no console log left under a temporary name", not logs, " ".join(logs))
-    guest.finish()
+    t.check("... and no console log left under a temporary name", not logs, " ".join(logs))
+    t.finish()
 
 
 main()
