@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from . import mkrootfs as packer
 from .drives import Disk
-from .modules import prepare_modules
+from .modules import cached_modules, prepare_modules
 from .programs import PROGRAM_DIR, SHARE_LIBS_DIR, prepare_program, prepare_share_libs, shares_have_programs
 from .status import say
 
@@ -56,8 +56,8 @@ def copy_back(host, image):
     return True
 
 
-def add_modules(o, arch, tmp, d):
-    m = prepare_modules(o, arch)
+def add_modules(o, arch, tmp, d, prepare=prepare_modules):
+    m = prepare(o, arch)
     if m.initrd and not o.initrd:
         d.initrd = m.initrd
     # Shared by every run from the cache: the guest's writes go to an overlay.
@@ -106,13 +106,13 @@ def prepare_disks(o, arch, tmp):
     return d
 
 
-def placeholder_disks(o, arch, run_dir, modules=add_modules):
-    """The disks --print shows, in a real run's order: the modules' (from
-    the cache, made if need be: a real run would use them), the others at
-    their places in a run directory RUN_DIR, none made."""
+def placeholder_disks(o, arch, run_dir, modules=cached_modules):
+    """The disks --print shows, in a real run's order, none made: the
+    modules' where the cache keeps them, the others at their places in a
+    run directory RUN_DIR."""
     d = Disks()
     if o.modules:
-        modules(o, arch, run_dir, d)
+        add_modules(o, arch, run_dir, d, prepare=modules)
     if o.program:
         d.extra.append(Disk(os.path.join(run_dir, "program.img"), False))
     d.extra += [Disk(os.path.join(run_dir, f"share{n}.img"), False) for n, _ in enumerate(o.shares)]

@@ -42,13 +42,28 @@ def stage1_init(o, arch, mk, what="--modules"):
     return init, ["--init", init]
 
 
+def nic_modules(o):
+    """--net: the NIC's driver (QEMU's virtio-net-pci) loads in stage 1 too."""
+    return ["--with-module", "virtio_pci,virtio_net"] if o.net else []
+
+
+def initrd_path(o, tree, version_, cache, mk, init):
+    """Where the cache keeps the stage-1 initramfs of these modules."""
+    key = cache_key(tree, mk, init, o.disk, " ".join(nic_modules(o)))[:32]
+    return os.path.join(cache, f"initrd-{version_}-{key}.cpio.gz")
+
+
+def disk_path(tree, version_, cache, mk):
+    """Where the cache keeps the modules disk of this tree, and its UUID."""
+    disk_key = cache_key(tree, mk)[:32]
+    return os.path.join(cache, f"disk-{version_}-{disk_key}.img"), str(uuid.UUID(hex=disk_key))
+
+
 def stage1_initrd(o, tree, version_, cache, mk, init, init_args):
     """The cached stage-1 initramfs, or None: mkrootfs writes none (only
     a FILE.builtin marker) when the root's drivers are built in."""
-    # --net: the NIC's driver (QEMU's virtio-net-pci) loads in stage 1 too.
-    nic = ["--with-module", "virtio_pci,virtio_net"] if o.net else []
-    key = cache_key(tree, mk, init, o.disk, " ".join(nic))[:32]
-    initrd = os.path.join(cache, f"initrd-{version_}-{key}.cpio.gz")
+    nic = nic_modules(o)
+    initrd = initrd_path(o, tree, version_, cache, mk, init)
     builtin = initrd + ".builtin"
     if not used_again(initrd) and not used_again(builtin):
         mkrootfs(["-t", "initrd", "--modules", tree, "--disk", o.disk, "-o", initrd] + nic + init_args,
@@ -61,9 +76,7 @@ def stage1_initrd(o, tree, version_, cache, mk, init, init_args):
 
 def modules_disk(o, tree, version_, cache, mk):
     """The cached ext4 disk holding the tree: (path, its UUID)."""
-    disk_key = cache_key(tree, mk)[:32]
-    disk = os.path.join(cache, f"disk-{version_}-{disk_key}.img")
-    disk_uuid = str(uuid.UUID(hex=disk_key))
+    disk, disk_uuid = disk_path(tree, version_, cache, mk)
     if not used_again(disk):
         need = tree_bytes(tree)
         size = ((need * 5 + (64 << 20)) >> 20) + 1
@@ -84,6 +97,20 @@ def prepare_modules(o, arch):
     initrd = stage1_initrd(o, tree, tree_version, cache, mk, init, init_args)
     disk, disk_uuid = modules_disk(o, tree, tree_version, cache, mk)
     return Modules(initrd, disk, disk_uuid)
+
+
+def cached_modules(o, arch):
+    """What prepare_modules would give, made by nothing (--print): the
+    cache's paths; no stage 1 once the cache knows the root's drivers are
+    built in."""
+    tree, tree_version = modules_tree(o.modules)
+    check_version(o, tree_version)
+    mk = mkrootfs_program()
+    init, _ = stage1_init(o, arch, mk)
+    cache = os.path.join(cache_dir(), "modules")
+    initrd = initrd_path(o, tree, tree_version, cache, mk, init)
+    disk, disk_uuid = disk_path(tree, tree_version, cache, mk)
+    return Modules(None if os.path.exists(initrd + ".builtin") else initrd, disk, disk_uuid)
 
 
 def init_initrd(o, arch):

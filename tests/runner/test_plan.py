@@ -9,7 +9,7 @@ from runqemu import plan as planner
 from runqemu.accel import choose_accel, kvm_probe_image
 from runqemu.arches import ARCHES
 from runqemu.disks import STEPS, placeholder_disks
-from runqemu.drives import Disk
+from runqemu.modules import Modules
 from runqemu.mkrootfs import not_the_users, refuse
 from runqemu.options import fill_defaults, parse_options
 from runqemu.programs import PROGRAM_DIR, elf_interpreter, library_dirs, program_argv, share_libs_prologue
@@ -50,14 +50,13 @@ def test_print_shows_where_the_disks_would_be(tmp_path):
 
 
 def test_print_shows_the_disks_in_a_real_runs_order(tmp_path):
-    """The modules' disk (and stage 1) from the cache, then the program's,
-    then the shares': the order disks.STEPS gives a real run."""
+    """The modules' disk (and stage 1) where the cache keeps them, then the
+    program's, then the shares': the order disks.STEPS gives a real run."""
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
 
-    def modules(o, arch, tmp, d):
-        d.initrd = "CACHED-STAGE1"
-        d.extra.append(Disk("CACHED-MODULES", True))
+    def modules(o, arch):
+        return Modules("CACHED-STAGE1", "CACHED-MODULES", "u-1")
     o = options(["--modules", "M", "--program", "/bin/true", "--share", str(tmp_path / "b"),
                  "--share", str(tmp_path / "a") + ":/a"])
     d = placeholder_disks(o, ARCHES["x86_64"], RUN_DIR, modules=modules)
