@@ -52,7 +52,7 @@ const char options_usage[] =
 	"                         else the installed one)\n"
 	"      --busybox PATH     static busybox (default: $BUSYBOX, else a static busybox in PATH;\n"
 	"                         for another architecture, its Debian busybox-static, cached)\n"
-	"      --arch ARCH        x86_64, aarch64 or armhf (default: the init's)\n"
+	"      --arch ARCH        x86_64, aarch64, armhf or riscv64 (default: the init's)\n"
 	"      --add SRC:DEST     copy a file, symlink or directory tree to DEST (repeatable)\n"
 	"      --overlay DIR      copy DIR's contents onto the image root (repeatable)\n"
 	"      --update IMAGE     replace /sbin/init in IMAGE (old one kept as /sbin/init.orig;\n"
