@@ -2,6 +2,8 @@
 #   make kselftest                          the default set on $(KERNEL)
 #   make kselftest TESTS='timers exec'      whole collections
 #   make kselftest TESTS=timers:nanosleep KERNEL=/path/bzImage
+#   make kselftest DEBIAN=13                Debian 13's: linux-source-6.12's selftests
+#                                           on $(BUILD)/debian13/vmlinuz
 .PHONY: kselftest
 TESTS ?=
 
@@ -10,7 +12,7 @@ DEPS_TEST += $(DEPS_KSELFTEST)
 
 kselftest: $(BUILD)/rootfs.img $(BUILD)/mkrootfs $(RUN_KERNEL_DEP)
 	@scripts/deps $(DEPS_KSELFTEST) $(DEPS_RUN)
-	BUILD=$(BUILD) qemu/kselftest/kselftest --kernel $(KERNEL) $(TESTS)
+	DEBIAN=$(DEBIAN) BUILD=$(BUILD) qemu/kselftest/kselftest --kernel $(KERNEL) $(TESTS)
 
 # The parser on recorded runs first; the run in a guest (a few minutes) last.
 TEST_SUITES += tests/kselftest/ktap.sh tests/kselftest/timeout.sh tests/kselftest/run.sh
