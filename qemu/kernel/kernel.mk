@@ -78,3 +78,7 @@ FORCE-kernel-src:
 TEST_SUITES += tests/kernel/build.sh tests/kernel/blog-line.py tests/kernel/disks.py \
 	tests/kernel/initramfs.py tests/kernel/modular.sh tests/kernel/gdb.py tests/kernel/config.sh
 TEST_DEPS   += $(BUILD)/bzImage-min $(BUILD)/vmlinux-min $(BUILD)/bzImage-mod $(BUILD)/modules-mod
+# Debian 13's packages without touching the machine's apt, its kernel's
+# second fetch, bad releases (no VM, seconds).
+TEST_SUITES += tests/kernel/debian-release.sh
+TEST_DEPS   += $(BUILD)/debian13/vmlinuz
