@@ -13,6 +13,7 @@ all:
 TEST_SUITES :=
 TEST_DEPS   :=
 
+include tests/runner/runner.mk
 include init/init.mk
 include packer/packer.mk
 include arch.mk
@@ -23,6 +24,10 @@ include tests/kmod/kmod.mk
 include bench/bench.mk
 include tests/demo/demo.mk
 include docs/docs.mk
+
+# After every fragment's own: $(LIBEXECDIR) is minroot's alone.
+uninstall:
+	rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null || true
 
 deps:
 	scripts/deps $(DEPS_INIT) $(DEPS_PACKER) $(DEPS_RUN) $(DEPS_TEST)

@@ -1,6 +1,6 @@
-/* Block devices found by what is on them: an ext2/3/4 file system's UUID,
- * read from its superblock, names the disk whatever order the kernel
- * probed the disks in. Plain reads: no libblkid, no malloc. */
+/* Devices by name, and block devices found by what is on them: an ext2/3/4
+ * file system's UUID, read from its superblock, names the disk whatever
+ * order the kernel probed the disks in. Plain reads: no libblkid, no malloc. */
 #include "init.h"
 #include "format.h"
 
@@ -13,6 +13,12 @@
 #define SUPERBLOCK_SIZE 1024
 #define MAGIC_AT 0x38 /* little-endian 0xEF53 */
 #define UUID_AT 0x68
+
+/* "ttyS1" -> "/dev/ttyS1", "nvme0n1" -> "/dev/nvme0n1"; a path is kept as it is. */
+void device_path(const char *name, char *path, size_t size)
+{
+	format(path, size, "%s%s", name[0] == '/' ? "" : "/dev/", name);
+}
 
 static void format_uuid(const unsigned char *u, char out[37])
 {

@@ -20,12 +20,6 @@ static bool is_dev_console(int fd)
 	       minor(st.st_rdev) == 1;
 }
 
-/* "ttyS1" -> "/dev/ttyS1"; a path is kept as it is. */
-void device_path(const char *name, char *path, size_t size)
-{
-	format(path, size, "%s%s", name[0] == '/' ? "" : "/dev/", name);
-}
-
 /* The preferred console is the last one listed, e.g. "tty0 ttyS0". */
 static bool active_console(char *path, size_t size)
 {

@@ -4,39 +4,9 @@
 #include "format.h"
 #include "status.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Reads at most size-1 bytes, NUL-terminated; false if the file can't be read. */
-bool read_small_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	size_t len = 0;
-	ssize_t n;
-	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	buf[len] = '\0';
-	return true;
-}
-
-/* The next line of a text being walked (cut at its '\n'), NULL at the end:
- * strtok without its 400 bytes of strspn and strcspn, and without state. */
-char *next_line(char **cursor)
-{
-	char *line = *cursor;
-	if (!line || !*line)
-		return NULL;
-	char *nl = strchr(line, '\n');
-	*cursor = nl ? nl + 1 : NULL;
-	if (nl)
-		*nl = '\0';
-	return line;
-}
 
 void set_hostname(void)
 {
@@ -55,20 +25,6 @@ static bool is_var(const char *entry, const char *name)
 {
 	size_t n = strlen(name);
 	return !strncmp(entry, name, n) && entry[n] == '=';
-}
-
-/* Whether the file's first 4 KiB hold text; false when it can't be read.
- * A plain loop: musl's strstr() would add more than 1 KiB to PID 1. */
-bool file_contains(const char *path, const char *text)
-{
-	static char buf[4096];
-	if (!read_small_file(path, buf, sizeof buf))
-		return false;
-	size_t n = strlen(text);
-	for (const char *p = buf; *p; p++)
-		if (!strncmp(p, text, n))
-			return true;
-	return false;
 }
 
 unsigned long read_kernel_taint(void)

@@ -18,6 +18,15 @@ void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));      /* un
 void complain(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* always */
 void complain_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* sys.c: the clock, a sleep, fork, small text files */
+long long monotonic_ms(void);
+void sleep_ms(long ms); /* every signal blocked, as in PID 1 */
+pid_t fork_child(void);
+/* At most size-1 bytes, NUL-terminated; false if the file can't be read. */
+bool read_small_file(const char *path, char *buf, size_t size);
+char *next_line(char **cursor); /* cuts the line at its '\n'; NULL at the end */
+bool file_contains(const char *path, const char *text);
+
 /* mounts.c */
 void mount_proc(void);
 void mount_sys_and_dev(void);
@@ -31,15 +40,11 @@ void ensure_console_fds(void);
 /* environment.c */
 void set_hostname(void);
 void set_environment(const char *shell, const char *term);
-bool read_small_file(const char *path, char *buf, size_t size);
-char *next_line(char **cursor);
-bool file_contains(const char *path, const char *text);
 unsigned long read_kernel_taint(void); /* /proc/sys/kernel/tainted, 0 if unreadable */
 
 /* console.c */
 void find_console_tty(const struct options *o, char *path, size_t size);
 int attach_controlling_tty(const char *path);
-void device_path(const char *name, char *path, size_t size);
 bool set_console_size(const char *tty, unsigned rows, unsigned cols);
 void hold_terminal(const char *tty);
 
@@ -51,11 +56,10 @@ struct program {
 };
 pid_t spawn_child(const char *tty, int stdin_fd, const struct program *progs, int n, int *errs);
 void leave_pid1_state(void);
-bool reap_children(pid_t watched, int *wait_status);
-bool wait_for_children(pid_t watched, unsigned timeout_ms);
-long long monotonic_ms(void);
-void sleep_ms(long ms);
-pid_t fork_child(void);
+/* other gets each reaped child but watched; NULL: only reaped. */
+bool reap_children(pid_t watched, int *wait_status, void (*other)(pid_t pid));
+/* deadline: a monotonic_ms() time; status may be NULL. */
+bool wait_for_children(pid_t watched, long long deadline, int *status);
 
 /* channel.c: run-qemu's command channel (minroot.channel) */
 #define CHANNEL_READY "\nminroot-channel-ready\n"
@@ -80,6 +84,8 @@ typedef bool entry_fn(int dirfd, const char *name, unsigned char type, void *ctx
 bool for_each_entry(int dirfd, entry_fn *fn, void *ctx);
 
 /* blockdev.c */
+/* "ttyS1" -> "/dev/ttyS1"; a path is kept as it is. */
+void device_path(const char *name, char *path, size_t size);
 /* Path of the block device whose ext2/3/4 superblock has this UUID
  * ("01234567-89ab-cdef-0123-456789abcdef"); false when none is there now. */
 bool find_block_device_by_uuid(const char *uuid, char *path, size_t size);
@@ -117,7 +123,9 @@ bool stop_command(pid_t child, unsigned grace_ms, int *status);
  * runs them. console is the shell's terminal ("" = init's stdin). */
 void run_boot_scripts(const struct options *o, const char *console);
 void run_shutdown_scripts(unsigned grace_ms);
-void respawn_inittab_process(pid_t pid); /* for any child reaped but the shell */
+/* Starts an inittab respawn line again if pid was its process (for
+ * reap_children's other). */
+void respawn_inittab_process(pid_t pid);
 
 /* shutdown.c */
 _Noreturn void shut_down(enum action a, unsigned grace_ms);

@@ -2,7 +2,7 @@
 INIT_SRCS := $(addprefix init/,main.c options.c policy.c format.c log.c mounts.c devices.c \
 	environment.c console.c supervise.c shutdown.c dir.c blockdev.c \
 	request.c channel.c disks.c moddep.c modules.c rootdev.c switch_root.c stage1.c \
-	status.c kernelfs.c net.c timeout.c rc.c inittab.c)
+	status.c kernelfs.c net.c timeout.c rc.c inittab.c sys.c)
 INIT_HDRS := $(wildcard init/*.h)
 INIT_MAX_BYTES := 40960
 # $(call init_link,COMPILER[,MORE_CFLAGS]): the recipe that builds $@

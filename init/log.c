@@ -10,7 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-/* PID 1's only mutable globals: set once at start-up, read by every message. */
+/* Set once at start-up, read by every message. PID 1's other state that
+ * outlives a call: main()'s struct init, rc.c's inittab and the pids of its
+ * respawned lines, and set_environment()'s copy of the environment (environ
+ * points into it). Every other static is a buffer, static for its size. */
 static bool quiet_mode;
 static int kmsg_fd = -1;
 

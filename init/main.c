@@ -153,7 +153,7 @@ static void start_command(struct init *in)
 /* minroot.timeout's SIGALRM: the command is stopped, unless it ended just now. */
 static void command_timed_out(struct init *in)
 {
-	int status;
+	int status = 0; /* stop_command sets it when it returns false: gcc -flto cannot see that */
 	if (!stop_command(in->child, in->opt.grace_ms, &status))
 		finish_command(in, exit_code_of(status));
 	complain("timed out after %u s", in->opt.timeout_s);
@@ -250,7 +250,7 @@ static void handle_signal(struct init *in, int sig)
 {
 	int status;
 	if (sig == SIGCHLD) {
-		if (reap_children(in->child, &status))
+		if (reap_children(in->child, &status, respawn_inittab_process))
 			child_ended(in, status);
 		return;
 	}

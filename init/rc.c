@@ -18,10 +18,7 @@
 #include "inittab.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define INITTAB "/etc/inittab"
@@ -92,26 +89,6 @@ static pid_t start_entry(const struct inittab_entry *e)
 	return pid;
 }
 
-/* Waits for pid until deadline, reaping whatever else ends meanwhile:
- * daemons the scripts start become init's children once orphaned. */
-static bool wait_until(pid_t pid, long long deadline, int *status)
-{
-	sigset_t chld;
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	for (;;) {
-		pid_t r;
-		while ((r = waitpid(-1, status, WNOHANG)) > 0)
-			if (r == pid)
-				return true;
-		long long left = deadline - monotonic_ms();
-		if (left <= 0 || r < 0)
-			return false;
-		struct timespec ts = { left / 1000, left % 1000 * 1000000 };
-		sigtimedwait(&chld, NULL, &ts);
-	}
-}
-
 /* Runs every line of this action in turn, each waited for until deadline,
  * or each for the grace period when deadline is 0. A command outlasting it
  * is left running: at boot it carries on beside the shell, at shutdown the
@@ -130,7 +107,7 @@ static void run_in_turn(enum rc_action a, long long deadline, unsigned grace_ms)
 		}
 		if ((pid = start_entry(e)) < 0)
 			continue;
-		if (!wait_until(pid, deadline ? deadline : monotonic_ms() + grace_ms, &status))
+		if (!wait_for_children(pid, deadline ? deadline : monotonic_ms() + grace_ms, &status))
 			complain("%s: still running after %u ms; going on", e->command, grace_ms);
 		else if (status)
 			complain("%s: exit status %d; going on", e->command, exit_code_of(status));

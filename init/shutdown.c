@@ -23,11 +23,11 @@ static void stop_all_processes(unsigned grace_ms)
 	kill(-1, SIGTERM);
 	kill(-1, SIGHUP);
 	kill(-1, SIGCONT);
-	if (wait_for_children(-1, grace_ms))
+	if (wait_for_children(-1, monotonic_ms() + grace_ms, NULL))
 		return;
 	say("sending SIGKILL to processes still running after %u ms", grace_ms);
 	kill(-1, SIGKILL);
-	if (!wait_for_children(-1, KILL_WAIT_MS))
+	if (!wait_for_children(-1, monotonic_ms() + KILL_WAIT_MS, NULL))
 		complain("some processes did not end; going on");
 }
 

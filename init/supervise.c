@@ -4,43 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-long long monotonic_ms(void)
-{
-	struct timespec ts;
-	/* The system call itself: musl's clock_gettime() brings in its vDSO
-	 * lookup (nearly 1 KiB), and PID 1 asks the time only now and then. */
-#ifdef SYS_clock_gettime64
-	/* A 32-bit system: musl's time_t is 64-bit, so is the call that fills it. */
-	syscall(SYS_clock_gettime64, CLOCK_MONOTONIC, &ts);
-#else
-	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
-#endif
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-/* fork(2) as the kernel gives it. musl's fork() takes its thread locks
- * around the call (2 KiB of rwlocks, timed waits and the vDSO for a program
- * with one thread). Its one cost: the child's cached thread id is the
- * parent's, so a child must not raise() before it execs; none does. clone
- * with nothing but SIGCHLD is fork on every architecture, whatever order
- * its other (zero) arguments take. */
-pid_t fork_child(void)
-{
-	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
-}
-
-/* With every signal blocked, sigtimedwait on none is a plain sleep. */
-void sleep_ms(long ms)
-{
-	sigset_t none;
-	sigemptyset(&none);
-	sigtimedwait(&none, NULL, &(struct timespec){ ms / 1000, ms % 1000 * 1000000 });
-}
 
 /* In a child of PID 1: the signals init blocks must not stay blocked, and
  * the child starts a session of its own. */
@@ -112,34 +78,38 @@ pid_t spawn_child(const char *tty, int stdin_fd, const struct program *progs, in
 	return -1;
 }
 
-/* Reaps every child that ends until watched has ended, or, with watched -1,
- * until no child is left (true), or until timeout_ms passes (false). Every
- * user process is init's descendant, orphans are reparented to it, so ECHILD
- * means all are gone; kill(-1, 0) would count kernel threads. */
-bool wait_for_children(pid_t watched, unsigned timeout_ms)
+/* The one wait loop (the image's scripts, the timeout, the shutdown): reaps
+ * every child that ends, orphans included (daemons the scripts start become
+ * init's once their parent is gone), until watched has ended (true, with its
+ * wait status in *status unless status is NULL), or, with watched -1, until
+ * no child is left (true), or until deadline, a monotonic_ms() time (false).
+ * Every user process is init's descendant, so ECHILD means all are gone
+ * (kill(-1, 0) would count kernel threads): false for a watched pid then,
+ * which was no child. */
+bool wait_for_children(pid_t watched, long long deadline, int *status)
 {
 	sigset_t chld;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
-	long long deadline = monotonic_ms() + timeout_ms;
 	for (;;) {
 		pid_t r;
-		while ((r = waitpid(-1, NULL, WNOHANG)) > 0)
+		while ((r = waitpid(-1, status, WNOHANG)) > 0)
 			if (r == watched)
 				return true;
 		if (r < 0 && errno == ECHILD)
-			return true;
+			return watched < 0;
 		long long left = deadline - monotonic_ms();
 		if (left <= 0)
 			return false;
-		struct timespec ts = { left / 1000, (left % 1000) * 1000000 };
+		struct timespec ts = { left / 1000, left % 1000 * 1000000 };
 		sigtimedwait(&chld, NULL, &ts);
 	}
 }
 
 /* Reaps every child that has ended, orphans included; true when watched
- * was one of them, with its status. */
-bool reap_children(pid_t watched, int *wait_status)
+ * was one of them, with its status. Each other one is handed to other
+ * (unless it is NULL): whether it is started again is the caller's choice. */
+bool reap_children(pid_t watched, int *wait_status, void (*other)(pid_t pid))
 {
 	bool found = false;
 	int status;
@@ -148,8 +118,8 @@ bool reap_children(pid_t watched, int *wait_status)
 		if (pid == watched) {
 			found = true;
 			*wait_status = status;
-		} else {
-			respawn_inittab_process(pid);
+		} else if (other) {
+			other(pid);
 		}
 	}
 	return found;

@@ -21,16 +21,17 @@ void arm_command_timeout(unsigned seconds)
 /* The command leads its own session and process group (spawn_child's
  * setsid), so its pid names the whole group; SIGCONT wakes a stopped one.
  * Returns false when the command had already ended on its own: *status is
- * its wait status then. */
+ * its wait status then. Other children that end meanwhile are only reaped:
+ * the power-off follows, nothing is started again. */
 bool stop_command(pid_t child, unsigned grace_ms, int *status)
 {
-	if (reap_children(child, status))
+	if (reap_children(child, status, NULL))
 		return false;
 	kill(-child, SIGTERM);
 	kill(-child, SIGCONT);
-	if (!wait_for_children(child, grace_ms)) {
+	if (!wait_for_children(child, monotonic_ms() + grace_ms, NULL)) {
 		kill(-child, SIGKILL);
-		wait_for_children(child, KILLED_WAIT_MS);
+		wait_for_children(child, monotonic_ms() + KILLED_WAIT_MS, NULL);
 	}
 	return true;
 }

@@ -32,11 +32,18 @@ run: run-deps $(ARCH_BUILD)/rootfs.img $(RUN_KERNEL_DEP)
 
 install: install-qemu
 uninstall: uninstall-qemu
+# run-qemu is a short program in $(BINDIR) and its package, qemu/runqemu,
+# beside the init in $(LIBEXECDIR) ($(PREFIX)/lib/minroot: run-qemu looks
+# for it in ../lib/minroot from where it is).
+RUNQEMU_MODULES := $(wildcard qemu/runqemu/*.py)
 install-qemu:
 	install -D -m 0755 qemu/run-qemu $(DESTDIR)$(BINDIR)/run-qemu
+	install -d $(DESTDIR)$(LIBEXECDIR)/runqemu
+	install -m 0644 $(RUNQEMU_MODULES) $(DESTDIR)$(LIBEXECDIR)/runqemu/
 	install -D -m 0644 qemu/run-qemu.1 $(DESTDIR)$(MANDIR)/man1/run-qemu.1
 uninstall-qemu:
 	rm -f $(DESTDIR)$(BINDIR)/run-qemu $(DESTDIR)$(MANDIR)/man1/run-qemu.1
+	rm -rf $(DESTDIR)$(LIBEXECDIR)/runqemu
 
 # Fast suites first: the runner's command lines, then boots.
 TEST_SUITES += tests/qemu/cmdline.sh tests/qemu/command.sh tests/qemu/console.py \

@@ -1,0 +1,48 @@
+"""The kernel command line: a pure function of the options, the run's
+plan (architecture, accelerator, whether the image is attached) and the
+host terminal's facts."""
+from .drives import root_device
+from .terminal import terminal_words
+
+
+def console_words(o, arch):
+    # A command's terminal carries its output alone: the console (kernel
+    # lines, init's status line) is then a third port that run-qemu reads.
+    # With a shell, the console is the terminal, as any init expects.
+    if o.command_mode():
+        return [f"console={arch.klog}", f"minroot.tty={arch.console}"]
+    return [f"console={arch.console}"]
+
+
+def tcg_words(arch):
+    # QEMU 7.2's TCG sometimes misses waking a halted vCPU for its timer
+    # interrupt (seen at power-off: the LAPIC has the vector pending, the CPU
+    # sleeps until a key is pressed). A periodic tick wakes it again.
+    # Under load, TCG's PC can also miss the IO-APIC timer check and panic
+    # ("IO-APIC + timer doesn't work!", 3 boots in 75): no_timer_check
+    # skips it.
+    return ["nohz=off", "highres=off"] + (["no_timer_check"] if arch.name == "x86_64" else [])
+
+
+def kernel_cmdline(o, plan, terminal):
+    """plan: .arch (an arches.Arch), .accel, .attach_image."""
+    arch = plan.arch
+    words = console_words(o, arch) + ["loglevel=7" if o.verbose else "quiet", f"minroot.channel={arch.channel}"]
+    if plan.attach_image:
+        words += [f"root={root_device(o.disk)}", "rw"]
+    words.append("panic=-1")
+    if plan.accel == "tcg":
+        words += tcg_words(arch)
+    # The x86 kernel's own setup code prints "Probing EDD" on the terminal.
+    if arch.name == "x86_64":
+        words.append("edd=off")
+    if o.timeout:
+        words.append(f"minroot.timeout={o.timeout}")
+    if o.net:
+        words.append("minroot.net=eth0")
+    if o.gdb is not None:
+        words.append("nokaslr")
+    words += terminal_words(terminal)
+    if o.append:
+        words.append(o.append)
+    return " ".join(words)

@@ -1,0 +1,213 @@
+"""Host programs in the guest, for this run only. --program PATH: the
+program with its loader and libraries on a disk of its own, run through
+that loader. --share-libs: the loaders and libraries of every dynamic
+program in the shares on one disk, and the guest shell's prologue that
+makes them found."""
+import os
+import re
+import stat
+import struct
+import uuid
+from collections import namedtuple
+
+from . import mkrootfs as packer
+from .qemuline import shell_quote
+
+PROGRAM_DIR = "/run/minroot-program"
+SHARE_LIBS_DIR = "/run/minroot-libs"
+# How many programs one mkrootfs --list-program-deps call takes.
+LIST_BATCH = 256
+
+# A disk made for the run (its image and UUID) and what it changes in the
+# request: the command's argv (--program) or the shell prologue (--share-libs).
+Program = namedtuple("Program", "disk uuid argv")
+ShareLibs = namedtuple("ShareLibs", "disk uuid prologue")
+
+# The guest's side of --share-libs, run by sh before the command (busybox's
+# or the root's own: the root's is dynamic, so nothing it runs may lack its
+# loader at any moment). graft N DIR NAME TARGET: DIR shows its own entries
+# plus NAME, a link to TARGET, with no write to the root: DIR's original is
+# bound (with what is mounted below it) at /run/minroot-graftN/orig, a
+# directory of links to its entries and NAME is made in /run's tmpfs, then
+# bound over DIR in one step.
+SHARE_LIBS_PROLOGUE = r"""fail() { echo "run-qemu: --share-libs: $*" >&2; exit 127; }
+graft() {
+	o=/run/minroot-graft$1/orig n=/run/minroot-graft$1/dir
+	[ -d "$2" ] || fail "the guest's root has no directory $2 for the loader $2/$3" \
+		"(an image made by an older mkrootfs? create $2 in it)"
+	mkdir -p "$o" "$n" && mount -o rbind "$2" "$o" || fail "cannot bind $2 at $o"
+	for e in "$o"/* "$o"/.[!.]* "$o"/..?*; do
+		if [ -e "$e" ] || [ -L "$e" ]; then ln -s "$e" "$n/${e##*/}" || fail "cannot link $e"; fi
+	done
+	ln -sf "$4" "$n/$3" && mount -o bind "$n" "$2" || fail "cannot put the loader $4 at $2/$3"
+}
+"""
+
+
+def elf_interpreter(path):
+    """The program's PT_INTERP (its loader), None for a static program or a
+    file that is no ELF program (mkrootfs says why). Any class and byte
+    order: a program for another machine is found, and mkrootfs refuses it."""
+    with open(path, "rb") as f:
+        head = f.read(64)
+        if len(head) < 52 or head[:4] != b"\x7fELF" or head[4] not in (1, 2) or head[5] not in (1, 2):
+            return None
+        end = "<" if head[5] == 1 else ">"
+        if head[4] == 2:
+            phoff, = struct.unpack_from(end + "Q", head, 32)
+            phentsize, phnum = struct.unpack_from(end + "HH", head, 54)
+            entry = end + "IIQQQQ"
+        else:
+            phoff, = struct.unpack_from(end + "I", head, 28)
+            phentsize, phnum = struct.unpack_from(end + "HH", head, 42)
+            entry = end + "IIIIIIII"
+        for i in range(phnum):
+            f.seek(phoff + i * phentsize)
+            fields = struct.unpack(entry, f.read(struct.calcsize(entry)))
+            offset, size = (fields[2], fields[5]) if head[4] == 2 else (fields[1], fields[4])
+            if fields[0] == 3:
+                f.seek(offset)
+                return f.read(size).rstrip(b"\0").decode(errors="replace")
+    return None
+
+
+def loader_on_disk(interp, entries):
+    """Where the loader INTERP is among mkrootfs's entries: its links point
+    into the guest's root, so the file they end at."""
+    real = os.path.realpath(interp)
+    return next((where for kind, host, where in entries
+                 if kind == "file" and os.path.realpath(host) == real), interp)
+
+
+def library_dirs(prefix, paths):
+    """PREFIX + each path's directory, once each, in order."""
+    dirs = []
+    for where in paths:
+        d = prefix + os.path.dirname(where)
+        if d not in dirs:
+            dirs.append(d)
+    return dirs
+
+
+def program_argv(name, dest, interp, libdirs, args):
+    """The command that runs the program at PROGRAM_DIR + DEST through its
+    loader (a static program runs as it is), with ARGS."""
+    prog = PROGRAM_DIR + dest
+    if not interp:
+        return [prog] + list(args)
+    return [PROGRAM_DIR + interp, "--library-path", ":".join(libdirs), "--argv0", name, prog] + list(args)
+
+
+def prepare_program(o, tmp):
+    """--program PATH: a disk with the program, its loader and libraries at
+    their host paths (mkrootfs --add-program), mounted at PROGRAM_DIR; the
+    command runs the program through that loader, so nothing needs to be
+    in the image. Returns Program."""
+    name = os.path.basename(o.program)
+    dest = f"/usr/bin/{name}"
+    spec = f"{os.path.abspath(o.program)}:{dest}"
+    listing = packer.mkrootfs(["--list-program-deps", spec], f"--program {o.program}")
+    disk, disk_uuid = os.path.join(tmp, "program.img"), str(uuid.uuid4())
+    # --arch: a program for another machine than the guest's is refused.
+    packer.mkrootfs(["--bare", "--arch", o.arch, "-t", "ext4", "--uuid", disk_uuid, "--add-program", spec,
+                     "-o", disk], f"--program {o.program}", disk)
+    entries = [line.split("\t") for line in listing.splitlines()[1:]]
+    libdirs = library_dirs(PROGRAM_DIR, [where for _, _, where in entries])
+    interp = elf_interpreter(o.program)
+    if interp:
+        interp = loader_on_disk(interp, entries)
+    return Program(disk, disk_uuid, program_argv(name, dest, interp, libdirs, o.command))
+
+
+def dynamic_programs(host):
+    """The ELF programs with an interpreter in the tree HOST (regular files,
+    links not followed): (path, path relative to HOST), in a stable order."""
+    found = []
+    for root, dirs, files in os.walk(host):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            try:
+                if stat.S_ISREG(os.lstat(path).st_mode) and elf_interpreter(path):
+                    found.append((path, os.path.relpath(path, host)))
+            except OSError:
+                pass    # pack_share names what it cannot read
+    return found
+
+
+def list_share_programs(shares):
+    """mkrootfs's closure of every dynamic program of every share, at its
+    guest path: [(kind, host or link target, guest path)], and the
+    programs' interpreters."""
+    specs, interps = [], set()
+    for host, guest, _ in shares:
+        for path, rel in dynamic_programs(host):
+            specs.append(f"{os.path.abspath(path)}:{guest}/{rel}")
+            interps.add(elf_interpreter(path))
+    entries = []
+    for at in range(0, len(specs), LIST_BATCH):
+        args = [w for spec in specs[at:at + LIST_BATCH] for w in ("--list-program-deps", spec)]
+        r = packer.run(["-q"] + args, "--share-libs")
+        if r.returncode != 0:
+            why = re.sub(r"^mkrootfs: error: --list-program-deps (.*?):/\S*: ", r"\1: ", r.stderr.strip())
+            raise packer.refuse(r, "--share-libs", why)
+        entries += [tuple(line.split("\t")) for line in r.stdout.splitlines()]
+    return entries, interps
+
+
+def share_libs_stage(shares, entries, tmp):
+    """What goes on the libraries' disk: mkrootfs --add arguments, one per
+    file or link outside the shares (a program and what its $ORIGIN finds
+    are in its share already), each once, and the bytes they take."""
+    inside = tuple(guest.rstrip("/") + "/" for _, guest, _ in shares)
+    links = os.path.join(tmp, "libs-links")
+    os.makedirs(links, exist_ok=True)
+    adds, seen, size = [], set(), 0
+    for kind, first, where in entries:
+        if where.startswith(inside) or where in seen:
+            continue
+        seen.add(where)
+        if kind == "link":
+            first, target = os.path.join(links, str(len(adds))), first
+            os.symlink(target, first)
+        else:
+            size += os.path.getsize(first)
+        adds += ["--add", f"{first}:{where}"]
+    return adds, seen, size
+
+
+def share_libs_prologue(interps, entries, paths):
+    """The guest shell's code before the command: each loader grafted at
+    its path, LD_LIBRARY_PATH naming the disk's library directories."""
+    lines = [SHARE_LIBS_PROLOGUE]
+    for n, interp in enumerate(sorted(interps)):
+        at = loader_on_disk(interp, entries)
+        lines.append(shell_quote(["graft", str(n), os.path.dirname(interp), os.path.basename(interp),
+                                  SHARE_LIBS_DIR + at]))
+    dirs = library_dirs(SHARE_LIBS_DIR, sorted(paths))
+    lines.append(f"export LD_LIBRARY_PATH={shell_quote([':'.join(dirs)])}"
+                 "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+    lines.append('exec "$@"')
+    return "\n".join(lines) + "\n"
+
+
+def prepare_share_libs(o, tmp):
+    """--share-libs: the loaders and libraries of the shares' dynamic
+    programs, at their host paths on a disk mounted at SHARE_LIBS_DIR, and
+    the guest shell's prologue that makes them found. None when the shares
+    hold no dynamic program. Returns ShareLibs."""
+    entries, interps = list_share_programs(o.shares)
+    if not entries:
+        return None
+    adds, paths, size = share_libs_stage(o.shares, entries, tmp)
+    disk, disk_uuid = os.path.join(tmp, "libs.img"), str(uuid.uuid4())
+    mb = ((size * 2 + (32 << 20)) >> 20) + 1
+    # --arch: a library for another machine than the guest's is refused.
+    packer.mkrootfs(["--bare", "--arch", o.arch, "-t", "ext4", "-s", f"{mb}M", "--uuid", disk_uuid, "-o", disk]
+                    + adds, "--share-libs", disk)
+    return ShareLibs(disk, disk_uuid, share_libs_prologue(interps, entries, paths))
+
+
+def shares_have_programs(shares):
+    """Whether --share-libs will bring a disk (--print shows its place)."""
+    return any(dynamic_programs(host) for host, _, _ in shares)
