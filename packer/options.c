@@ -46,7 +46,8 @@ const char options_usage[] =
 	"\n"
 	"  -o, --output IMAGE     the image to write (replaced atomically)\n"
 	"  -t, --type TYPE        ext3 (default), ext2, ext4 or cpio (newc; gzip if IMAGE ends in .gz);\n"
-	"                         initrd: a stage-1 initramfs for --modules (gzip newc)\n"
+	"                         initrd: a stage-1 initramfs for --modules (gzip newc;\n"
+	"                         without --modules: the init alone, to find the root by UUID)\n"
 	"  -s, --size SIZE        image size, K/M/G/T suffixes (default 128M; the file is sparse)\n"
 	"      --init PATH        the static init for /sbin/init (default: init beside mkrootfs,\n"
 	"                         else the installed one)\n"
@@ -166,8 +167,9 @@ static int take_option(struct options *o, int c, const char *arg, char *err)
 
 static int check_modules_options(const struct options *o, char *err)
 {
-	if (o->initrd && !o->modules)
-		return seterr(err, "-t initrd needs --modules DIR (the kernel's modules)");
+	if (o->initrd && !o->modules && (o->disk || o->with_module))
+		return seterr(err, "%s chooses modules: give --modules DIR (-t initrd without it holds the init alone)",
+			      o->disk ? "--disk" : "--with-module");
 	if (o->disk && !o->initrd)
 		return seterr(err, "--disk only applies to -t initrd");
 	if (o->with_module && !o->initrd)
