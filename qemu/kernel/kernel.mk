@@ -48,7 +48,6 @@ KSRC ?=
 # What the kernel build needs (qemu/kernel/build-kernel also installs these itself
 # through scripts/deps when run alone).
 DEPS_KERNEL_SRC = linux-source-6.1 make gcc bc bison flex libelf-dev libssl-dev xz-utils perl kmod
-DEPS_TEST += $(DEPS_KERNEL_SRC) gdb
 
 kernel-src: $(KERNEL_BUILD)/bzImage-min $(KERNEL_BUILD)/vmlinux-min
 kernel-src-mod: $(KERNEL_BUILD)/bzImage-mod $(KERNEL_BUILD)/modules-mod
@@ -73,12 +72,3 @@ $(BUILD)/debian%/bzImage-mod: FORCE-kernel-src
 $(BUILD)/debian%/modules-mod: $(BUILD)/debian%/bzImage-mod ;
 
 FORCE-kernel-src:
-
-# Fast checks first; the configuration checks (about a minute) last.
-TEST_SUITES += tests/kernel/build.sh tests/kernel/blog-line.py tests/kernel/disks.py \
-	tests/kernel/initramfs.py tests/kernel/modular.sh tests/kernel/gdb.py tests/kernel/config.sh
-TEST_DEPS   += $(BUILD)/bzImage-min $(BUILD)/vmlinux-min $(BUILD)/bzImage-mod $(BUILD)/modules-mod
-# Debian 13's packages without touching the machine's apt, its kernel's
-# second fetch, bad releases (no VM, seconds).
-TEST_SUITES += tests/kernel/debian-release.sh
-TEST_DEPS   += $(BUILD)/debian13/vmlinuz

@@ -30,21 +30,28 @@ class Arch:
     disks: tuple            # the --disk kinds the machine has
     firmware: bool          # x86's -bios choice applies
     build: str              # where make puts its kernel and image
+    kernel_package: str     # Debian's package of the default kernel (fetch-kernel -p)
+    kernel_modular: bool    # the default kernel's disk and ext4 drivers are modules
+    kernel_debian: str = "12"   # the Debian release of that package (fetch-kernel -r)
     firmware_banner: bool = False
 
 
 ARCHES = {
     "x86_64": Arch("x86_64", "qemu-system-x86_64", "qemu-system-x86", None, None,
-                   "ttyS0", "ttyS1", "ttyS2", None, ("nvme", "ide", "virtio"), True, "build"),
+                   "ttyS0", "ttyS1", "ttyS2", None, ("nvme", "ide", "virtio"), True, "build",
+                   "linux-image-cloud-amd64", False),
     "aarch64": Arch("aarch64", "qemu-system-aarch64", "qemu-system-arm", "virt", "cortex-a57",
-                    "ttyAMA0", "ttyS0", "ttyS1", "pci-serial", ("nvme", "virtio"), False, "build/aarch64"),
+                    "ttyAMA0", "ttyS0", "ttyS1", "pci-serial", ("nvme", "virtio"), False, "build/aarch64",
+                    "linux-image-cloud-arm64:arm64", False),
     # highmem=off: the PCI host's ECAM below 4 GiB, where armmp (no LPAE) reaches it.
     "armhf": Arch("armhf", "qemu-system-arm", "qemu-system-arm", "virt,highmem=off", "max",
-                  "ttyAMA0", "ttyS0", "ttyS1", "pci-serial", ("nvme", "virtio"), False, "build/armhf"),
+                  "ttyAMA0", "ttyS0", "ttyS1", "pci-serial", ("nvme", "virtio"), False, "build/armhf",
+                  "linux-image-armmp:armhf", True),
     # QEMU's default firmware for virt: OpenSBI's fw_dynamic (qemu-system-data).
+    # Debian 13's kernel (riscv64 is a Debian architecture from 13 on).
     "riscv64": Arch("riscv64", "qemu-system-riscv64", "qemu-system-misc", "virt", None,
                     "ttyS0", "ttyS1", "ttyS2", "pci-serial", ("nvme", "virtio"), False, "build/riscv64",
-                    firmware_banner=True),
+                    "linux-image-riscv64:riscv64", True, kernel_debian="13", firmware_banner=True),
 }
 ALIASES = {"amd64": "x86_64", "x86-64": "x86_64", "arm64": "aarch64", "arm": "armhf", "riscv": "riscv64"}
 HOST_ARCH = "x86_64"

@@ -5,7 +5,7 @@
 # Debian 13's kernel downloads nothing; an unknown release, or a release
 # without the architecture, is one line naming the known ones and a
 # non-zero status, in the scripts and in make, with nothing written.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 chmod 755 "$T"
 HELPER=$TOP/scripts/debian-package
