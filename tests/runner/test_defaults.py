@@ -79,7 +79,7 @@ def test_no_kernel_anywhere_is_one_line_naming_the_fetch(here, monkeypatch):
     with pytest.raises(Usage) as e:
         defaults.fill_in(o, X86, True)      # --print fetches nothing
     cache = here / "cache" / "default" / "x86_64"
-    assert str(e.value) == (f"no kernel at 'build/vmlinuz' nor '{cache}/vmlinuz': run '/l/fetch-kernel -p "
+    assert str(e.value) == (f"no kernel at 'build/vmlinuz' nor '{cache}/vmlinuz': run '/l/fetch-kernel -r 12 -p "
                             f"linux-image-cloud-amd64 {cache}/vmlinuz' to fetch Debian's, or give --kernel PATH "
                             "or MINROOT_KERNEL")
 

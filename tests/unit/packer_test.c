@@ -392,12 +392,12 @@ static void test_plan(void)
 
 	need.blocks = 100000, need.inodes = 4000;
 	ext_with_room(&need, 4096, &roomy);
-	check(roomy.blocks == 100000 + 25000 + (16 << 20) / 4096,
+	CHECK(roomy.blocks == 100000 + 25000 + (16 << 20) / 4096,
 	      "room to spare: a quarter more blocks and 16 MiB");
-	check(roomy.inodes == 5000, "room to spare: a quarter more inodes");
+	CHECK(roomy.inodes == 5000, "room to spare: a quarter more inodes");
 	need.blocks = need.inodes = 0;
 	ext_with_room(&need, 1024, &roomy);
-	check(roomy.blocks == (16 << 20) / 1024 && roomy.inodes == 0,
+	CHECK(roomy.blocks == (16 << 20) / 1024 && roomy.inodes == 0,
 	      "room to spare for nothing: 16 MiB, in blocks of the file system's size");
 }
 
