@@ -54,6 +54,9 @@ $(BUILD)/packer/%.o: packer/%.c $(BUILD)/packer/flags | packer-deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PACKER_CPPFLAGS) $(PACKER_EXT_CFLAGS) -MMD -MP -c -o $@ $<
 
+$(BUILD)/mkrootfs: $(PACKER_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_OBJS) $(PACKER_LIBS)
+
 PACKER_PURE := util parse manifest sha256 hash hash_queue ext/digest elf/elfinfo ext/ext_plan \
 	options newc arch
 install-packer: $(BUILD)/mkrootfs
