@@ -9,6 +9,8 @@ def console_words(o, arch):
     # lines, init's status line) is then a third port that run-qemu reads.
     # With a shell, the console is the terminal, as any init expects.
     if o.command_mode():
+        if arch.firmware_banner:    # the ports trade places (see arches.Arch)
+            return [f"console={arch.console}", f"minroot.tty={arch.klog}"]
         return [f"console={arch.klog}", f"minroot.tty={arch.console}"]
     return [f"console={arch.console}"]
 

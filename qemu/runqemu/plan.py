@@ -12,7 +12,7 @@ from .cache import cache_dir
 from .disks import Disks, placeholder_disks, prepare_disks
 from .kernelimage import pvh_vmlinux
 from .kernelline import kernel_cmdline
-from .modules import init_initrd
+from .modules import init_stage1
 from .qemuline import QBOOT, qemu_command
 from .request import command_argv, request_payload
 from .rootid import image_uuid, root_choice
@@ -81,11 +81,12 @@ def make_disks(o, plan):
     plan.argv = plan.disks.argv if plan.disks.argv is not None else list(o.command)
 
 
-def choose_root(o, plan, read_uuid=image_uuid, stage1=init_initrd):
+def choose_root(o, plan, read_uuid=image_uuid, stage1=init_stage1):
     """root=: the device alone on its bus, else the image's UUID, which a
-    stage 1 finds (the init alone when no initrd is there yet); --append's
-    root= wins. An image with no ext UUID keeps its device name, said in a
-    line. READ_UUID and STAGE1: the host's facts (tests give their own)."""
+    stage 1 finds (the init alone when no initrd is there yet: --print
+    only names it); --append's root= wins. An image with no ext UUID keeps
+    its device name, said in a line. READ_UUID and STAGE1: the host's facts
+    (tests give their own)."""
     if not plan.attach_image:
         plan.root = None
         return
@@ -95,7 +96,7 @@ def choose_root(o, plan, read_uuid=image_uuid, stage1=init_initrd):
     if warning:
         say(warning)
     if needs_stage1 and not plan.initrd:
-        plan.initrd = stage1(o, plan.arch)
+        plan.initrd = stage1(o, plan.arch, make=not o.print_only)
 
 
 def read_script(o, plan):

@@ -90,6 +90,9 @@ qprint --share "$T/static" --share-libs -- /mnt/static/init
 expect_eq "--share-libs with no dynamic program in the shares: no such disk" "" "$(drives | grep libs.img)"
 
 echo "# disks found by identity: the root by its ext UUID when other disks are attached"
+# Their names follow the probe order: libata probes ATA ports asynchronously,
+# NVMe its controllers, and Linux 6.12 scans an NVMe controller's namespaces
+# in parallel (a share and the modules disk have been mounted as the root).
 R=$B/rootfs.img
 export MINROOT_CACHE=$T/cache
 uuid=$(dumpe2fs -h "$R" 2>/dev/null | awk '/^Filesystem UUID:/ {print $3}')
@@ -97,10 +100,9 @@ qprint --image "$R" --share "$T/static" -- true
 expect_eq "--share: root=UUID= of the image's ext file system ($uuid), no device name" \
 	"root=UUID=$uuid" "$(after -append | tr ' ' '\n' | grep '^root=' | xargs)"
 stage1=$(after -initrd)
-expect_eq "... found by a stage 1 of the init alone, made in the cache" "$T/cache/modules" "$(dirname "$stage1")"
-if [ -f "$stage1" ] && zcat "$stage1" | (cd "$T" && cpio -i --quiet --to-stdout init 2>/dev/null) | cmp -s - "$B/init"; then
-	ok "... which holds the init as /init"
-else fail "... which holds the init as /init"; ls -l "$T/cache/modules" 2>&1; fi
+expect_eq "... found by the stage 1 that holds the init alone, named where the cache keeps it" \
+	"$T/cache/modules/stage1-*.cpio.gz" "$(echo "$stage1" | sed 's/-[0-9a-f]*\./-*./')"
+expect_eq "... --print makes nothing" "" "$(ls -A "$T/cache/modules" 2>/dev/null)"
 expect_eq "... the root first on the bus, the share after it" "$R share0.img" \
 	"$(drives | grep -o 'file=[^,]*' | sed 's/file=//; s|.*/share0|share0|' | xargs)"
 qprint --image "$R" --share "$T/static" -- true
@@ -112,7 +114,7 @@ qprint --image "$R" --disk ide --share "$T/static" --append root=/dev/sda -- tru
 expect_eq "a root= in --append wins: no root= of run-qemu's, no stage 1" "root=/dev/sda " \
 	"$(after -append | tr ' ' '\n' | grep '^root=' | xargs) $(after -initrd)"
 qprint --image "$R" --initrd "$T/initrd.cpio" --share "$T/static" -- true
-expect_eq "--initrd with other disks: root=UUID=, found by the user's initramfs" \
+expect_eq "--initrd with other disks: root=UUID=, found by the user's initramfs (ours, Debian's, dracut's)" \
 	"root=UUID=$uuid $T/initrd.cpio" "$(after -append | tr ' ' '\n' | grep '^root=' | xargs) $(after -initrd)"
 qprint --disk virtio --share "$T/static" -- true
 expect_eq "an image with no ext UUID keeps its device name, no stage 1" "root=/dev/vda " \

@@ -28,7 +28,7 @@ def plan_for(argv, accel="tcg", extra=(), terminal=NO_TERMINAL, qboot_installed=
     plan.attach_image = o.uses_disk()
     plan.disks = Disks(extra=[Disk(p, False) for p in extra])
     plan.initrd = o.initrd
-    planner.choose_root(o, plan, read_uuid=lambda _: image_uuid, stage1=lambda _o, _arch: STAGE1)
+    planner.choose_root(o, plan, read_uuid=lambda _: image_uuid, stage1=lambda _o, _arch, make: STAGE1)
     planner.kernel_line(o, plan)
     planner.qemu_line(o, plan)
     return o, plan

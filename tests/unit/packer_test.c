@@ -593,10 +593,13 @@ static void test_arches(void)
 	CHECK(arch_by_name("aarch64") && arch_by_name("aarch64") == arch_by_name("arm64"),
 	      "aarch64 is also called arm64");
 	CHECK_STR(arch_by_name("arm")->debian, "armhf", "32-bit ARM images are armhf's");
-	CHECK(arch_by_name("riscv64") == NULL && arch_by_name("") == NULL, "unknown architectures");
+	CHECK(arch_by_name("mips64el") == NULL && arch_by_name("") == NULL, "unknown architectures");
 	CHECK(arch_by_machine(EM_ARM, 0) == arch_by_name("armhf"), "EM_ARM, 32-bit: armhf");
-	CHECK(arch_by_machine(EM_ARM, 1) == NULL && arch_by_machine(EM_RISCV, 1) == NULL,
-	      "no images for a 64-bit EM_ARM or riscv64");
+	CHECK(arch_by_machine(EM_ARM, 1) == NULL && arch_by_machine(EM_RISCV, 0) == NULL,
+	      "no images for a 64-bit EM_ARM or riscv32");
+	CHECK(arch_by_machine(EM_RISCV, 1) == arch_by_name("riscv"), "EM_RISCV, 64-bit: riscv64 (riscv)");
+	CHECK_STR(arch_by_name("riscv64")->release, "13", "riscv64's busybox is Debian 13's");
+	CHECK_STR(arch_by_name("armhf")->release, "12", "armhf's is Debian 12's");
 	CHECK(arch_target() == NULL, "no target before one is chosen");
 	arch_set_target(arch_by_name("aarch64"));
 	CHECK(elf_is_native(&arm64) && !elf_is_native(&amd64) && !elf_is_native(&arm32),
