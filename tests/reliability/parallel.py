@@ -113,7 +113,7 @@ def qemus_of(tmpdir):
 
 # What a cache holds once every writer is done: entries under their own
 # names, never a temporary (mkrootfs's NAME.tmp-XXXXXX, the cache's .new.*).
-CACHE_ENTRY = re.compile(r"(disk-.*\.img|initrd-.*\.cpio\.gz(\.builtin)?|[0-9a-f]{32}\.(vmlinux|none))")
+CACHE_ENTRY = re.compile(r"(disk-.*\.img|(initrd|stage1)-.*\.cpio\.gz(\.builtin)?|[0-9a-f]{32}\.(vmlinux|none))")
 
 
 def strays(cache):
