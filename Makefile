@@ -47,7 +47,7 @@ uninstall:
 	rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null || true
 
 deps:
-	scripts/deps $(DEPS_INIT) $(DEPS_PACKER) $(DEPS_RUN) $(DEPS_TEST)
+	@scripts/deps $(DEPS_INIT) $(DEPS_PACKER) $(DEPS_RUN) $(DEPS_TEST)
 
 # The init's size limit reaches the suites that check it from here only.
 test: deps all $(TEST_DEPS)

@@ -7,12 +7,17 @@
 . "$(dirname "$0")/../lib/packer.sh"
 
 export SOURCE_DATE_EPOCH=1700000000 TZ=UTC
-GENERIC=$B/modules-generic
-VERSIONS=("$GENERIC"/lib/modules/*)
+VERSIONS=("$B"/modules-generic/lib/modules/*)
 if [ ${#VERSIONS[@]} -ne 1 ] || [ ! -f "${VERSIONS[0]}/modules.dep" ]; then
-	fail "$GENERIC holds one depmod'ed lib/modules/VERSION (make kernel-generic)"
+	fail "$B/modules-generic holds one depmod'ed lib/modules/VERSION (make kernel-generic)"
 	finish
 fi
+# The builder reads the tree from the scratch directory, as it would its own.
+GENERIC=$W/src/generic
+if ! readable_copy "$B/modules-generic" "$GENERIC" >"$W/copy.log" 2>&1; then
+	fail "the modules tree is staged where the builder can read it"; evidence "$W/copy.log"; finish
+fi
+VERSIONS=("$GENERIC"/lib/modules/*)
 FULL=${VERSIONS[0]}
 V=$(basename "$FULL")
 for tool in depmod modprobe; do

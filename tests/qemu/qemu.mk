@@ -16,6 +16,8 @@ SUITES_run-qemu += tests/qemu/cmdline.sh tests/qemu/command.sh tests/qemu/consol
 	tests/qemu/images.py tests/qemu/real-images.py tests/qemu/generic.sh \
 	tests/qemu/channel.py tests/qemu/share.py tests/qemu/sharelibs.sh tests/qemu/verdict.py \
 	tests/qemu/modules.py
+# make install into a temporary prefix, run-qemu run from elsewhere.
+SUITES_run-qemu += tests/qemu/install.sh
 
 TEST_DEPS += $(BUILD)/rootfs.img $(BUILD)/vmlinuz $(BUILD)/mkrootfs $(BUILD)/init \
 	$(BUILD)/vmlinuz-generic $(BUILD)/modules-generic \

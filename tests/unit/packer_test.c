@@ -364,7 +364,7 @@ static void test_elf(void)
 static void test_plan(void)
 {
 	struct manifest m;
-	struct ext_need need;
+	struct ext_need need, roomy;
 	char err[ERRLEN];
 	struct entry *e;
 
@@ -389,6 +389,16 @@ static void test_plan(void)
 	CHECK(need.inodes == 3, "estimate: one inode per entry, the root's is reserved");
 	CHECK(need.blocks == 10 + 1 + 1, "estimate: file blocks, a slow symlink's block, the root's block");
 	manifest_free(&m);
+
+	need.blocks = 100000, need.inodes = 4000;
+	ext_with_room(&need, 4096, &roomy);
+	check(roomy.blocks == 100000 + 25000 + (16 << 20) / 4096,
+	      "room to spare: a quarter more blocks and 16 MiB");
+	check(roomy.inodes == 5000, "room to spare: a quarter more inodes");
+	need.blocks = need.inodes = 0;
+	ext_with_room(&need, 1024, &roomy);
+	check(roomy.blocks == (16 << 20) / 1024 && roomy.inodes == 0,
+	      "room to spare for nothing: 16 MiB, in blocks of the file system's size");
 }
 
 /* options_parse keeps pointers into argv: the words live until the next call. */
