@@ -9,3 +9,5 @@ SUITES_kselftest += tests/kselftest/ktap.sh tests/kselftest/merge.sh tests/kself
 	tests/kselftest/run.sh tests/kselftest/fanout.sh
 TEST_DEPS += $(BUILD)/vmlinuz $(BUILD)/rootfs.img $(BUILD)/mkrootfs
 DEPS_TEST += $(DEPS_KSELFTEST) python3-junitparser python3-xmlschema
+# fanout.sh runs two guests at once.
+SUITE_WEIGHTS += tests/kselftest/fanout.sh=2
