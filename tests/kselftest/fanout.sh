@@ -70,6 +70,12 @@ expect_eq "... the two shards hold every test once" "5 5" \
 	"$(python3 -c 'import json, sys
 tests = [t for f in sys.argv[1:] for t in json.load(open(f))["shard"]["tests"]]
 print(len(tests), len(set(tests)))' "$T/shard1/results.json" "$T/shard2/results.json")"
+for i in 1 2; do
+	BUILD=$T/build "$JOBS_CMD" --shard "$i/2" --plan "${SET[@]}" >"$T/plan$i" 2>/dev/null
+	expect_eq "--shard $i/2 --plan prints the tests the shard ran" \
+		"$(python3 -c 'import json, sys; print("\n".join(json.load(open(sys.argv[1]))["shard"]["tests"]))' "$T/shard$i/results.json")" \
+		"$(cat "$T/plan$i")"
+done
 "$TOP/qemu/kselftest/merge-results" -o "$T/merged" "$T/shard2" "$T/shard1" >"$T/merged.out" 2>&1
 expect_eq "merge-results of the two: the same exit status" 1 $?
 if diff -u <(summary "$T/one.out") <(summary "$T/merged.out") >"$T/msummary.diff"; then
