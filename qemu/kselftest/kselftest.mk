@@ -3,6 +3,8 @@
 #   make kselftest TESTS='timers exec'      whole collections
 #   make kselftest TESTS=timers:nanosleep KERNEL=/path/bzImage
 #   make kselftest RESULTS=DIR              junit.xml, results.json, results.ktap there
+#   make kselftest DEBIAN=13                Debian 13's: linux-source-6.12's selftests
+#                                           on $(BUILD)/debian13/vmlinuz
 #   make kselftest JOBS=N                   up to N guests at once (default: the CPU count;
 #                                           1: one guest runs them all)
 #   make kselftest SHARD=I/N                the I-th of N shards of the run (or GitLab's
@@ -13,7 +15,7 @@
 # (qemu/kselftest/kselftest-jobs; docs/kselftest.md, docs/ci.md)
 .PHONY: kselftest
 TESTS ?=
-RESULTS ?= $(BUILD)/results/kselftest
+RESULTS ?= $(KERNEL_BUILD)/results/kselftest
 JOBS ?= $(shell nproc)
 SHARD ?=
 DURATIONS ?=
@@ -22,5 +24,5 @@ DEPS_KSELFTEST = linux-source-6.1 make gcc libc6-dev rsync xz-utils python3
 
 kselftest: $(BUILD)/rootfs.img $(BUILD)/mkrootfs $(RUN_KERNEL_DEP)
 	@scripts/deps $(DEPS_KSELFTEST) $(DEPS_RUN)
-	BUILD=$(BUILD) qemu/kselftest/kselftest-jobs --jobs $(JOBS) $(if $(SHARD),--shard $(SHARD)) \
+	DEBIAN=$(DEBIAN) BUILD=$(BUILD) qemu/kselftest/kselftest-jobs --jobs $(JOBS) $(if $(SHARD),--shard $(SHARD)) \
 		$(if $(DURATIONS),--durations $(DURATIONS)) --kernel $(KERNEL) --results $(RESULTS) $(TESTS)

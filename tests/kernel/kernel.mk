@@ -13,3 +13,7 @@ DEPS_TEST += $(DEPS_KERNEL_SRC) gdb
 # machine): a kernel build, with every CPU, runs alone.
 SUITE_TIMEOUTS += tests/kernel/build.sh=2400
 SUITE_WEIGHTS  += tests/kernel/build.sh=all
+# Debian 13's packages without touching the machine's apt, its kernel's
+# second fetch, bad releases (no VM, seconds).
+SUITES_kernel += tests/kernel/debian-release.sh
+TEST_DEPS += $(BUILD)/debian13/vmlinuz
