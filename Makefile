@@ -20,12 +20,17 @@ include bench/bench.mk
 # The suites for tests/run. Each folder's .mk appends its suites to a stage,
 # SUITES_<stage>, and to TEST_DEPS what must be built before they run;
 # SUITE_TIMEOUTS takes "SUITE=SECONDS" for a suite that needs more than
-# tests/run's default limit. make test runs the stages in this order, the
-# fast ones first; within a stage, the folders in the order included here.
+# tests/run's default limit, SUITE_WEIGHTS "SUITE=CPUS" for one that keeps
+# more than one CPU busy ("SUITE=all": it runs alone). make test runs the
+# stages in this order, the fast ones first; within a stage, the folders in
+# the order included here. TEST_JOBS=N: up to N CPUs' worth of suites at
+# once (default: the CPU count; 1: one after the other).
 TEST_STAGES := tests init packer programs arch run-qemu kernel kselftest kmod fuzz reliability \
-	demo docs
+	demo ci docs
 TEST_DEPS :=
 SUITE_TIMEOUTS :=
+SUITE_WEIGHTS :=
+TEST_JOBS ?= $(shell nproc)
 
 include tests/runner/runner.mk
 include tests/unit/unit.mk
@@ -38,6 +43,7 @@ include tests/kmod/kmod.mk
 include tests/fuzz/fuzz.mk
 include tests/reliability/reliability.mk
 include tests/demo/demo.mk
+include tests/ci/ci.mk
 include tests/docs/docs.mk
 
 TEST_SUITES = $(foreach s,$(TEST_STAGES),$(SUITES_$(s)))
@@ -51,8 +57,8 @@ deps:
 
 # The init's size limit reaches the suites that check it from here only.
 test: deps all $(TEST_DEPS)
-	INIT_MAX_BYTES=$(INIT_MAX_BYTES) SUITE_TIMEOUTS='$(SUITE_TIMEOUTS)' BUILD=$(BUILD) \
-		tests/run $(TEST_SUITES)
+	INIT_MAX_BYTES=$(INIT_MAX_BYTES) SUITE_TIMEOUTS='$(SUITE_TIMEOUTS)' \
+		SUITE_WEIGHTS='$(SUITE_WEIGHTS)' TEST_JOBS=$(TEST_JOBS) BUILD=$(BUILD) tests/run $(TEST_SUITES)
 
 list-suites:
 	@printf '%s\n' $(TEST_SUITES)

@@ -15,6 +15,7 @@ import time
 # Beside this script, so on Python's path.
 import arches
 import boot
+import fanout
 import images
 import largetree
 import pack
@@ -29,7 +30,7 @@ def parse_args():
     a.add_argument("--kernel", help="kernel to boot (default BUILD/vmlinuz)")
     a.add_argument("--busybox", default="/bin/busybox",
                    help="static busybox (default /bin/busybox)")
-    a.add_argument("--only", choices=["boot", "pack", "runner", "accel", "arch"], help="run one part only")
+    a.add_argument("--only", choices=["boot", "pack", "runner", "accel", "arch", "kselftest"], help="run one part only")
     args = a.parse_args()
     if args.runs < 1:
         a.error("--runs must be at least 1")
@@ -245,6 +246,10 @@ def main():
     if args.only in (None, "arch"):
         print("boot per architecture: %d rounds" % args.runs, flush=True)
         sections.append(arches.section(args.build, args.runs, failures))
+    if args.only in (None, "kselftest"):
+        print("the kernel's selftests, JOBS=2 against JOBS=1: %d rounds" % min(args.runs, fanout.MAX_ROUNDS),
+              flush=True)
+        sections.append(fanout.section(args, imgs, failures, work))
     sections.append("Load average at the end: %.2f.\n" % os.getloadavg()[0])
     write_results(args, sections + failures.sections())
     shutil.rmtree(work, ignore_errors=True)

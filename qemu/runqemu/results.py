@@ -72,6 +72,8 @@ class Facts:
     durations: dict = field(default_factory=dict)           # boot, run, whole: seconds or None
     log: object = None                                      # the console log's path
     timing: str = ""                                        # how the tests' times were measured
+    shard: object = None                                    # a shard's place in a sharded run
+                                                            # (kselftest-jobs), or None
 
 
 # -- the cases: one list for both writers --------------------------------
@@ -399,6 +401,7 @@ def results_json(documents, f):
         "timing": f.timing or None,
         "console_log": f.log,
         "documents": documents_json(documents),
+        "shard": f.shard,
         "tests": [case_entry(case, f) for _, cases in suites for case in cases],
     }
 

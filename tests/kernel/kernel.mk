@@ -9,8 +9,10 @@ SUITES_kernel += tests/kernel/build.sh tests/kernel/blog-line.py tests/kernel/di
 TEST_DEPS += $(BUILD)/bzImage-min $(BUILD)/vmlinux-min $(BUILD)/bzImage-mod $(BUILD)/modules-mod \
 	$(BUILD)/rootfs.img $(BUILD)/mkrootfs $(BUILD)/init $(BUILD)/vmlinuz
 DEPS_TEST += $(DEPS_KERNEL_SRC) gdb
-# build.sh runs qemu/kernel/build-kernel again (8 minutes once on a busy machine).
+# build.sh runs qemu/kernel/build-kernel again (8 minutes once on a busy
+# machine): a kernel build, with every CPU, runs alone.
 SUITE_TIMEOUTS += tests/kernel/build.sh=2400
+SUITE_WEIGHTS  += tests/kernel/build.sh=all
 # Debian 13's packages without touching the machine's apt, its kernel's
 # second fetch, bad releases (no VM, seconds).
 SUITES_kernel += tests/kernel/debian-release.sh

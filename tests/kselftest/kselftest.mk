@@ -1,8 +1,13 @@
 # tests/kselftest/kselftest.mk - make kselftest (qemu/kselftest/): the KTAP
-# summary on recorded runs, the guest's timeout, then a run in a guest.
+# summary and the merge of shards on recorded runs, the guest's timeout,
+# then runs in guests: one, several at once, shards.
 # Included by the top Makefile.
 
-# The parser on recorded runs first; the run in a guest (a few minutes) last.
-SUITES_kselftest += tests/kselftest/ktap.sh tests/kselftest/timeout.sh tests/kselftest/run.sh
+# The parser and the merge of shards on recorded runs first; the runs in
+# guests (a few minutes each) last: one guest, then several at once and shards.
+SUITES_kselftest += tests/kselftest/ktap.sh tests/kselftest/merge.sh tests/kselftest/timeout.sh \
+	tests/kselftest/run.sh tests/kselftest/fanout.sh
 TEST_DEPS += $(BUILD)/vmlinuz $(BUILD)/rootfs.img $(BUILD)/mkrootfs
 DEPS_TEST += $(DEPS_KSELFTEST) python3-junitparser python3-xmlschema
+# fanout.sh runs two guests at once.
+SUITE_WEIGHTS += tests/kselftest/fanout.sh=2
