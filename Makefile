@@ -14,12 +14,14 @@ TEST_SUITES :=
 TEST_DEPS   :=
 
 include tests/runner/runner.mk
+include tests/lava/lava.mk
 include init/init.mk
 include packer/packer.mk
 include arch.mk
 include qemu/qemu.mk
 include qemu/kernel/kernel.mk
 include qemu/kselftest/kselftest.mk
+include qemu/lava/lava.mk
 include tests/kmod/kmod.mk
 include bench/bench.mk
 include tests/demo/demo.mk
