@@ -14,7 +14,6 @@ TEST_SUITES :=
 TEST_DEPS   :=
 
 include tests/runner/runner.mk
-include tests/lava/lava.mk
 include init/init.mk
 include packer/packer.mk
 include arch.mk
@@ -23,6 +22,7 @@ include qemu/kernel/kernel.mk
 include qemu/kselftest/kselftest.mk
 include qemu/lava/lava.mk
 include tests/kmod/kmod.mk
+include tests/lava/lava.mk
 include bench/bench.mk
 include tests/demo/demo.mk
 include docs/docs.mk
