@@ -1,7 +1,8 @@
 # Benchmarks, the reliability suite and fuzzing.
 #
 #   make bench    boot, pack, size and memory against the blog recipe and busybox
-#                 init, side by side; prints the tables, writes $(BUILD)/bench/results.md
+#                 init, and the anchors (virtme-ng, Debian's own initramfs), side by
+#                 side; prints the tables, writes $(BUILD)/bench/results.md
 #   make soak     the reliability suites with the full counts (50 boots, 10,000 orphans)
 #   make fuzz     each libFuzzer target for FUZZ_SECONDS (default 60)
 #
@@ -10,7 +11,10 @@
 
 BENCH_RUNS   ?= 5
 FUZZ_SECONDS ?= 60
-DEPS_BENCH = genext2fs e2fsprogs util-linux qemu-system-x86 busybox-static python3-pexpect file
+# The anchors: mmdebstrap for bench/debian-root; what Debian 13's virtme-ng
+# imports (bench/fetch-vng), all in Debian 12.
+DEPS_BENCH = genext2fs e2fsprogs util-linux qemu-system-x86 busybox-static python3-pexpect file \
+	mmdebstrap debian-archive-keyring python3-argcomplete python3-pkg-resources python3-requests
 DEPS_FUZZ  = clang libclang-rt-14-dev
 
 # The limit image's /sbin/init, built like the init: small and static.
