@@ -7,9 +7,9 @@ results. A command printing KTAP (ok, not ok, SKIP, TODO, a nested result,
 exit 3); a WARN (kernel-health fails, the cases stand); a panic (the run
 cut short); kselftest's size and kcmp on their own disk; an initramfs
 instead of the image; KUnit's example suite in a kernel built with it
-(tests/lava/kunit.config), its KTAP printed while the kernel boots. Every job passes lava-run --validate and lava-server's
-schema (which do refuse a broken one); nothing is written under
-/var/lib/lava."""
+(tests/lava/kunit.config), its KTAP printed while the kernel boots. Every
+job passes lava-run --validate and lava-server's schema (which do refuse a
+broken one); nothing is written under /var/lib/lava."""
 import os
 import subprocess
 import sys
@@ -20,6 +20,7 @@ from vm import B, TOP  # noqa: E402
 
 sys.path[:0] = [os.path.join(TOP, "qemu", "lava"), os.path.join(TOP, "qemu")]
 from lavajob import local, results  # noqa: E402
+from runqemu.console import CONSOLE_HEADER, TERMINAL_HEADER  # noqa: E402
 
 LAVA_JOB = os.path.join(TOP, "qemu", "lava", "lava-job")
 LAVA_LOCAL = os.path.join(TOP, "qemu", "lava", "lava-local")
@@ -36,7 +37,9 @@ KTAP_CASES = [("first", "pass"), ("second", "fail"), ("third", "skip"), ("fourth
 
 
 def write_job(job, *argv):
-    rc, out = vm.host(LAVA_JOB, "-o", job, *argv)
+    """lava-job -o JOB ARGV, on BUILD's image unless ARGV names one."""
+    image = [] if "--image" in argv or "--initrd" in argv else ["--image", os.path.join(B, "rootfs.img")]
+    rc, out = vm.host(LAVA_JOB, "-o", job, *image, *argv)
     vm.check(f"lava-job wrote {os.path.basename(job)}", rc == 0 and os.path.isfile(job), out)
     return rc == 0
 
@@ -97,8 +100,8 @@ def command_job(work):
         validate(job, os.path.join(work, "ktap-validate.log"))
         compare("a command printing KTAP (ok, not ok, SKIP, TODO, nested), exit 3", job,
                 os.path.join(work, "ktap.log"), "command",
-                ["--kernel", KERNEL, "--snapshot", "--", "sh", "-c", KTAP], os.path.join(work, "ktap-direct.log"),
-                KTAP_CASES)
+                ["--kernel", KERNEL, "--image", os.path.join(B, "rootfs.img"), "--snapshot", "--", "sh", "-c", KTAP],
+                os.path.join(work, "ktap-direct.log"), KTAP_CASES)
 
 
 def splat_image(work):
@@ -131,8 +134,10 @@ def kselftest_job(work):
         vm.check("... their disk beside the job", os.path.isfile(os.path.join(work, "kselftest.kselftest.img")))
         validate(job, os.path.join(work, "kselftest-validate.log"))
         got = compare("kselftest size and kcmp", job, os.path.join(work, "kselftest.log"), "kselftest",
-                      ["--kernel", KERNEL, "--snapshot", "--share", f"{tree}:/kselftest", "--",
-                       "/kselftest/minroot/run", "-c", "size", "-c", "kcmp"], os.path.join(work, "kselftest-direct.log"))
+                      ["--kernel", KERNEL, "--image", os.path.join(B, "rootfs.img"), "--snapshot",
+                       "--share", f"{tree}:/kselftest", "--",
+                       "/kselftest/minroot/run", "-c", "size", "-c", "kcmp"],
+                      os.path.join(work, "kselftest-direct.log"))
         vm.check("... each collection's result among them",
                  ("selftests_size_get_size", "pass") in got and ("selftests_kcmp_kcmp_test", "pass") in got, got)
 
@@ -161,10 +166,13 @@ def kunit_job(work):
     got, verdict, out = lava(job, os.path.join(work, "kunit.log"), "kunit")
     vm.check("KUnit's example suite: lava-run ran the job to its end", verdict == "pass", out)
     dlog = os.path.join(work, "kunit-direct.log")
-    d, r = direct(["--kernel", kernel, "--snapshot", "--verbose", "--append", "kunit.filter_glob=example*",
+    d, r = direct(["--kernel", kernel, "--image", os.path.join(B, "rootfs.img"), "--snapshot", "--verbose",
+                   "--append", "kunit.filter_glob=example*",
                    "--", "true"], dlog)
-    logged = open(dlog, errors="replace").read() if os.path.exists(dlog) else ""
-    d = results.ktap_cases(logged) + d
+    # The kernel's records only: the log then has the ports' transcripts.
+    logged = open(dlog, "rb").read() if os.path.exists(dlog) else b""
+    records = logged.partition(CONSOLE_HEADER)[0].partition(TERMINAL_HEADER)[0]
+    d = results.ktap_cases(records.decode(errors="replace")) + d
     diffs = results.differences(got, d)
     vm.check(f"... LAVA's cases are the direct run's (its kernel log): {len(got)} cases, the same results",
              got and not diffs, "\n".join(diffs + [f"LAVA: {got}", f"direct: {d}", r.stderr[-2000:]]))
