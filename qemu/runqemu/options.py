@@ -5,6 +5,7 @@ import re
 import stat
 
 from .arches import ARCHES, HOST_ARCH, canonical
+from .results import prepare_dir
 from .status import Usage
 
 PROG = "run-qemu"
@@ -23,9 +24,13 @@ with its status.
                    the guest's architecture (default x86_64); aarch64 and
                    armhf boot QEMU's virt machine, console ttyAMA0 (see
                    run-qemu(1)); their kernel and image default to
-                   build/ARCH/vmlinuz and build/ARCH/rootfs.img
-  --kernel PATH    kernel to boot (default $MINROOT_KERNEL, else build/vmlinuz)
-  --image PATH     root file system image (default build/rootfs.img)
+                   build/ARCH/vmlinuz and build/ARCH/rootfs.img (armhf's
+                   kernel with its modules, build/armhf/modules)
+  --kernel PATH    kernel to boot (default $MINROOT_KERNEL, else build/vmlinuz,
+                   else Debian's, fetched once into the cache)
+  --image PATH     root file system image (default build/rootfs.img, else one
+                   mkrootfs makes in the cache from minroot's init and
+                   busybox, booted with --snapshot)
   --initrd FILE    boot from this initramfs (its /init); no disk is attached
                    unless --image is also given (then root= names the disk and
                    a minroot stage-1 initramfs switches to it)
@@ -59,8 +64,10 @@ with its status.
   --net            a NIC on QEMU's user network, configured by init
                    (10.0.2.15/24, gateway 10.0.2.2, DNS 10.0.2.3)
   --accel auto|kvm|tcg
-                   accelerator (default auto: KVM if a probe guest runs on it
-                   quickly, else TCG, saying why in one line)
+                   accelerator (default $MINROOT_ACCEL, else auto: KVM if a
+                   probe guest runs on it quickly, else TCG, saying why in
+                   one line; the probe's verdict is kept until the host
+                   boots again)
   --mem SIZE       guest memory (default 256M)
   --smp N          number of CPUs (default: QEMU's, 1)
   --append 'ARGS'  extra kernel command-line words, after run-qemu's own
@@ -73,6 +80,15 @@ with its status.
   --verbose        show the whole kernel log on the terminal
   --log FILE       keep the kernel console log there (default
                    ${XDG_STATE_HOME:-~/.local/state}/minroot/console.log)
+  --results DIR    write what a CI reads of the run in DIR (made if
+                   missing): results.ktap (the KTAP the command printed),
+                   junit.xml (a test case per test and subtest, the
+                   kernel's health as one more), results.json (counts,
+                   verdict, exit status, kernel version and taint, first
+                   splat, durations, every test); each file whole, by rename
+  --expect-suites SUITE[,SUITE...]
+                   with --results: suites the command is to report; one
+                   with no KTAP document is a failure in the results
   --gdb[=PORT]     QEMU's gdbstub on PORT (default 1234), the CPU stopped
                    before the kernel runs, nokaslr; prints the gdb command
   --bios qboot|seabios
@@ -103,19 +119,21 @@ when the run could not happen (QEMU not found or not starting, mkrootfs not
 found or unable to write a disk); 2 for a usage error, a missing kernel,
 image, initrd or directory, or (--share-libs) a shared program for another
 machine or a library not found; 129/130/143 when run-qemu gets SIGHUP, SIGINT
-or SIGTERM (it stops QEMU). Environment: MINROOT_KERNEL, MINROOT_CACHE, QEMU
-(the program), TMPDIR.
+or SIGTERM (it stops QEMU). Environment: MINROOT_KERNEL, MINROOT_ACCEL,
+MINROOT_CACHE, BUSYBOX, QEMU (the program), TMPDIR.
 """
 
 DISKS = ("nvme", "ide", "virtio")
+ACCELS = ("auto", "kvm", "tcg")
 # Options that take a value (--opt VALUE or --opt=VALUE).
 VALUED = {"--arch", "--kernel", "--image", "--initrd", "--disk", "--accel", "--mem", "--smp", "--append",
-          "--timeout", "--script", "--share", "--share-rw", "--modules", "--log", "--bios", "--program"}
+          "--timeout", "--script", "--share", "--share-rw", "--modules", "--log", "--bios", "--program",
+          "--results", "--expect-suites"}
 # Options kept as given, and flags, by the attribute they set.
 SIMPLE = {"--arch": "arch", "--kernel": "kernel", "--initrd": "initrd", "--disk": "disk", "--accel": "accel",
           "--mem": "mem", "--smp": "smp", "--append": "append", "--timeout": "timeout",
           "--script": "script", "--modules": "modules", "--log": "log", "--bios": "bios",
-          "--program": "program"}
+          "--program": "program", "--results": "results"}
 FLAGS = {"--snapshot": "snapshot", "--print": "print_only", "--net": "net",
          "--allow-warn": "allow_warn", "--verbose": "verbose", "--share-libs": "share_libs"}
 
@@ -127,11 +145,12 @@ class Options:
     def __init__(self):
         self.arch = HOST_ARCH
         self.kernel = None      # default: see fill_defaults
+        self.kernel_default = False     # neither --kernel nor $MINROOT_KERNEL
         self.image = None
         self.image_given = False
         self.initrd = None
         self.disk = "nvme"
-        self.accel = "auto"
+        self.accel = None       # default: $MINROOT_ACCEL, else auto
         self.mem = "256M"
         self.smp = None
         self.append = ""
@@ -148,6 +167,8 @@ class Options:
         self.allow_warn = False
         self.verbose = False
         self.log = None
+        self.results = None     # --results DIR
+        self.expect_suites = []
         self.gdb = None
         self.bios = None
         self.pvh = True
@@ -200,6 +221,8 @@ def take_option(o, opt, val):
         o.shares.append(parse_share(opt, val))
     elif opt in FLAGS:
         setattr(o, FLAGS[opt], True)
+    elif opt == "--expect-suites":
+        o.expect_suites += [w for w in val.replace(",", " ").split() if w]
     elif opt == "--gdb":
         if val is not None and not val.isdigit():
             raise Usage(f"--gdb takes a port number, not '{val}'")
@@ -228,27 +251,36 @@ def info_text(o):
 
 
 def fill_defaults(o, env):
-    """The architecture's own name; the kernel and image default to its
-    build directory ($MINROOT_KERNEL is the host architecture's)."""
+    """The architecture's own name; the accelerator ($MINROOT_ACCEL, else
+    auto: --accel wins); the kernel and image default to its build
+    directory ($MINROOT_KERNEL is the host architecture's)."""
     o.arch = canonical(o.arch)
     if o.arch not in ARCHES:
         raise Usage(f"--arch must be x86_64, aarch64 or armhf, not '{o.arch}'")
+    if o.accel is None:
+        o.accel = env.get("MINROOT_ACCEL") or "auto"
+        if o.accel not in ACCELS:
+            raise Usage(f"MINROOT_ACCEL must be auto, kvm or tcg, not '{o.accel}'")
     build = ARCHES[o.arch].build
     if o.kernel is None:
         given = env.get("MINROOT_KERNEL") if o.arch == HOST_ARCH else None
         o.kernel = given or os.path.join(build, "vmlinuz")
+        o.kernel_default = not given
     if o.image is None:
         o.image = os.path.join(build, "rootfs.img")
 
 
 def check_options(o, env=os.environ):
-    """Every check of the user's input that needs no tool: raises Usage."""
+    """Every check of the user's input that needs no tool: raises Usage.
+    A default kernel or image missing from build/ is not checked here: the
+    cache's takes its place (see defaults.py)."""
     fill_defaults(o, env)
     check_values(o)
-    readable_file("kernel", o.kernel)
+    if not o.kernel_default or os.path.exists(o.kernel):
+        readable_file("kernel", o.kernel)
     if o.initrd:
         readable_file("initrd", o.initrd)
-    if o.uses_disk():
+    if o.uses_disk() and (o.image_given or os.path.exists(o.image)):
         readable_file("image", o.image)
     if o.script is not None and o.program is not None:
         raise Usage("--script and --program cannot be used together")
@@ -261,6 +293,7 @@ def check_options(o, env=os.environ):
         modules_tree(o.modules)
     if o.command and o.script is None and not o.command[0]:
         raise Usage("the command is an empty word")
+    check_results_dir(o)
 
 
 def check_values(o):
@@ -272,7 +305,7 @@ def check_values(o):
         raise Usage(f"--disk {o.disk} is not available on {o.arch} (only {' or '.join(arch.disks)})")
     if o.bios is not None and not arch.firmware:
         raise Usage(f"--bios applies to x86_64 only; {o.arch} boots its kernel directly")
-    if o.accel not in ("auto", "kvm", "tcg"):
+    if o.accel not in ACCELS:
         raise Usage(f"--accel must be auto, kvm or tcg, not '{o.accel}'")
     if not re.fullmatch(r"[0-9]+[KMGT]?", o.mem):
         raise Usage(f"--mem must be a size like 256M, not '{o.mem}'")
@@ -286,27 +319,30 @@ def check_values(o):
         raise Usage("--append must not hold '--': give a command after run-qemu's own --")
 
 
+def check_results_dir(o):
+    """--results DIR: made if missing, writable, and without the files of
+    an earlier run (it holds this run's or none), before QEMU starts. Last
+    of the checks: a refusal for another reason leaves DIR as it was."""
+    if o.expect_suites and o.results is None:
+        raise Usage("--expect-suites says what --results is to show: give --results DIR too")
+    if o.results is None or o.print_only:
+        return
+    if os.path.lexists(o.results) and not os.path.isdir(o.results):
+        raise Usage(f"--results {o.results}: not a directory")
+    try:
+        prepare_dir(o.results)
+    except OSError as e:
+        raise Usage(f"--results {o.results}: cannot write there: {e.strerror}")
+
+
 def readable_file(what, path):
     if not os.path.exists(path):
-        raise Usage(f"no {what} at '{path}'{hint_for(what, path)}")
+        raise Usage(f"no {what} at '{path}'")
     st = os.stat(path)
     if not (stat.S_ISREG(st.st_mode) or (what == "image" and stat.S_ISBLK(st.st_mode))):
         raise Usage(f"the {what} '{path}' is not a regular file")
     if not os.access(path, os.R_OK):
         raise Usage(f"cannot read the {what} '{path}': Permission denied")
-
-
-def hint_for(what, path):
-    """How to make a missing default kernel or image."""
-    hints = {("kernel", "build/vmlinuz"): " (run 'make kernel', or give --kernel PATH or MINROOT_KERNEL)",
-             ("image", "build/rootfs.img"): " (run 'make build/rootfs.img', or give --image PATH)"}
-    for name, arch in ARCHES.items():
-        if name != HOST_ARCH:
-            hints[("kernel", os.path.join(arch.build, "vmlinuz"))] = \
-                f" (run 'make kernel ARCH={name}', or give --kernel PATH)"
-            hints[("image", os.path.join(arch.build, "rootfs.img"))] = \
-                f" (run 'make ARCH={name}', or give --image PATH)"
-    return hints.get((what, path), "")
 
 
 def check_script(path):

@@ -1,6 +1,8 @@
 """The outcome of a run: its exit status and the lines that explain it,
 from how the run ended (the session), what the kernel log said (the
 scan) and what was asked (the options). Pure: nothing is printed here."""
+from .console import ROOT_MOUNT_RE
+from .drives import root_device
 from .status import EXIT_NO_STATUS, EXIT_SIGNALLED, EXIT_SPLAT, EXIT_TIMEOUT
 
 # Taints that loading a test module sets (proprietary, forced, staging,
@@ -9,7 +11,27 @@ from .status import EXIT_NO_STATUS, EXIT_SIGNALLED, EXIT_SPLAT, EXIT_TIMEOUT
 MODULE_TAINTS = set("PFCOEKXTN")
 
 
-def why_no_status(end, scan):
+DISK_DRIVERS = {"nvme": "nvme", "ide": "ata_piix", "virtio": "virtio_blk"}
+
+
+def root_not_mounted(panic, o):
+    """One line naming the driver a kernel lacked to mount the root, when
+    no --modules (nor --initrd) could have brought it; else None."""
+    m = ROOT_MOUNT_RE.search(panic or "")
+    if not m or o.modules or o.initrd:
+        return None
+    device = root_device(o.disk)
+    if m.groups() == ("0", "0"):
+        missing = f"no disk {device} appeared: its driver ({DISK_DRIVERS[o.disk]}, for --disk {o.disk}) is not built in"
+    else:
+        missing = f"it found {device} but cannot mount it: its ext4 driver (ext4 mounts ext3) is not built in"
+    return f"the kernel cannot mount the root: {missing}; if it is a module, pass --modules DIR (its lib/modules/VERSION)"
+
+
+def why_no_status(end, scan, o=None):
+    hint = root_not_mounted(scan.panic, o) if o else None
+    if hint:
+        return hint
     if scan.panic:
         return "the kernel panicked: " + scan.panic.removeprefix("Kernel panic - ")
     if scan.init_error:
@@ -40,7 +62,7 @@ def outcome(o, end, scan, log_path):
     if end.restarted:
         return EXIT_NO_STATUS, []
     if scan.panic or (o.command_mode() and end.status is None):
-        return EXIT_NO_STATUS, [why_no_status(end, scan) + f" (console log: {log_path})"]
+        return EXIT_NO_STATUS, [why_no_status(end, scan, o) + f" (console log: {log_path})"]
     lines = []
     trouble = kernel_trouble(end.new_taint, scan)
     if trouble:
@@ -54,3 +76,20 @@ def outcome(o, end, scan, log_path):
     if scan.init_error:
         return EXIT_NO_STATUS, lines + [why_no_status(end, scan)]
     return end.qemu_status, lines
+
+
+def ending(o, end, scan):
+    """How the run ended, in results' words (results.ENDINGS' keys)."""
+    if end.interrupted:
+        return "interrupted"
+    if end.host_timeout:
+        return "timeout"
+    if end.restarted:
+        return "restarted"
+    if scan.panic:
+        return "panic"
+    if o.command_mode():
+        if end.status is None:
+            return "no status"
+        return "timeout" if end.status == EXIT_TIMEOUT and o.timeout and scan.timed_out else "status"
+    return "no status" if scan.init_error else "powered off"
