@@ -75,3 +75,14 @@ def test_the_text_reads_back(tmp_path):
     r = subprocess.run([LAVA_JOB, "--kernel", str(kernel), "--initrd", str(kernel), "command", "--", "true"],
                        capture_output=True, text=True)
     assert r.returncode == 0 and yaml.safe_load(r.stdout)["device_type"] == "qemu"
+
+
+def test_cases_of_a_file(tmp_path):
+    out = tmp_path / "out.txt"
+    out.write_text("TAP version 13\n1..2\nok 1 - a test\n# not ok 1 sub\nnot ok 2 b # SKIP why\n")
+    r = subprocess.run([LAVA_JOB, "--cases", str(out)], capture_output=True, text=True)
+    assert (r.returncode, r.stdout, r.stderr) == (0, "a_test: pass\nsub: fail\nb: skip\n", "")
+    r = subprocess.run([LAVA_JOB, "--cases", str(tmp_path / "none")], capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr.startswith("lava-job: error: --cases ") and r.stdout == ""
+    r = subprocess.run([LAVA_JOB, "--cases"], capture_output=True, text=True)
+    assert r.returncode == 2 and "--cases takes one FILE" in r.stderr

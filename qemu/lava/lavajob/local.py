@@ -6,7 +6,10 @@ Python dependencies are Debian packages (DEPS_LAVA in qemu/lava/lava.mk).
 
     lava-local [--validate] [--log FILE] JOB.yaml
 
-A 'qemu' device dictionary is rendered from lava-server's templates as a
+--validate checks the job as a lab would before running it: lava-server's
+schema (lava_common.schemas.validate, strict, what a submission must
+pass), then lava-run --validate (the dispatcher's own checks: the files
+are there, the device can run it). A 'qemu' device dictionary is rendered from lava-server's templates as a
 lab renders it (jinja2, sandboxed, the device's own variables: amd64,
 no KVM); LAVA's working files (its copies of the images) go to a
 temporary directory, not /var/lib/lava. Prints one line per test case,
@@ -130,6 +133,19 @@ def lava_run(root, job, work, validate, log):
                               cwd=work).returncode
 
 
+def schema_errors(root, job):
+    """What lava-server says of JOB on submission, or None."""
+    import yaml
+    sys.path.insert(0, os.path.join(root, SITE))
+    from lava_common.schemas import validate
+    try:
+        with open(job) as f:
+            validate(yaml.safe_load(f), strict=True)
+    except Exception as e:      # voluptuous's Invalid and YAML's errors alike
+        return f"{type(e).__name__}: {e}"
+    return None
+
+
 def parse_args(argv):
     class Parser(argparse.ArgumentParser):
         def error(self, message):
@@ -149,6 +165,12 @@ def main(argv):
         o = parse_args(argv)
         subprocess.run([os.path.join(TOP, "scripts", "deps")] + deps(), check=True)
         root = unpack(cache_dir(), candidate("lava-dispatcher"))
+        if o.validate:
+            why = schema_errors(root, o.job)
+            if why:
+                print(f"{PROG}: lava-server's schema refuses {o.job}: {why}", file=sys.stderr)
+                return 1
+            print(f"{PROG}: lava-server's schema accepts {o.job}", file=sys.stderr)
         with tempfile.TemporaryDirectory(prefix="lava-local.") as work:
             rc = lava_run(root, os.path.abspath(o.job), work, o.validate, os.path.abspath(o.log))
     except subprocess.CalledProcessError:

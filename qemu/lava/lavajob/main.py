@@ -1,11 +1,12 @@
 """lava-job's main: the options checked, the test made (for kselftest, its
-disk written), the kernel line, the job, written whole or not at all."""
+disk written), the kernel line, the job, written whole or not at all. Or,
+with --cases FILE, the cases such a job's monitor makes of FILE."""
 import os
 import sys
 
 from runqemu.status import RunError
 
-from . import cmdline, disks, job, kinds, options
+from . import cmdline, disks, job, kinds, options, results
 
 PROG = options.PROG
 
@@ -38,8 +39,25 @@ def write(text, path):
         raise RunError(f"cannot write {path}: {e.strerror}")
 
 
+def print_cases(argv):
+    """lava-job --cases FILE: how LAVA will name and judge the KTAP results
+    in FILE (a test's output, a console log), one "NAME: RESULT" a line."""
+    if len(argv) != 2:
+        raise options.Usage("--cases takes one FILE (a test's output or a console log)")
+    try:
+        with open(argv[1], errors="replace") as f:
+            text = f.read()
+    except OSError as e:
+        raise options.Usage(f"--cases {argv[1]}: {e.strerror}")
+    for name, result in results.ktap_cases(text):
+        print(f"{name}: {result}")
+
+
 def main(argv):
     try:
+        if argv[:1] == ["--cases"]:
+            print_cases(argv)
+            return 0
         o = options.parse(argv)
         test, tests_disk = make_test(o)
         line = cmdline.kernel_line(test, o.image is not None, o.timeout)

@@ -17,10 +17,12 @@ SELFTEST_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*(:[A-Za-z0-9_][A-Za-z0-9
 # KUnit's filter_glob: suite names and the glob's own characters.
 KUNIT_GLOB_RE = re.compile(r"^[A-Za-z0-9_*?.\[\]-]+$")
 
+# argparse writes "usage: " before it.
 USAGE = """\
-usage: lava-job [options] command -- COMMAND [ARG...]
+lava-job [options] command -- COMMAND [ARG...]
        lava-job [options] kselftest COLLECTION[:TEST]...
-       lava-job [options] kunit [SUITE-GLOB]"""
+       lava-job [options] kunit [SUITE-GLOB]
+       lava-job --cases FILE"""
 
 DESCRIPTION = """\
 Write a LAVA job that boots KERNEL on a minroot image (or initramfs) on a
@@ -39,6 +41,8 @@ tests:
                                 on a disk of their own written beside the job
   kunit [SUITE-GLOB]            a kernel with KUnit built in: its suites run
                                 while it boots (kunit.filter_glob=SUITE-GLOB)
+  --cases FILE                  print the cases such a job makes of FILE (a test's
+                                output, a console log): "NAME: RESULT" lines
 
 Exit status: 0 written, 1 a tool failed, 2 bad input."""
 
@@ -68,7 +72,7 @@ def parser():
     p.add_argument("--tests-image", metavar="PATH", help="kselftest: the disk of tests to write "
                    "(default: beside the job, JOB.kselftest.img)")
     p.add_argument("kind", metavar="TEST", help="command, kselftest or kunit")
-    p.add_argument("args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARG", help=argparse.SUPPRESS)
     return p
 
 
