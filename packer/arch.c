@@ -7,11 +7,13 @@
 #include <string.h>
 
 static const struct arch arches[] = {
-	{ "x86_64", "amd64", EM_X86_64, 1, "amd64", "qemu-x86_64-static", "/lib64" },
+	{ "x86_64", "amd64", EM_X86_64, 1, "amd64", "12", "qemu-x86_64-static", "/lib64" },
 	/* /lib/ld-linux-aarch64.so.1 and /lib/ld-linux-armhf.so.3: /lib is there */
-	{ "aarch64", "arm64", EM_AARCH64, 1, "arm64", "qemu-aarch64-static", NULL },
+	{ "aarch64", "arm64", EM_AARCH64, 1, "arm64", "12", "qemu-aarch64-static", NULL },
 	/* 32-bit ARM images are armhf's (ARMv7, hard float), as Debian's are. */
-	{ "armhf", "arm", EM_ARM, 0, "armhf", "qemu-arm-static", NULL },
+	{ "armhf", "arm", EM_ARM, 0, "armhf", "12", "qemu-arm-static", NULL },
+	/* An official Debian architecture from Debian 13 on; /lib/ld-linux-riscv64-lp64d.so.1. */
+	{ "riscv64", "riscv", EM_RISCV, 1, "riscv64", "13", "qemu-riscv64-static", NULL },
 };
 #define N_ARCHES (sizeof(arches) / sizeof(arches[0]))
 
@@ -35,7 +37,7 @@ const struct arch *arch_by_machine(unsigned machine, int class64)
 
 const char *arch_names(void)
 {
-	return "x86_64, aarch64 or armhf";
+	return "x86_64, aarch64, armhf or riscv64";
 }
 
 void arch_set_target(const struct arch *a)

@@ -1,8 +1,10 @@
 /* fetch.h - busybox for an image of another architecture: the static
- * busybox of that architecture's Debian package busybox-static, fetched
- * with `apt-get download` (apt checks its signature; no root needed) and
- * kept in ${MINROOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/minroot}, so
- * later images need no network. */
+ * busybox of that architecture's Debian package busybox-static (of the
+ * release the architecture table names: 12, or 13 for riscv64), fetched by
+ * minroot's debian-package with `apt-get download` (apt checks its
+ * signature; no root needed, and no change to the machine's apt) and kept
+ * in ${MINROOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/minroot}, so later
+ * images need no network. */
 #ifndef MKROOTFS_FETCH_H
 #define MKROOTFS_FETCH_H
 

@@ -190,7 +190,9 @@ static int stage_entry(const char *src, const char *dst, const char *name, const
 	return 0;
 }
 
-/* The one directory in DIR/lib/modules, or DIR itself; malloc'd, absolute. */
+/* The one directory in DIR/lib/modules (or DIR/usr/lib/modules: a
+ * merged-/usr root, or a Debian 13 kernel package unpacked), or DIR itself;
+ * malloc'd, absolute. */
 static char *find_version_dir(const char *dir, const char *origin)
 {
 	char *lm = join(dir, "lib/modules"), *found = NULL, *real;
@@ -198,6 +200,11 @@ static char *find_version_dir(const char *dir, const char *origin)
 	struct dirent *de;
 	int count = 0;
 
+	if (!d) {
+		free(lm);
+		lm = join(dir, "usr/lib/modules");
+		d = opendir(lm);
+	}
 	if (!d) {
 		free(lm);
 		if (!(real = realpath(dir, NULL)))

@@ -46,14 +46,15 @@ const char options_usage[] =
 	"\n"
 	"  -o, --output IMAGE     the image to write (replaced atomically)\n"
 	"  -t, --type TYPE        ext3 (default), ext2, ext4 or cpio (newc; gzip if IMAGE ends in .gz);\n"
-	"                         initrd: a stage-1 initramfs for --modules (gzip newc)\n"
+	"                         initrd: a stage-1 initramfs for --modules (gzip newc;\n"
+	"                         without --modules: the init alone, to find the root by UUID)\n"
 	"  -s, --size SIZE        image size, K/M/G/T suffixes (default 128M, or what the\n"
 	"                         content needs with room to spare; the file is sparse)\n"
 	"      --init PATH        the static init for /sbin/init (default: init beside mkrootfs,\n"
 	"                         else the installed one)\n"
 	"      --busybox PATH     static busybox (default: $BUSYBOX, else a static busybox in PATH;\n"
 	"                         for another architecture, its Debian busybox-static, cached)\n"
-	"      --arch ARCH        x86_64, aarch64 or armhf (default: the init's)\n"
+	"      --arch ARCH        x86_64, aarch64, armhf or riscv64 (default: the init's)\n"
 	"      --add SRC:DEST     copy a file, symlink or directory tree to DEST (repeatable)\n"
 	"      --overlay DIR      copy DIR's contents onto the image root (repeatable)\n"
 	"      --update IMAGE     replace /sbin/init in IMAGE (old one kept as /sbin/init.orig;\n"
@@ -61,7 +62,8 @@ const char options_usage[] =
 	"      --no-backup        with --update: do not keep the old init\n"
 	"      --uuid UUID        file system UUID (default: derived from the inputs)\n"
 	"      --modules DIR      a kernel's modules (lib/modules/VERSION, or a prefix holding\n"
-	"                         one) at /lib/modules/VERSION, decompressed, with depmod's indexes\n"
+	"                         one in lib/modules or usr/lib/modules) at /lib/modules/VERSION,\n"
+	"                         decompressed, with depmod's indexes\n"
 	"      --disk BUS         with -t initrd: the root's disk, nvme (default), virtio or ide\n"
 	"      --with-module NAMES  with -t initrd: more modules (comma-separated), e.g. a NIC's\n"
 	"      --bare             only what --add, --overlay and --modules name: no init,\n"
@@ -166,8 +168,9 @@ static int take_option(struct options *o, int c, const char *arg, char *err)
 
 static int check_modules_options(const struct options *o, char *err)
 {
-	if (o->initrd && !o->modules)
-		return seterr(err, "-t initrd needs --modules DIR (the kernel's modules)");
+	if (o->initrd && !o->modules && (o->disk || o->with_module))
+		return seterr(err, "%s chooses modules: give --modules DIR (-t initrd without it holds the init alone)",
+			      o->disk ? "--disk" : "--with-module");
 	if (o->disk && !o->initrd)
 		return seterr(err, "--disk only applies to -t initrd");
 	if (o->with_module && !o->initrd)

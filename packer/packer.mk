@@ -27,7 +27,14 @@ PACKER_EXT_CFLAGS = $$($(PKG_CONFIG) --cflags ext2fs com_err | sed 's/-I/-isyste
 PACKER_CRYPTO = -l:libcrypto.a
 PACKER_LIBS = $$($(PKG_CONFIG) --libs ext2fs com_err) -lz -llzma -lzstd $(PACKER_CRYPTO) -pthread
 
-all: $(BUILD)/mkrootfs
+all: $(BUILD)/mkrootfs $(BUILD)/debian-package
+
+# mkrootfs fetches another architecture's busybox-static through
+# scripts/debian-package, which it finds beside itself (or installed in
+# LIBEXECDIR), as it finds the init.
+$(BUILD)/debian-package: scripts/debian-package
+	@mkdir -p $(@D)
+	cp $< $@.tmp && chmod 0755 $@.tmp && mv $@.tmp $@
 
 .PHONY: packer-deps packer-flags install-packer uninstall-packer
 install: install-packer
@@ -47,15 +54,20 @@ $(BUILD)/packer/%.o: packer/%.c $(BUILD)/packer/flags | packer-deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PACKER_CPPFLAGS) $(PACKER_EXT_CFLAGS) -MMD -MP -c -o $@ $<
 
+$(BUILD)/mkrootfs: $(PACKER_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_OBJS) $(PACKER_LIBS)
+
 PACKER_PURE := util parse manifest sha256 hash hash_queue ext/digest elf/elfinfo ext/ext_plan \
 	options newc arch
 install-packer: $(BUILD)/mkrootfs
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BUILD)/mkrootfs $(DESTDIR)$(BINDIR)/mkrootfs
 	install -m 0644 packer/mkrootfs.1 $(DESTDIR)$(MANDIR)/man1/mkrootfs.1
+	install -D -m 0755 scripts/debian-package $(DESTDIR)$(LIBEXECDIR)/debian-package
 
 uninstall-packer:
-	rm -f $(DESTDIR)$(BINDIR)/mkrootfs $(DESTDIR)$(MANDIR)/man1/mkrootfs.1
+	rm -f $(DESTDIR)$(BINDIR)/mkrootfs $(DESTDIR)$(MANDIR)/man1/mkrootfs.1 \
+		$(DESTDIR)$(LIBEXECDIR)/debian-package
 
 # --add-program reads programs' dynamic sections with elfutils' libelf.
 DEPS_PACKER += libelf-dev

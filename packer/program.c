@@ -3,21 +3,17 @@
 #include "arch.h"
 #include "elf/elfinfo.h"
 #include "fetch.h"
+#include "libexec.h"
 #include "run.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#ifndef MINROOT_LIBEXECDIR
-#define MINROOT_LIBEXECDIR "/usr/local/lib/minroot"
-#endif
 
 #define BUSYBOX_FIX "install busybox-static or pass --busybox"
 
@@ -130,39 +126,9 @@ int program_require_static(const char *option, const char *path,
 	return -1;
 }
 
-static char *self_directory(void)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	if (n <= 0)
-		return NULL;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (!slash)
-		return NULL;
-	*slash = '\0';
-	return xstrdup(*self ? self : "/");
-}
-
 char *program_default_init(void)
 {
-	char *dir = self_directory();
-	char *beside = dir ? xasprintf("%s/init", dir) : NULL;
-	const char *installed = MINROOT_LIBEXECDIR "/init";
-
-	free(dir);
-	if (beside && access(beside, F_OK) == 0)
-		return beside;
-	if (access(installed, F_OK) == 0) {
-		free(beside);
-		return xstrdup(installed);
-	}
-	errorf("no init found (looked for %s and %s); build it or pass --init",
-	       beside ? beside : "init beside mkrootfs", installed);
-	free(beside);
-	return NULL;
+	return libexec_find("init", "build it or pass --init");
 }
 
 /* First static, native busybox in PATH; remembers the first other one seen

@@ -6,16 +6,17 @@
 #   make run KERNEL=/path/bzImage your own kernel (or MINROOT_KERNEL=...)
 #   make run KERNEL=... MODULES=DIR   a modular kernel: its modules tree (lib/modules/VERSION)
 #   make run RUN_FLAGS='--accel tcg --snapshot'   more qemu/run-qemu options
+#   make run DEBIAN=13            Debian 13's cloud kernel (6.12), build/debian13/vmlinuz
 .PHONY: run run-deps install-qemu uninstall-qemu
 
-KERNEL    ?= $(or $(if $(filter x86_64,$(ARCH)),$(MINROOT_KERNEL)),$(ARCH_BUILD)/vmlinuz)
+KERNEL    ?= $(or $(if $(filter x86_64-12,$(ARCH)-$(DEBIAN)),$(MINROOT_KERNEL)),$(KERNEL_BUILD)/vmlinuz)
 CMD       ?=
 RUN_FLAGS ?=
 MODULES   ?=
 
 # Only the default kernel is made here; a kernel of the user's own is checked
 # by run-qemu, which names it if it is missing.
-RUN_KERNEL_DEP := $(filter $(ARCH_BUILD)/vmlinuz,$(KERNEL)) $(KERNEL_MODULES_$(ARCH))
+RUN_KERNEL_DEP := $(filter $(KERNEL_BUILD)/vmlinuz,$(KERNEL)) $(KERNEL_MODULES_$(ARCH))
 
 # mkrootfs replaces the image atomically: a failed pack leaves the old one.
 $(BUILD)/rootfs.img: $(BUILD)/init $(BUILD)/mkrootfs
@@ -36,7 +37,7 @@ uninstall: uninstall-qemu
 # installed run-qemu (BINDIR and LIBEXECDIR may be anywhere). fetch-kernel
 # and its helpers go there too: run-qemu fetches its default kernel with it.
 RUNQEMU_MODULES := $(wildcard qemu/runqemu/*.py)
-RUNQEMU_HELPERS := qemu/kernel/fetch-kernel qemu/kernel/install-modules scripts/deps
+RUNQEMU_HELPERS := qemu/kernel/fetch-kernel qemu/kernel/install-modules scripts/deps scripts/debian-package
 install-qemu:
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/runqemu
 	sed "s|^INSTALLED = None |INSTALLED = '$(LIBEXECDIR)' |" qemu/run-qemu >$(DESTDIR)$(BINDIR)/run-qemu.tmp

@@ -3,12 +3,14 @@
 #   make kselftest TESTS='timers exec'      whole collections
 #   make kselftest TESTS=timers:nanosleep KERNEL=/path/bzImage
 #   make kselftest RESULTS=DIR              junit.xml, results.json, results.ktap there
+#   make kselftest DEBIAN=13                Debian 13's: linux-source-6.12's selftests
+#                                           on $(BUILD)/debian13/vmlinuz
 .PHONY: kselftest
 TESTS ?=
-RESULTS ?= $(BUILD)/results/kselftest
+RESULTS ?= $(KERNEL_BUILD)/results/kselftest
 
 DEPS_KSELFTEST = linux-source-6.1 make gcc libc6-dev rsync xz-utils python3
 
 kselftest: $(BUILD)/rootfs.img $(BUILD)/mkrootfs $(RUN_KERNEL_DEP)
 	@scripts/deps $(DEPS_KSELFTEST) $(DEPS_RUN)
-	BUILD=$(BUILD) qemu/kselftest/kselftest --kernel $(KERNEL) --results $(RESULTS) $(TESTS)
+	DEBIAN=$(DEBIAN) BUILD=$(BUILD) qemu/kselftest/kselftest --kernel $(KERNEL) --results $(RESULTS) $(TESTS)

@@ -10,7 +10,14 @@ class Arch:
     serial ports, attached as serial_device (None: -serial). On virt the
     terminal is the PL011 (ttyAMA0), its only UART; the others are PCI
     16550s (pci-serial), which Debian's arm64 and armmp kernels drive with
-    their built-in 8250_pci, numbered from ttyS0 in PCI slot order."""
+    their built-in 8250_pci, numbered from ttyS0 in PCI slot order. On
+    riscv64's virt the terminal is the machine's own 16550 (ttyS0, through
+    8250_of), and Debian 13's kernel numbers the PCI ones after it.
+    firmware_banner: the firmware (riscv64's OpenSBI) prints its banner on
+    the machine's UART, and nothing turns it off; so in command mode that
+    UART is the kernel console, which run-qemu reads (console=CONSOLE), and
+    the command's terminal is a PCI port after the channel's
+    (minroot.tty=KLOG): the command's output stays its own."""
     name: str
     qemu: str               # the QEMU program
     package: str            # the Debian package that has it
@@ -25,6 +32,8 @@ class Arch:
     build: str              # where make puts its kernel and image
     kernel_package: str     # Debian's package of the default kernel (fetch-kernel -p)
     kernel_modular: bool    # the default kernel's disk and ext4 drivers are modules
+    kernel_debian: str = "12"   # the Debian release of that package (fetch-kernel -r)
+    firmware_banner: bool = False
 
 
 ARCHES = {
@@ -38,8 +47,13 @@ ARCHES = {
     "armhf": Arch("armhf", "qemu-system-arm", "qemu-system-arm", "virt,highmem=off", "max",
                   "ttyAMA0", "ttyS0", "ttyS1", "pci-serial", ("nvme", "virtio"), False, "build/armhf",
                   "linux-image-armmp:armhf", True),
+    # QEMU's default firmware for virt: OpenSBI's fw_dynamic (qemu-system-data).
+    # Debian 13's kernel (riscv64 is a Debian architecture from 13 on).
+    "riscv64": Arch("riscv64", "qemu-system-riscv64", "qemu-system-misc", "virt", None,
+                    "ttyS0", "ttyS1", "ttyS2", "pci-serial", ("nvme", "virtio"), False, "build/riscv64",
+                    "linux-image-riscv64:riscv64", True, kernel_debian="13", firmware_banner=True),
 }
-ALIASES = {"amd64": "x86_64", "x86-64": "x86_64", "arm64": "aarch64", "arm": "armhf"}
+ALIASES = {"amd64": "x86_64", "x86-64": "x86_64", "arm64": "aarch64", "arm": "armhf", "riscv": "riscv64"}
 HOST_ARCH = "x86_64"
 
 

@@ -29,7 +29,8 @@ def fetch_command(arch, fetcher, where):
     """The fetch-kernel command that puts ARCH's default kernel (and, for a
     modular one, its modules) in WHERE."""
     modules = ["-m", os.path.join(where, "modules")] if arch.kernel_modular else []
-    return [fetcher, "-p", arch.kernel_package] + modules + [os.path.join(where, "vmlinuz")]
+    return [fetcher, "-r", arch.kernel_debian, "-p", arch.kernel_package] + modules + \
+        [os.path.join(where, "vmlinuz")]
 
 
 def how_to_fetch(arch, where, fetcher, cwd_is_tree):

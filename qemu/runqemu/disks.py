@@ -105,6 +105,20 @@ def prepare_disks(o, arch, tmp):
     return d
 
 
+def image_uuid(path):
+    """The UUID of an ext2/3/4 image's file system (its superblock at 1024:
+    the magic 0xEF53 at 0x38, the UUID at 0x68), or None for anything else."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(1024)
+            sb = f.read(0x78)
+    except OSError:
+        return None
+    if len(sb) < 0x78 or sb[0x38:0x3A] != b"\x53\xef" or not any(sb[0x68:0x78]):
+        return None
+    return str(uuid.UUID(bytes=sb[0x68:0x78]))
+
+
 def placeholder_disks(o, run_dir):
     """The disks --print shows, without making any: the shares' and the
     libraries', at their places in a run directory RUN_DIR."""

@@ -10,6 +10,8 @@ def console_words(o, arch):
     # lines, init's status line) is then a third port that run-qemu reads.
     # With a shell, the console is the terminal, as any init expects.
     if o.command_mode():
+        if arch.firmware_banner:    # the ports trade places (see arches.Arch)
+            return [f"console={arch.console}", f"minroot.tty={arch.klog}"]
         return [f"console={arch.klog}", f"minroot.tty={arch.console}"]
     return [f"console={arch.console}"]
 
@@ -25,11 +27,12 @@ def tcg_words(arch):
 
 
 def kernel_cmdline(o, plan, terminal):
-    """plan: .arch (an arches.Arch), .accel, .attach_image."""
+    """plan: .arch (an arches.Arch), .accel, .attach_image, .root (root=,
+    default the --disk kind's device)."""
     arch = plan.arch
     words = console_words(o, arch) + ["loglevel=7" if o.verbose else "quiet", f"minroot.channel={arch.channel}"]
     if plan.attach_image:
-        words += [f"root={root_device(o.disk)}", "rw"]
+        words += [f"root={getattr(plan, 'root', '') or root_device(o.disk)}", "rw"]
     words.append("panic=-1")
     if plan.accel == "tcg":
         words += tcg_words(arch)

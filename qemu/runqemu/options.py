@@ -20,12 +20,13 @@ this terminal. With no COMMAND: a shell prompt; exit, Ctrl-D or poweroff ends
 QEMU. With a COMMAND: run it in the guest, show its output, power off, and exit
 with its status.
 
-  --arch x86_64|aarch64|armhf
-                   the guest's architecture (default x86_64); aarch64 and
-                   armhf boot QEMU's virt machine, console ttyAMA0 (see
-                   run-qemu(1)); their kernel and image default to
-                   build/ARCH/vmlinuz and build/ARCH/rootfs.img (armhf's
-                   kernel with its modules, build/armhf/modules)
+  --arch x86_64|aarch64|armhf|riscv64
+                   the guest's architecture (default x86_64); the others
+                   boot QEMU's virt machine, console ttyAMA0 on ARM, ttyS0
+                   on riscv64 (OpenSBI; see run-qemu(1)); their kernel and
+                   image default to build/ARCH/vmlinuz and build/ARCH/rootfs.img
+                   (armhf's and riscv64's kernel with its modules,
+                   build/ARCH/modules)
   --kernel PATH    kernel to boot (default $MINROOT_KERNEL, else build/vmlinuz,
                    else Debian's, fetched once into the cache)
   --image PATH     root file system image (default build/rootfs.img, else one
@@ -41,7 +42,8 @@ with its status.
                      ide     -drive format=raw,file=IMAGE      root=/dev/sda
                      virtio  -drive file=IMAGE,format=raw,if=virtio  root=/dev/vda
   --modules DIR    the kernel's modules (lib/modules/VERSION, or a prefix
-                   holding one): a stage-1 initramfs loads the root's drivers
+                   holding one, in lib/modules or usr/lib/modules): a
+                   stage-1 initramfs loads the root's drivers
                    when they are modules, and the whole tree is at
                    /lib/modules/VERSION in the guest (a read-only disk of its
                    own; the image is not changed)
@@ -256,7 +258,7 @@ def fill_defaults(o, env):
     directory ($MINROOT_KERNEL is the host architecture's)."""
     o.arch = canonical(o.arch)
     if o.arch not in ARCHES:
-        raise Usage(f"--arch must be x86_64, aarch64 or armhf, not '{o.arch}'")
+        raise Usage(f"--arch must be x86_64, aarch64, armhf or riscv64, not '{o.arch}'")
     if o.accel is None:
         o.accel = env.get("MINROOT_ACCEL") or "auto"
         if o.accel not in ACCELS:
@@ -377,13 +379,17 @@ def check_shares(o):
 
 def modules_tree(path):
     """(lib/modules/VERSION tree, VERSION) from --modules DIR: the tree
-    itself, or a prefix holding exactly one (make modules_install's)."""
+    itself, or a prefix holding exactly one (make modules_install's), in
+    lib/modules or, in a merged-/usr tree (a Debian 13 kernel package
+    unpacked), usr/lib/modules."""
     d = os.path.abspath(path)
     if not os.path.isdir(d):
         raise Usage(f"--modules {path}: no such directory")
     if any(os.path.exists(os.path.join(d, n)) for n in ("modules.order", "modules.builtin", "kernel")):
         return d, os.path.basename(d)
     base = os.path.join(d, "lib", "modules")
+    if not os.path.isdir(base):
+        base = os.path.join(d, "usr", "lib", "modules")
     versions = sorted(os.listdir(base)) if os.path.isdir(base) else []
     if len(versions) != 1:
         raise Usage(f"--modules {path}: not a lib/modules/VERSION tree, nor a prefix holding exactly one "

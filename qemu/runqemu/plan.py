@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from .accel import choose_accel
 from .arches import ARCHES, Arch
 from .cache import cache_dir
-from .disks import Disks, placeholder_disks, prepare_disks
+from .disks import Disks, image_uuid, placeholder_disks, prepare_disks
+from .drives import root_device
 from .kernelimage import pvh_vmlinux
 from .kernelline import kernel_cmdline
+from .modules import init_stage1
 from .qemuline import QBOOT, qemu_command
 from .request import command_argv, request_payload
 from .status import Usage
@@ -30,6 +32,7 @@ class Plan:
     attach_image: bool = True
     disks: Disks = field(default_factory=Disks)
     initrd: str | None = None
+    root: str = ""              # root= on the kernel line: a device, or UUID=...
     argv: list = field(default_factory=list)    # the command's words
     script: bytes | None = None                 # --script's content
     cmdline: str = ""
@@ -77,6 +80,24 @@ def make_disks(o, plan):
     plan.argv = plan.disks.argv if plan.disks.argv is not None else list(o.command)
 
 
+def name_root(o, plan):
+    """root= names the image's device, unless more disks come with it: then
+    their names follow the order in which the kernel probes them (Linux
+    6.12 scans an NVMe controller's namespaces in parallel, and ATA ports
+    are probed asynchronously), and stage 1 finds the root by its UUID:
+    the --modules initramfs, or when the kernel needs none, one with the
+    init alone. A user's own --initrd is left as it is."""
+    plan.root = root_device(o.disk)
+    if not plan.attach_image or not plan.extra or o.initrd:
+        return
+    found = image_uuid(o.image)
+    if found is None:       # not an ext image: its device name it is
+        return
+    if plan.initrd is None:
+        plan.initrd = init_stage1(o, plan.arch, make=not o.print_only)
+    plan.root = f"UUID={found}"
+
+
 def read_script(o, plan):
     if o.script is not None and not o.print_only:
         with open(o.script, "rb") as f:
@@ -99,8 +120,8 @@ def qemu_line(o, plan):
     plan.qemu_argv = qemu_command(o, plan)
 
 
-STEPS = (choose_accelerator, choose_firmware, choose_kernel, make_disks, read_script, kernel_line,
-         make_request, qemu_line)
+STEPS = (choose_accelerator, choose_firmware, choose_kernel, make_disks, name_root, read_script,
+         kernel_line, make_request, qemu_line)
 
 
 def make_plan(o, qemu, tmp, run_dir, terminal, steps=STEPS):

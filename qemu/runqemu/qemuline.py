@@ -41,12 +41,16 @@ def port_args(o, plan):
     ttyS1: the channel. A command's console: one more port."""
     run_dir = plan.run_dir
     con = f"stdio,id=con,mux=on,signal=off,logfile={qemu_escape(os.path.join(run_dir, 'terminal.log'))}"
-    q = ["-chardev", con, "-serial", "chardev:con", "-mon", "chardev=con"]
-    q += ["-chardev", f"socket,id=chan,path={qemu_escape(os.path.join(run_dir, 'chan.sock'))}"]
-    q += serial_port(plan.arch, "chan")
+    chan = ["-chardev", f"socket,id=chan,path={qemu_escape(os.path.join(run_dir, 'chan.sock'))}"]
+    klog = ["-chardev", f"socket,id=klog,path={qemu_escape(os.path.join(run_dir, 'console.sock'))}"]
+    if o.command_mode() and plan.arch.firmware_banner:
+        # The firmware's banner goes to the machine's UART: a command's
+        # console takes it, and the terminal comes after the channel.
+        return ["-chardev", con, "-mon", "chardev=con"] + chan + klog + ["-serial", "chardev:klog"] + \
+            serial_port(plan.arch, "chan") + ["-device", f"{plan.arch.serial_device},chardev=con"]
+    q = ["-chardev", con, "-serial", "chardev:con", "-mon", "chardev=con"] + chan + serial_port(plan.arch, "chan")
     if o.command_mode():
-        q += ["-chardev", f"socket,id=klog,path={qemu_escape(os.path.join(run_dir, 'console.sock'))}"]
-        q += serial_port(plan.arch, "klog")
+        q += klog + serial_port(plan.arch, "klog")
     return q
 
 

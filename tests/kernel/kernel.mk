@@ -11,3 +11,7 @@ TEST_DEPS += $(BUILD)/bzImage-min $(BUILD)/vmlinux-min $(BUILD)/bzImage-mod $(BU
 DEPS_TEST += $(DEPS_KERNEL_SRC) gdb
 # build.sh runs qemu/kernel/build-kernel again (8 minutes once on a busy machine).
 SUITE_TIMEOUTS += tests/kernel/build.sh=2400
+# Debian 13's packages without touching the machine's apt, its kernel's
+# second fetch, bad releases (no VM, seconds).
+SUITES_kernel += tests/kernel/debian-release.sh
+TEST_DEPS += $(BUILD)/debian13/vmlinuz

@@ -9,9 +9,9 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/minroot-packer.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT
 chmod 755 "$W"
 mkdir -p "$W/bin" "$W/out" "$W/src"
-# The packer and its default init side by side, readable by the builder
-# (build/ may not be: a clone in a 0700 directory).
-cp "$B/mkrootfs" "$B/init" "$W/bin/" || exit 1
+# The packer, its default init and its package fetcher side by side,
+# readable by the builder (build/ may not be: a clone in a 0700 directory).
+cp "$B/mkrootfs" "$B/init" "$B/debian-package" "$W/bin/" || exit 1
 MKROOTFS=$W/bin/mkrootfs
 INIT=$W/bin/init
 OUT=$W/out

@@ -181,6 +181,12 @@ expect_eq "a driver neither built in nor a module: exit 1, one line naming it" \
 	"1 1 mkrootfs: error: --modules $BI: kernel $V has no module virtio_pci (needed for the root on --disk virtio) and modules.builtin does not list it" \
 	"$rc $(wc -l <"$W/builtin-virtio.log") $(cat "$W/builtin-virtio.log")"
 
+echo "# -t initrd without --modules: the init alone (a stage 1 that finds the root by UUID)"
+check_pack "-t initrd alone" alone -t initrd -o "$OUT/alone.cpio.gz"
+expect_eq "... /init, /dev/console and stage 1's mount points, nothing else" "dev dev/console init proc run sys" \
+	"$(gzip -dc "$OUT/alone.cpio.gz" | cpio -it --quiet 2>/dev/null | sort | paste -sd' ')"
+check "... /init is the init" cmp "$INIT" <(gzip -dc "$OUT/alone.cpio.gz" | cpio -i --quiet --to-stdout init)
+
 echo "# --bare"
 echo data >"$W/src/data.txt"; chmod a+r "$W/src/data.txt"
 check_pack "--bare --add" bare --bare --add "$W/src/data.txt:/data.txt" -o "$OUT/bare.img"
@@ -212,8 +218,9 @@ mkdir -p "$W/src/two/lib/modules/6.1.0-1-amd64" "$W/src/two/lib/modules/6.1.0-2-
 bad "--modules P with two versions" 1 \
 	"mkrootfs: error: --modules $W/src/two: $W/src/two/lib/modules holds more than one kernel version; give $W/src/two/lib/modules/VERSION" \
 	--modules "$W/src/two" -o "$OUT/keep.img"
-bad "-t initrd without --modules" 2 "mkrootfs: error: -t initrd needs --modules DIR (the kernel's modules)" \
-	-t initrd -o "$OUT/keep.img"
+bad "-t initrd --disk without --modules" 2 \
+	"mkrootfs: error: --disk chooses modules: give --modules DIR (-t initrd without it holds the init alone)" \
+	-t initrd --disk virtio -o "$OUT/keep.img"
 bad "--disk without -t initrd" 2 "mkrootfs: error: --disk only applies to -t initrd" \
 	--disk nvme --modules "$SMALL" -o "$OUT/keep.img"
 bad "--with-module without -t initrd" 2 "mkrootfs: error: --with-module only applies to -t initrd" \

@@ -52,6 +52,20 @@ for row in "aarch64 qemu-system-aarch64 virt cortex-a57" "armhf qemu-system-arm 
 		"$(after -device) $(after -append | grep -o 'root=[^ ]*')"
 done
 
+echo "# --arch riscv64 (and riscv)"
+for name in riscv64 riscv; do
+	if ! qprint --arch "$name"; then fail "--arch $name --print"; evidence "$T/err"; continue; fi
+	expect_eq "--arch $name: the program, virt, QEMU's default CPU and firmware (OpenSBI)" \
+		"qemu-system-riscv64 virt tcg" "${Q[0]} $(after -machine)$(has -cpu && echo ' -cpu') $(after -accel)$(after -bios)"
+	expect_eq "--arch $name: the console the machine's 16550 (ttyS0), the channel a PCI one after it (ttyS1)" \
+		"console=ttyS0 quiet minroot.channel=ttyS1 chardev:con pci-serial,chardev=chan" \
+		"$(after -append | cut -d' ' -f1-3) $(after -serial) $(printf '%s\n' "${Q[@]}" | grep '^pci-serial' | xargs)"
+done
+qprint --arch riscv64 -- true
+expect_eq "--arch riscv64, a command: OpenSBI's banner on ttyS0, the kernel console; the command's terminal a PCI 16550 after the channel" \
+	"console=ttyS0 minroot.tty=ttyS2 quiet minroot.channel=ttyS1 chardev:klog pci-serial,chardev=chan pci-serial,chardev=con" \
+	"$(after -append | cut -d' ' -f1-4) $(after -serial) $(printf '%s\n' "${Q[@]}" | grep '^pci-serial' | xargs)"
+
 echo "# defaults: build/ARCH"
 (cd "$T" && mkdir -p build/aarch64 && touch build/aarch64/vmlinuz build/aarch64/rootfs.img &&
 	MINROOT_KERNEL=/elsewhere "$RUN" --arch aarch64 --print </dev/null) >"$T/out" 2>&1
@@ -60,12 +74,12 @@ expect_eq "--arch aarch64: kernel and image from build/aarch64, not MINROOT_KERN
 C=$T/cache/default/armhf
 (cd "$T" && MINROOT_CACHE=$T/cache "$RUN" --arch armhf --print </dev/null) >"$T/out" 2>&1
 expect_eq "no armhf kernel in build/ nor in the cache: --print names the command that fetches it (a run fetches it)" \
-	"run-qemu: error: no kernel at 'build/armhf/vmlinuz' nor '$C/vmlinuz': run '$TOP/qemu/kernel/fetch-kernel -p linux-image-armmp:armhf -m $C/modules $C/vmlinuz' to fetch Debian's, or give --kernel PATH" \
+	"run-qemu: error: no kernel at 'build/armhf/vmlinuz' nor '$C/vmlinuz': run '$TOP/qemu/kernel/fetch-kernel -r 12 -p linux-image-armmp:armhf -m $C/modules $C/vmlinuz' to fetch Debian's, or give --kernel PATH" \
 	"$(cat "$T/out")"
 (cd "$T" && mkdir -p build/armhf && touch build/armhf/vmlinuz build/armhf/rootfs.img &&
 	MINROOT_CACHE=$T/cache "$RUN" --arch armhf --print </dev/null) >"$T/out" 2>&1
 expect_eq "armhf's default kernel without its modules: refused before booting, in one line" \
-	"run-qemu: error: the armhf kernel build/armhf/vmlinuz has its disk and ext4 drivers as modules, and they are not at 'build/armhf/modules': run '$TOP/qemu/kernel/fetch-kernel -p linux-image-armmp:armhf -m build/armhf/modules build/armhf/vmlinuz', or give --modules DIR" \
+	"run-qemu: error: the armhf kernel build/armhf/vmlinuz has its disk and ext4 drivers as modules, and they are not at 'build/armhf/modules': run '$TOP/qemu/kernel/fetch-kernel -r 12 -p linux-image-armmp:armhf -m build/armhf/modules build/armhf/vmlinuz', or give --modules DIR" \
 	"$(cat "$T/out")"
 mkdir -p "$T/build/armhf/modules/lib/modules/6.1.0-9-armmp" && touch "$T/build/armhf/modules/lib/modules/6.1.0-9-armmp/modules.order"
 (cd "$T" && MINROOT_CACHE=$T/cache "$RUN" --arch armhf --print </dev/null) >"$T/out" 2>&1
@@ -79,7 +93,7 @@ refused() {
 	"$RUN" --print --kernel "$K" --image "$I" "$@" >"$T/out" 2>"$T/err" </dev/null
 	expect_eq "$what" "2 run-qemu: error: $want" "$? $(cat "$T/err" "$T/out")"
 }
-refused "an unknown architecture" "--arch must be x86_64, aarch64 or armhf, not 'riscv64'" --arch riscv64
+refused "an unknown architecture" "--arch must be x86_64, aarch64, armhf or riscv64, not 'mips64el'" --arch mips64el
 refused "no IDE on virt" "--disk ide is not available on aarch64 (only nvme or virtio)" --arch aarch64 --disk ide
 refused "no firmware choice on virt" "--bios applies to x86_64 only; armhf boots its kernel directly" \
 	--arch armhf --bios qboot

@@ -1,26 +1,32 @@
 #!/usr/bin/env python3
-"""aarch64 and armhf guests on Debian's arm64 cloud and armhf armmp kernels,
-under TCG, from the images `make ARCH=...` packs: the prompt without a key
-on ttyAMA0 (the controlling terminal), Ctrl-C, poweroff with the data kept
-and a clean file system, command statuses 0, 7 and 137 through the channel,
-uname -m, and a --share-rw round trip. aarch64's interactive boot goes
-through `make run ARCH=aarch64`, and one boot has a virtio root through
-stage 1 (--modules); armhf's root drivers are modules, so each of its boots
-from a disk goes through the stage-1 initramfs. And for each, an initramfs
-packed with its init (mkrootfs -t cpio) boots with --initrd alone."""
+"""aarch64, armhf and riscv64 guests on Debian 12's arm64 cloud and armhf
+armmp kernels and Debian 13's riscv64 kernel, under TCG, from the images
+`make ARCH=...` packs: the prompt without a key on the console (ttyAMA0 on
+ARM, ttyS0 on riscv64: the controlling terminal), Ctrl-C, poweroff with the
+data kept and a clean file system, command statuses 0, 7 and 137 through
+the channel, uname -m (alone on the command's output: riscv64's OpenSBI
+banner stays out of it), and a --share-rw round trip. aarch64's interactive
+boot goes through `make run ARCH=aarch64`, and one boot has a virtio root
+through stage 1 (--modules); armhf's and riscv64's root drivers are
+modules, so each of their boots from a disk goes through the stage-1
+initramfs. And for each, an initramfs packed with its init (mkrootfs -t
+cpio) boots with --initrd alone."""
 import os
 import subprocess
 
 import minroot_test as t
 from minroot_test import B, RUN, TOP
 
-ARCHES = {"aarch64": {"uname": "aarch64", "extra": []},
-          "armhf": {"uname": "armv7l", "extra": ["--modules", os.path.join(B, "armhf", "modules")]}}
+ARCHES = {"aarch64": {"uname": "aarch64", "tty": "/dev/ttyAMA0", "extra": []},
+          "armhf": {"uname": "armv7l", "tty": "/dev/ttyAMA0",
+                    "extra": ["--modules", os.path.join(B, "armhf", "modules")]},
+          "riscv64": {"uname": "riscv64", "tty": "/dev/ttyS0",
+                      "extra": ["--modules", os.path.join(B, "riscv64", "modules")]}}
 
 
 def run(arch, args, extra=True):
     """run-qemu --arch ARCH ARGS on BUILD/ARCH's kernel and, without
-    --initrd, its image; extra: armhf's --modules."""
+    --initrd, its image; extra: armhf's and riscv64's --modules."""
     image = [] if "--initrd" in args else ["--image", os.path.join(B, arch, "rootfs.img")]
     cmd = [RUN, "--arch", arch, "--accel", "tcg", "--snapshot", "--timeout", "600",
            "--kernel", os.path.join(B, arch, "vmlinuz")] + image + \
@@ -31,8 +37,8 @@ def run(arch, args, extra=True):
 
 def run_defaults(arch, args):
     """run-qemu --arch ARCH ARGS with no --kernel, --image or --modules,
-    in the directory holding BUILD: make's build/ARCH/ (armhf's kernel
-    brings its modules from beside it)."""
+    in the directory holding BUILD: make's build/ARCH/ (armhf's and
+    riscv64's kernel brings its modules from beside it)."""
     cmd = [RUN, "--arch", arch, "--accel", "tcg", "--snapshot", "--timeout", "600"] + args
     r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=900,
                        cwd=os.path.dirname(os.path.abspath(B)))
@@ -63,7 +69,8 @@ def interactive(arch, tmp):
         if not t.check(f"{arch}: the prompt appears without a key pressed", c.wait_prompt(), c.log()):
             return
         out, st = c.run("tty")
-        t.check(f"{arch}: tty names ttyAMA0 ({out})", st == 0 and out == "/dev/ttyAMA0", out or c.log())
+        tty = ARCHES[arch]["tty"]
+        t.check(f"{arch}: tty names {tty} ({out})", st == 0 and out == tty, out or c.log())
         t.check(f"{arch}: the shell has job control", "job control turned off" not in c.log(), c.log())
         if "--modules" in ARCHES[arch]["extra"]:
             version = os.listdir(os.path.join(B, arch, "modules", "lib", "modules"))

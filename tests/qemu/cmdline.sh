@@ -62,6 +62,22 @@ expect_eq "--initrd: no root=, and no command on the kernel line (it goes on the
 qprint --initrd "$T/initrd.cpio" --disk virtio
 expect_eq "--initrd with --image: the disk too" "-drive file=$I,format=raw,if=virtio" "$(drives)"
 
+echo "# more disks than the root: stage 1 finds the root by its UUID"
+# Their names follow the probe order (Linux 6.12 scans an NVMe controller's
+# namespaces in parallel: a share has been mounted as the root).
+mkdir -p "$T/sh"
+uuid=$(dumpe2fs -h "$B/rootfs.img" 2>/dev/null | sed -n 's/^Filesystem UUID: *//p')
+qprint --image "$B/rootfs.img" --share "$T/sh"
+expect_eq "--share: root=UUID= of the image" "root=UUID=$uuid" "$(after -append | grep -o 'root=[^ ]*')"
+expect_eq "... through the stage 1 that holds the init alone, from the cache" "stage1-*.cpio.gz" \
+	"$(basename "$(after -initrd)" | sed 's/-[0-9a-f]*\./-*./')"
+qprint --image "$B/rootfs.img" --share "$T/sh" --initrd "$T/initrd.cpio"
+expect_eq "... but a user's --initrd keeps root=/dev/nvme0n1" "$T/initrd.cpio root=/dev/nvme0n1" \
+	"$(after -initrd) $(after -append | grep -o 'root=[^ ]*')"
+qprint --share "$T/sh"
+expect_eq "... and an image that is not ext (no UUID to name) keeps it too" "root=/dev/nvme0n1" \
+	"$(after -append | grep -o 'root=[^ ]*')"
+
 echo "# the rest of the QEMU command line"
 qprint
 for w in -nodefaults -no-reboot; do

@@ -8,8 +8,8 @@ SUITES_init += tests/qemu/init-guest.sh tests/qemu/init-env.sh tests/qemu/stage1
 SUITES_packer += tests/qemu/initramfs-update.py
 # A program packed with --add-program, run in a guest.
 SUITES_programs += tests/qemu/program.sh
-# The other architectures: run-qemu's command lines (no VM), then both booted
-# end to end (about a minute and a half under TCG).
+# The other architectures: run-qemu's command lines (no VM), then the three
+# booted end to end (about three minutes under TCG).
 SUITES_arch += tests/qemu/arch-cmdline.sh tests/qemu/arch.py
 # The runner: its command lines first, then boots.
 SUITES_run-qemu += tests/qemu/cmdline.sh tests/qemu/command.sh tests/qemu/console.py \
@@ -18,6 +18,9 @@ SUITES_run-qemu += tests/qemu/cmdline.sh tests/qemu/command.sh tests/qemu/consol
 	tests/qemu/modules.py
 # make install into a temporary prefix, run-qemu run from elsewhere.
 SUITES_run-qemu += tests/qemu/install.sh
+# Debian 13's 6.12 kernels, each booted for what only it shows (under a minute).
+SUITES_kernel += tests/qemu/debian13.py
+TEST_DEPS += $(BUILD)/debian13/vmlinuz $(BUILD)/debian13/vmlinuz-generic $(BUILD)/debian13/modules-generic
 
 TEST_DEPS += $(BUILD)/rootfs.img $(BUILD)/vmlinuz $(BUILD)/mkrootfs $(BUILD)/init \
 	$(BUILD)/vmlinuz-generic $(BUILD)/modules-generic \

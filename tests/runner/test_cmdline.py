@@ -35,6 +35,17 @@ ARCH = {
                   shell="console=ttyAMA0 quiet minroot.channel=ttyS0",
                   command="console=ttyS1 minroot.tty=ttyAMA0 quiet minroot.channel=ttyS0",
                   tail="panic=-1 nohz=off highres=off"),
+    # The machine's own 16550 is ttyS0; the PCI ones come after it. OpenSBI
+    # prints its banner on ttyS0: a command's console takes it, and the
+    # command's terminal is the PCI port after the channel's.
+    "riscv64": dict(head=["qemu-system-riscv64", "-accel", "tcg", "-m", "256M", "-machine", "virt"] + COMMON,
+                    chan=["-device", "pci-serial,chardev=chan"], klog=["-device", "pci-serial,chardev=klog"],
+                    shell="console=ttyS0 quiet minroot.channel=ttyS1",
+                    command="console=ttyS0 minroot.tty=ttyS2 quiet minroot.channel=ttyS1",
+                    command_ports=[TERMINAL[0], TERMINAL[1], "-mon", "chardev=con"] + TERMINAL[6:] + KLOG +
+                    ["-serial", "chardev:klog", "-device", "pci-serial,chardev=chan",
+                     "-device", "pci-serial,chardev=con"],
+                    tail="panic=-1 nohz=off highres=off"),
 }
 ROOT = {"nvme": "/dev/nvme0n1", "ide": "/dev/sda", "virtio": "/dev/vda"}
 # The drives of the root I and two extra disks E1 and E2, per kind.
@@ -66,6 +77,8 @@ def test_lines(arch, disk, extra, mode):
     cmdline = f"{a[mode]} root={ROOT[disk]} rw {a['tail']}"
     assert plan.cmdline == cmdline
     ports = TERMINAL + a["chan"] + (KLOG + a["klog"] if mode == "command" else [])
+    if mode == "command" and "command_ports" in a:
+        ports = a["command_ports"]
     assert plan.qemu_argv == a["head"] + ["-kernel", "K", "-append", cmdline] + DRIVES[(disk, extra)] + ports
 
 

@@ -42,16 +42,19 @@ def put(path, content=b"x"):
 
 def test_the_fetch_command_brings_a_modular_kernels_modules():
     assert defaults.fetch_command(X86, "/l/fetch-kernel", "/c/default/x86_64") == \
-        ["/l/fetch-kernel", "-p", "linux-image-cloud-amd64", "/c/default/x86_64/vmlinuz"]
+        ["/l/fetch-kernel", "-r", "12", "-p", "linux-image-cloud-amd64", "/c/default/x86_64/vmlinuz"]
     assert defaults.fetch_command(ARMHF, "/l/fetch-kernel", "/c/a") == \
-        ["/l/fetch-kernel", "-p", "linux-image-armmp:armhf", "-m", "/c/a/modules", "/c/a/vmlinuz"]
+        ["/l/fetch-kernel", "-r", "12", "-p", "linux-image-armmp:armhf", "-m", "/c/a/modules", "/c/a/vmlinuz"]
+    # riscv64 is a Debian architecture from Debian 13 on.
+    assert defaults.fetch_command(ARCHES["riscv64"], "/l/fetch-kernel", "/c/r") == \
+        ["/l/fetch-kernel", "-r", "13", "-p", "linux-image-riscv64:riscv64", "-m", "/c/r/modules", "/c/r/vmlinuz"]
 
 
 def test_how_to_fetch_names_make_in_a_tree_else_fetch_kernel():
     assert defaults.how_to_fetch(X86, "/c", "/l/fk", True) == "run 'make kernel'"
     assert defaults.how_to_fetch(ARMHF, "/c", "/l/fk", True) == "run 'make kernel ARCH=armhf'"
     assert defaults.how_to_fetch(X86, "/c", "/l/fk", False) == \
-        "run '/l/fk -p linux-image-cloud-amd64 /c/vmlinuz'"
+        "run '/l/fk -r 12 -p linux-image-cloud-amd64 /c/vmlinuz'"
     assert defaults.how_to_fetch(X86, "/c", None, False) == "install minroot (make install brings fetch-kernel)"
 
 
@@ -76,7 +79,7 @@ def test_no_kernel_anywhere_is_one_line_naming_the_fetch(here, monkeypatch):
     with pytest.raises(Usage) as e:
         defaults.fill_in(o, X86, True)      # --print fetches nothing
     cache = here / "cache" / "default" / "x86_64"
-    assert str(e.value) == (f"no kernel at 'build/vmlinuz' nor '{cache}/vmlinuz': run '/l/fetch-kernel -p "
+    assert str(e.value) == (f"no kernel at 'build/vmlinuz' nor '{cache}/vmlinuz': run '/l/fetch-kernel -r 12 -p "
                             f"linux-image-cloud-amd64 {cache}/vmlinuz' to fetch Debian's, or give --kernel PATH "
                             "or MINROOT_KERNEL")
 

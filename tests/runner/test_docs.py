@@ -180,10 +180,22 @@ def test_man_other_architectures():
         assert " ".join(command[:2]) in arm.replace("\n", " ")
 
 
+def test_man_riscv64():
+    text = man("qemu/run-qemu.1").replace("\n", " ")
+    assert "-machine virt" in text and "qemu-system-riscv64" in text
+    q = qemu_line(["--arch", "riscv64", "--kernel", "K", "--image", "I"])
+    assert q[q.index("-machine") + 1] == "virt" and "-cpu" not in q
+    shell = kernel_line(["--arch", "riscv64", "--kernel", "K", "--image", "I"]).split()
+    command = kernel_line(["--arch", "riscv64", "--kernel", "K", "--image", "I", "--", "true"]).split()
+    assert shell[0] == "console=ttyS0" and "minroot.channel=ttyS1" in shell and "minroot.channel=ttyS1" in text
+    assert " ".join(command[:2]) in text and "OpenSBI" in text
+
+
 def test_architectures_md_qemu_row():
     row = next(x for x in page("docs/architectures.md").splitlines() if x.startswith("| QEMU |"))
-    cells = re.findall(r"`([^`]+)`", row)
-    for arch, said in zip(("aarch64", "armhf"), cells):
+    cells = [c for c in re.findall(r"`([^`]+)`", row) if " -machine " in c]
+    assert len(cells) == 3
+    for arch, said in zip(("aarch64", "armhf", "riscv64"), cells):
         assert subsequence(said.split(), qemu_line(["--arch", arch, "--kernel", "K", "--image", "I"])), arch
 
 

@@ -88,7 +88,7 @@ REFUSED = [
     (["--kernel"], "--kernel needs a value (see --help)"),
     (["--gdb=x"], "--gdb takes a port number, not 'x'"),
     (["--share", ":/x"], "--share :/x: no host directory"),
-    (["--arch", "riscv64"], "--arch must be x86_64, aarch64 or armhf, not 'riscv64'"),
+    (["--arch", "mips64el"], "--arch must be x86_64, aarch64, armhf or riscv64, not 'mips64el'"),
     (["--disk", "scsi"], "--disk must be nvme, ide or virtio, not 'scsi'"),
     (["--arch", "aarch64", "--disk", "ide"], "--disk ide is not available on aarch64 (only nvme or virtio)"),
     (["--arch", "armhf", "--bios", "qboot"], "--bios applies to x86_64 only; armhf boots its kernel directly"),
@@ -188,6 +188,14 @@ def test_a_modules_tree_or_its_prefix(tmp_path):
     (tree / "modules.order").write_text("")
     assert options.modules_tree(str(tmp_path)) == (str(tree), "6.1.0-9-amd64")
     assert options.modules_tree(str(tree)) == (str(tree), "6.1.0-9-amd64")
+
+
+def test_a_merged_usr_prefix(tmp_path):
+    """Debian 13's kernel packages keep their modules in usr/lib/modules."""
+    tree = tmp_path / "usr" / "lib" / "modules" / "6.12.117+deb13-amd64"
+    tree.mkdir(parents=True)
+    (tree / "modules.order").write_text("")
+    assert options.modules_tree(str(tmp_path)) == (str(tree), "6.12.117+deb13-amd64")
 
 
 def test_options_keep_nothing_a_run_decides():

@@ -1,14 +1,19 @@
 """plan.py, accel.py, programs.py and mkrootfs.py: what a run decides from
 the options, without a probe, a disk or QEMU."""
+import lzma
+import os
 import types
+import uuid
 
 import pytest
 
 from lines import RUN_DIR
+from runqemu import modules as runqemu_modules
 from runqemu import plan as planner
 from runqemu.accel import choose_accel, kvm_probe_image
 from runqemu.arches import ARCHES
-from runqemu.disks import placeholder_disks
+from runqemu.disks import Disks, image_uuid, placeholder_disks
+from runqemu.drives import Disk
 from runqemu.mkrootfs import not_the_users, refuse
 from runqemu.options import fill_defaults, parse_options
 from runqemu.programs import PROGRAM_DIR, elf_interpreter, library_dirs, program_argv, share_libs_prologue
@@ -22,7 +27,8 @@ def options(argv):
 
 
 @pytest.mark.parametrize("asked, arch, chosen", [("tcg", "x86_64", "tcg"), ("kvm", "x86_64", "kvm"),
-                                                 ("auto", "aarch64", "tcg"), ("auto", "armhf", "tcg")])
+                                                 ("auto", "aarch64", "tcg"), ("auto", "armhf", "tcg"),
+                                                 ("auto", "riscv64", "tcg")])
 def test_accelerator_without_a_probe(asked, arch, chosen):
     assert choose_accel(asked, ARCHES[arch], "no-such-qemu", "/nonexistent") == chosen
 
@@ -53,6 +59,67 @@ def test_make_disks_keeps_the_users_command_and_initrd():
     planner.make_disks(o, plan)
     assert (plan.initrd, plan.argv, plan.attach_image, plan.extra) == ("R", ["true"], False, [])
     assert o.command == ["true"] and o.initrd == "R"
+
+
+def ext_image(path, fs_uuid):
+    """The first 2 KiB of an ext image: its superblock's magic and UUID."""
+    sb = bytearray(2048)
+    sb[1024 + 0x38:1024 + 0x3A] = b"\x53\xef"
+    sb[1024 + 0x68:1024 + 0x78] = fs_uuid.bytes
+    path.write_bytes(bytes(sb))
+    return str(path)
+
+
+def test_image_uuid(tmp_path):
+    u = uuid.UUID("4cea4dec-d7b1-80b6-8598-369ee4eee1d2")
+    assert image_uuid(ext_image(tmp_path / "i", u)) == str(u)
+    (tmp_path / "n").write_bytes(bytes(2048))
+    assert image_uuid(str(tmp_path / "n")) is None and image_uuid(str(tmp_path / "missing")) is None
+
+
+def named_root(tmp_path, argv, extra, initrd=None):
+    """(root=, initrd) that name_root decides for ARGV with EXTRA disks;
+    the init-alone stage 1 is only named (--print), never made."""
+    img = ext_image(tmp_path / "root.img", uuid.UUID("4cea4dec-d7b1-80b6-8598-369ee4eee1d2"))
+    o = options(["--kernel", "K", "--image", img, "--print"] + argv)
+    plan = planner.Plan(arch=ARCHES[o.arch], qemu="q", tmp="/t", run_dir=RUN_DIR)
+    plan.attach_image = o.uses_disk()
+    plan.disks = Disks(extra=[Disk(p, False) for p in extra])
+    plan.initrd = o.initrd or initrd
+    planner.name_root(o, plan)
+    return plan.root, plan.initrd
+
+
+def test_one_disk_keeps_its_device_name(tmp_path):
+    assert named_root(tmp_path, [], []) == ("/dev/nvme0n1", None)
+    assert named_root(tmp_path, ["--disk", "ide"], []) == ("/dev/sda", None)
+
+
+def test_more_disks_find_the_root_by_uuid(tmp_path, monkeypatch):
+    """Linux 6.12 scans an NVMe controller's namespaces in parallel:
+    nvme0n1 is then not always the first one (seen: a share as the root)."""
+    monkeypatch.setenv("MINROOT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(runqemu_modules, "mkrootfs_program", lambda: str(tmp_path / "mkrootfs"))
+    root, initrd = named_root(tmp_path, [], ["E1"])
+    assert root == "UUID=4cea4dec-d7b1-80b6-8598-369ee4eee1d2"
+    assert initrd.startswith(str(tmp_path / "cache" / "modules" / "stage1-")) and not os.path.exists(initrd)
+    # --modules' own stage 1 does it, when the kernel needs one.
+    assert named_root(tmp_path, [], ["M"], initrd="S1") == ("UUID=4cea4dec-d7b1-80b6-8598-369ee4eee1d2", "S1")
+
+
+def test_a_users_initrd_is_left_alone(tmp_path):
+    assert named_root(tmp_path, ["--initrd", "R"], ["E1"]) == ("/dev/nvme0n1", "R")
+
+
+def test_modules_disk_size_counts_xz_modules_unpacked(tmp_path):
+    """mkrootfs decompresses the modules onto the disk: its size is
+    estimated from each .ko.xz's index (riscv64's grow ten times)."""
+    body = bytes(range(256)) * 4000
+    (tmp_path / "a.ko.xz").write_bytes(lzma.compress(body, format=lzma.FORMAT_XZ))
+    (tmp_path / "b.ko").write_bytes(body)
+    assert runqemu_modules.xz_unpacked_bytes(str(tmp_path / "a.ko.xz")) == len(body)
+    assert runqemu_modules.xz_unpacked_bytes(str(tmp_path / "b.ko")) is None
+    assert runqemu_modules.unpacked_tree_bytes(str(tmp_path)) == 2 * (len(body) + 4096)
 
 
 def test_program_argv():

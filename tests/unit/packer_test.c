@@ -392,12 +392,12 @@ static void test_plan(void)
 
 	need.blocks = 100000, need.inodes = 4000;
 	ext_with_room(&need, 4096, &roomy);
-	check(roomy.blocks == 100000 + 25000 + (16 << 20) / 4096,
+	CHECK(roomy.blocks == 100000 + 25000 + (16 << 20) / 4096,
 	      "room to spare: a quarter more blocks and 16 MiB");
-	check(roomy.inodes == 5000, "room to spare: a quarter more inodes");
+	CHECK(roomy.inodes == 5000, "room to spare: a quarter more inodes");
 	need.blocks = need.inodes = 0;
 	ext_with_room(&need, 1024, &roomy);
-	check(roomy.blocks == (16 << 20) / 1024 && roomy.inodes == 0,
+	CHECK(roomy.blocks == (16 << 20) / 1024 && roomy.inodes == 0,
 	      "room to spare for nothing: 16 MiB, in blocks of the file system's size");
 }
 
@@ -593,10 +593,13 @@ static void test_arches(void)
 	CHECK(arch_by_name("aarch64") && arch_by_name("aarch64") == arch_by_name("arm64"),
 	      "aarch64 is also called arm64");
 	CHECK_STR(arch_by_name("arm")->debian, "armhf", "32-bit ARM images are armhf's");
-	CHECK(arch_by_name("riscv64") == NULL && arch_by_name("") == NULL, "unknown architectures");
+	CHECK(arch_by_name("mips64el") == NULL && arch_by_name("") == NULL, "unknown architectures");
 	CHECK(arch_by_machine(EM_ARM, 0) == arch_by_name("armhf"), "EM_ARM, 32-bit: armhf");
-	CHECK(arch_by_machine(EM_ARM, 1) == NULL && arch_by_machine(EM_RISCV, 1) == NULL,
-	      "no images for a 64-bit EM_ARM or riscv64");
+	CHECK(arch_by_machine(EM_ARM, 1) == NULL && arch_by_machine(EM_RISCV, 0) == NULL,
+	      "no images for a 64-bit EM_ARM or riscv32");
+	CHECK(arch_by_machine(EM_RISCV, 1) == arch_by_name("riscv"), "EM_RISCV, 64-bit: riscv64 (riscv)");
+	CHECK_STR(arch_by_name("riscv64")->release, "13", "riscv64's busybox is Debian 13's");
+	CHECK_STR(arch_by_name("armhf")->release, "12", "armhf's is Debian 12's");
 	CHECK(arch_target() == NULL, "no target before one is chosen");
 	arch_set_target(arch_by_name("aarch64"));
 	CHECK(elf_is_native(&arm64) && !elf_is_native(&amd64) && !elf_is_native(&arm32),
