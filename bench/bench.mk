@@ -12,7 +12,7 @@ BENCH_RUNS   ?= 5
 # The anchors: mmdebstrap for bench/debian-root; what Debian 13's virtme-ng
 # imports (bench/fetch-vng), all in Debian 12.
 DEPS_BENCH = genext2fs e2fsprogs util-linux qemu-system-x86 busybox-static python3-pexpect file \
-	mmdebstrap python3-argcomplete python3-pkg-resources python3-requests
+	mmdebstrap debian-archive-keyring python3-argcomplete python3-pkg-resources python3-requests
 
 # The limit image's /sbin/init, built like the init: small and static.
 $(BUILD)/bench/limit-init: bench/limit-init.c config.mk
