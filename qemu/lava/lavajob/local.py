@@ -1,8 +1,9 @@
 """lava-local: a LAVA job run on this machine by Debian's own dispatcher,
-standalone (lava-run, no server), never installed: lava-dispatcher,
-lava-dispatcher-host, lava-common and lava-server's device templates are
-downloaded with apt-get download and unpacked into the cache; their
-Python dependencies are Debian packages (DEPS_LAVA in qemu/lava/lava.mk).
+standalone (lava-run, no server), never installed: Debian 12's
+lava-dispatcher, lava-dispatcher-host, lava-common and lava-server (its
+device templates) are downloaded by scripts/debian-package and unpacked
+into the cache; their Python dependencies are Debian packages (DEPS_LAVA in
+qemu/lava/lava.mk).
 
     lava-local [--validate] [--log FILE] JOB.yaml
 
@@ -15,9 +16,7 @@ no KVM); LAVA's working files (its copies of the images) go to a
 temporary directory, not /var/lib/lava. Prints one line per test case,
 "DEFINITION/CASE: RESULT", and exits 0 when the job ran to its end."""
 import argparse
-import glob
 import os
-import pwd
 import shutil
 import subprocess
 import sys
@@ -64,15 +63,15 @@ def run(argv, what, **kw):
     return r.stdout
 
 
+def debian_package(*args):
+    """scripts/debian-package -r 12 ARGS: its one line of output."""
+    return run([os.path.join(TOP, "scripts", "debian-package"), "-r", "12"] + list(args),
+               f"debian-package {' '.join(args)}").strip()
+
+
 def candidate(package):
-    """The version this machine's apt would take (its lists, read only)."""
-    out = run(["apt-cache", "policy", package], f"apt-cache policy {package}")
-    for line in out.splitlines():
-        if line.strip().startswith("Candidate:"):
-            version = line.split(":", 1)[1].strip()
-            if version != "(none)":
-                return version
-    raise ToolFailure(f"apt knows no {package} (Debian's lava-dispatcher; run apt-get update)")
+    """The version of Debian 12's PACKAGE apt would take."""
+    return debian_package("version", package)
 
 
 def unpack(cache, version):
@@ -84,13 +83,9 @@ def unpack(cache, version):
     os.makedirs(cache, exist_ok=True)
     work = tempfile.mkdtemp(prefix=".unpack.", dir=cache)
     try:
-        pins = [f"{p}={version}" for p in PACKAGES]
-        print(f"{PROG}: downloading {', '.join(pins)} into {cache}", file=sys.stderr)
-        # As root, apt would drop to _apt, which cannot write into the cache.
-        user = pwd.getpwuid(os.getuid()).pw_name
-        run(["apt-get", "-q", "-o", f"APT::Sandbox::User={user}", "download"] + pins, "apt-get download", cwd=work)
         tree = os.path.join(work, "root")
-        for deb in sorted(glob.glob(os.path.join(work, "*.deb"))):
+        for package in PACKAGES:
+            deb = debian_package("download", f"{package}={version}")
             run(["dpkg-deb", "-x", deb, tree], f"dpkg-deb -x {os.path.basename(deb)}")
         try:
             os.rename(tree, root)
