@@ -1,14 +1,18 @@
 # Benchmarks.
 #
 #   make bench    boot, pack, size and memory against the blog recipe and busybox
-#                 init, side by side; prints the tables, writes $(BUILD)/bench/results.md
+#                 init, and the anchors (virtme-ng, Debian's own initramfs), side by
+#                 side; prints the tables, writes $(BUILD)/bench/results.md
 #
 # (make soak and make fuzz, the long forms of two test suites, are in
 # tests/reliability/reliability.mk and tests/fuzz/fuzz.mk.)
 .PHONY: bench bench-deps
 
 BENCH_RUNS   ?= 5
-DEPS_BENCH = genext2fs e2fsprogs util-linux qemu-system-x86 busybox-static python3-pexpect file
+# The anchors: mmdebstrap for bench/debian-root; what Debian 13's virtme-ng
+# imports (bench/fetch-vng), all in Debian 12.
+DEPS_BENCH = genext2fs e2fsprogs util-linux qemu-system-x86 busybox-static python3-pexpect file \
+	mmdebstrap debian-archive-keyring python3-argcomplete python3-pkg-resources python3-requests
 
 # The limit image's /sbin/init, built like the init: small and static.
 $(BUILD)/bench/limit-init: bench/limit-init.c config.mk

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""make bench: boot, pack, size and memory, measured side by side in one run
-with the order rotated every round, so that a slow moment of a shared
-machine falls on every contender alike. Prints the tables and writes them to
+"""make bench: boot, pack, size and memory, and the anchors (virtme-ng,
+Debian's own initramfs), measured side by side in one run with the order
+rotated every round, so that a slow moment of a shared machine falls on
+every contender alike. Prints the tables and writes them to
 BUILD/bench/results.md. A benchmark never fails on a number; it exits 1
 only when a run could not be measured (the console log is kept)."""
 import argparse
@@ -13,6 +14,7 @@ import sys
 import time
 
 # Beside this script, so on Python's path.
+import anchors
 import arches
 import boot
 import fanout
@@ -30,7 +32,8 @@ def parse_args():
     a.add_argument("--kernel", help="kernel to boot (default BUILD/vmlinuz)")
     a.add_argument("--busybox", default="/bin/busybox",
                    help="static busybox (default /bin/busybox)")
-    a.add_argument("--only", choices=["boot", "pack", "runner", "accel", "arch", "kselftest"], help="run one part only")
+    a.add_argument("--only", choices=["boot", "pack", "runner", "accel", "arch", "kselftest", "anchors"],
+                   help="run one part only")
     args = a.parse_args()
     if args.runs < 1:
         a.error("--runs must be at least 1")
@@ -250,6 +253,8 @@ def main():
         print("the kernel's selftests, JOBS=2 against JOBS=1: %d rounds" % min(args.runs, fanout.MAX_ROUNDS),
               flush=True)
         sections.append(fanout.section(args, imgs, failures, work))
+    if args.only in (None, "anchors"):
+        sections += anchors.sections(args, imgs, failures, work)
     sections.append("Load average at the end: %.2f.\n" % os.getloadavg()[0])
     write_results(args, sections + failures.sections())
     shutil.rmtree(work, ignore_errors=True)
