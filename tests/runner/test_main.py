@@ -1,9 +1,16 @@
 """main.py's steps as the user sees them: the exit status and the one
 line of each kind of ending that needs no guest."""
+import os
+import pathlib
+import shutil
 import signal
+import subprocess
+import sys
+import tempfile
 
 import pytest
 
+from conftest import TOP
 from runqemu.main import main
 
 
@@ -54,6 +61,51 @@ def test_qemu_that_cannot_start_is_125(files, capsys, monkeypatch, tmp_path, sig
     assert main(files + ["--", "true"]) == 125
     err = capsys.readouterr().err
     assert err == f"run-qemu: error: cannot start {fake}: No such file or directory\n"
+
+
+def test_results_dir_that_cannot_be_written_is_2_before_qemu(files, capsys, monkeypatch, tmp_path):
+    """A file in DIR's place, and a directory run-qemu may not write (as
+    nobody when run as root): one line, 2, QEMU never looked for."""
+    monkeypatch.setenv("QEMU", "/nonexistent/qemu")
+    (tmp_path / "taken").write_text("mine")
+    assert main(files + ["--results", str(tmp_path / "taken"), "--", "true"]) == 2
+    out, err = capsys.readouterr()
+    assert err == f"run-qemu: error: --results {tmp_path}/taken: not a directory\n"
+    assert (tmp_path / "taken").read_text() == "mine"
+
+
+@pytest.fixture
+def open_dir():
+    """A directory anyone may enter (pytest's own is root's alone)."""
+    d = tempfile.mkdtemp(prefix="run-qemu-test.")
+    os.chmod(d, 0o755)
+    yield pathlib.Path(d)
+    shutil.rmtree(d)
+
+
+def test_results_dir_without_permission(open_dir):
+    """A directory run-qemu may not write in (as nobody, when the tests run
+    as root, who writes anywhere): one line, 2, nothing left there."""
+    t = open_dir
+    for name in ("kernel", "disk.img"):
+        (t / name).write_bytes(b"")
+        (t / name).chmod(0o644)
+    locked = t / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    shutil.copytree(os.path.join(TOP, "qemu", "runqemu"), t / "pkg" / "runqemu",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    run = [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); from runqemu.main import main; "
+           "sys.exit(main(sys.argv[2:]))", str(t / "pkg"), "--kernel", str(t / "kernel"),
+           "--image", str(t / "disk.img"), "--accel", "tcg", "--results", str(locked / "r"), "--", "true"]
+    if os.geteuid() == 0:
+        run = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"] + run
+    env = dict(os.environ, QEMU="/nonexistent/qemu", HOME="/nonexistent", MINROOT_CACHE=str(t / "cache"),
+               PYTHONDONTWRITEBYTECODE="1")
+    r = subprocess.run(run, capture_output=True, text=True, env=env, cwd="/")
+    assert (r.returncode, r.stdout, r.stderr) == \
+        (2, "", f"run-qemu: error: --results {locked}/r: cannot write there: Permission denied\n")
+    assert os.listdir(locked) == []
 
 
 def test_print(files, capsys, monkeypatch):
