@@ -38,13 +38,13 @@ def machine_args(o, plan):
 
 def port_args(o, plan):
     """ttyS0: this terminal, logged so a failed boot can be explained.
-    ttyS1: the channel. A command's console: one more port."""
+    ttyS1: the channel. A command's console (or --kunit's): one more port."""
     run_dir = plan.run_dir
     con = f"stdio,id=con,mux=on,signal=off,logfile={qemu_escape(os.path.join(run_dir, 'terminal.log'))}"
     q = ["-chardev", con, "-serial", "chardev:con", "-mon", "chardev=con"]
     q += ["-chardev", f"socket,id=chan,path={qemu_escape(os.path.join(run_dir, 'chan.sock'))}"]
     q += serial_port(plan.arch, "chan")
-    if o.command_mode():
+    if o.console_port():
         q += ["-chardev", f"socket,id=klog,path={qemu_escape(os.path.join(run_dir, 'console.sock'))}"]
         q += serial_port(plan.arch, "klog")
     return q
