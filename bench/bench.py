@@ -16,6 +16,7 @@ import time
 import arches
 import boot
 import images
+import kunit
 import largetree
 import pack
 import report
@@ -29,7 +30,7 @@ def parse_args():
     a.add_argument("--kernel", help="kernel to boot (default BUILD/vmlinuz)")
     a.add_argument("--busybox", default="/bin/busybox",
                    help="static busybox (default /bin/busybox)")
-    a.add_argument("--only", choices=["boot", "pack", "runner", "arch"], help="run one part only")
+    a.add_argument("--only", choices=["boot", "pack", "runner", "arch", "kunit"], help="run one part only")
     args = a.parse_args()
     if args.runs < 1:
         a.error("--runs must be at least 1")
@@ -45,6 +46,8 @@ def parse_args():
             a.error("%s is missing (run it through `make bench`)" % path)
     if args.only in (None, "arch") and arches.missing(b):
         a.error("%s is missing (run it through `make bench`)" % arches.missing(b)[0])
+    if args.only in (None, "kunit") and kunit.missing(b):
+        a.error("%s is missing (run it through `make bench`)" % kunit.missing(b)[0])
     return args
 
 
@@ -242,6 +245,9 @@ def main():
     if args.only in (None, "arch"):
         print("boot per architecture: %d rounds" % args.runs, flush=True)
         sections.append(arches.section(args.build, args.runs, failures))
+    if args.only in (None, "kunit"):
+        print("KUnit, run-qemu against kunit.py: %d rounds" % args.runs, flush=True)
+        sections.append(kunit.section(args.build, args.runs, failures))
     sections.append("Load average at the end: %.2f.\n" % os.getloadavg()[0])
     write_results(args, sections + failures.sections())
     shutil.rmtree(work, ignore_errors=True)
