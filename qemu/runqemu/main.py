@@ -11,12 +11,11 @@ from . import options, results
 from .arches import ARCHES
 from .console import KernelLog, default_log
 from .disks import copy_back
-from .kernelimage import vmlinux_guess
+from .kernelimage import kernel_version, vmlinux_guess
 from .kerneltests import Summary
 from .plan import make_plan
 from .qemuline import shell_quote
 from .session import Session
-from .kernelimage import kernel_version
 from .status import RunError, ToolFailure, refuse, say
 from .terminal import host_terminal
 from .terminallog import TerminalLog
@@ -107,7 +106,7 @@ def run_facts(o, plan, session, scan, status, lines, log_path, start):
         kernel=o.kernel, kernel_version=scan.kernel_version or kernel_version(o.kernel),
         taint_before=taint_before, taint_after=session.taint, taint_new=session.new_taint,
         kernel_trouble=kernel_trouble(session.new_taint, scan), first_splat=scan.splat_lines,
-        panic=scan.panic, allow_warn=o.allow_warn, expected_suites=o.expect_suites, started=wall,
+        panic=scan.panic, expected_suites=o.expect_suites, started=wall,
         t0=session.t0, durations={"boot": boot, "run": run, "whole": time.monotonic() - t_start},
         log=log_path, timing=TIMING)
 

@@ -66,7 +66,6 @@ class Facts:
     kernel_trouble: object = None                           # verdict's one line, or None
     first_splat: list = field(default_factory=list)         # its lines
     panic: object = None
-    allow_warn: bool = False
     expected_suites: list = field(default_factory=list)
     started: float = 0.0                                    # run-qemu's start, seconds since the epoch
     t0: object = None                                       # QEMU's start on the clock tests are timed by
@@ -310,7 +309,8 @@ def excerpt(text):
 
 
 def case_entry(c, f):
-    e = {"path": f"{c.classname}.{c.name}", "suite": c.suite, "name": c.name, "status": c.status,
+    e = {"path": f"{c.classname}.{c.name}", "suite": c.suite, "name": c.name, "subtest": not c.top,
+         "status": c.status,
          "duration": round(c.duration, 3) if c.duration is not None else None,
          "start": round(c.start - f.t0, 3) if c.start is not None and f.t0 is not None else None,
          "comment": c.message or None}

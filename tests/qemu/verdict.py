@@ -5,13 +5,19 @@ the console log; --allow-warn keeps the command's status; a panic is 125;
 --timeout stops the command in the guest and the data it wrote is kept; the
 console is quiet but shows every splat; the host terminal's size and TERM
 are the guest's, and a resize is followed; nothing from the firmware
-reaches the terminal."""
+reaches the terminal. --results: the KTAP a command prints, and the kernel's
+health as a test case of its own (a WARN fails it while the tests pass), a
+panic and an interruption written down too, read back by check-results
+(junitparser, xmlschema, kunit.py) and here."""
+import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vm  # noqa: E402
@@ -75,6 +81,181 @@ def kernel_health(mod_dir, log):
     rc, out, err = run(share + ["--", "sh", "-c", "insmod /m/splat.ko action=panic"])
     vm.check("a panic: exit 125 and one line", rc == 125 and one_line(err, "the kernel panicked: not syncing: "),
              f"rc={rc}\n{err}")
+
+
+# The KTAP the results' commands print: kselftest's layout, a subtest, a
+# skip. SPLAT: what goes between the first test and the second.
+KTAP_SCRIPT = """\
+echo 'TAP version 13'
+echo '1..3'
+echo '# selftests: demo: first'
+echo '# TAP version 13'
+echo '# 1..2'
+echo '# ok 1 one'
+echo '# ok 2 two'
+echo 'ok 1 selftests: demo: first'
+SPLAT
+echo '# selftests: demo: second'
+echo 'ok 2 selftests: demo: second'
+echo '# selftests: demo: third'
+echo 'ok 3 selftests: demo: third # SKIP not here'
+"""
+KTAP_PRINTED = ("TAP version 13\n1..3\n# selftests: demo: first\n# TAP version 13\n# 1..2\n# ok 1 one\n"
+                "# ok 2 two\nok 1 selftests: demo: first\n# selftests: demo: second\nok 2 selftests: demo: second\n"
+                "# selftests: demo: third\nok 3 selftests: demo: third # SKIP not here\n")
+
+
+def results_run(base, name, splat, mod_dir, extra=()):
+    """run-qemu --results on KTAP_SCRIPT: (status, stdout, stderr, the
+    results directory)."""
+    script = os.path.join(base, name + ".sh")
+    with open(script, "w") as f:
+        f.write(KTAP_SCRIPT.replace("SPLAT", splat))
+    out = os.path.join(base, name)
+    rc, stdout, err = run(["--share", f"{mod_dir}:/m", "--results", out, *extra, "--script", script])
+    return rc, stdout, err, out
+
+
+def consumers_read(what, base, out, stdout):
+    """check-results on OUT, against ktap-summary of the command's output."""
+    log = os.path.join(base, "stdout.ktap")
+    with open(log, "w") as f:
+        f.write(stdout)
+    summary = subprocess.run([os.path.join(TOP, "qemu", "kselftest", "ktap-summary"), log],
+                             capture_output=True, text=True).stdout
+    with open(log + ".sum", "w") as f:
+        f.write(summary)
+    r = subprocess.run([os.path.join(TOP, "tests", "kselftest", "check-results"), what, out, log + ".sum"],
+                       capture_output=True, text=True)
+    for line in r.stdout.splitlines():
+        if line.startswith("ok - "):
+            vm.ok(line[5:])
+        elif line.startswith("not ok - "):
+            vm.fail(line[9:], r.stdout)
+    vm.check(f"{what}: check-results ran", r.returncode == 0 or "not ok" in r.stdout, r.stdout + r.stderr)
+
+
+def junit_cases(out):
+    """{(suite, name): (element, message, text)} of OUT/junit.xml."""
+    cases = {}
+    for suite in ET.parse(os.path.join(out, "junit.xml")).getroot():
+        for c in suite.iter("testcase"):
+            sub = [e for e in c if e.tag in ("failure", "error", "skipped")]
+            cases[(suite.get("name"), c.get("name"))] = \
+                (sub[0].tag, sub[0].get("message"), sub[0].text or "") if sub else ("pass", None, "")
+    return cases
+
+
+def results_json(out):
+    with open(os.path.join(out, "results.json")) as f:
+        return json.load(f)
+
+
+def results_of_a_clean_run(mod_dir, base):
+    print("# --results: the KTAP a command prints")
+    rc, stdout, err, out = results_run(base, "ktap", "", mod_dir)
+    vm.check("a command printing KTAP, --results: exit 0", rc == 0, f"rc={rc}\n{err}")
+    vm.check("... its output on standard output, unchanged", stdout == KTAP_PRINTED, stdout)
+    vm.check("... results.ktap holds it", open(os.path.join(out, "results.ktap")).read() == KTAP_PRINTED)
+    rc2, stdout2, _ = run(["--script", os.path.join(base, "ktap.sh")])
+    vm.check("... the same output and status without --results", (rc2, stdout2) == (rc, stdout), stdout2)
+    consumers_read("a command's KTAP", base, out, stdout)
+    cases = junit_cases(out)
+    vm.check("junit.xml: the tests, a subtest, a skip; the kernel healthy, the run finished",
+             [k[1] for k in cases] == ["first", "first: one", "first: two", "second", "third", "kernel-health",
+                                       "run-finished"] and cases[("demo", "third")][0] == "skipped"
+             and cases[("minroot", "kernel-health")][0] == "pass", str(cases))
+    r = results_json(out)
+    vm.check("results.json: pass, 0, the kernel's version, boot and run durations",
+             (r["verdict"], r["exit_status"], r["ended"]) == ("pass", 0, "status")
+             and r["kernel"]["version"] and r["durations"]["boot"] and r["durations"]["run"], json.dumps(r)[:2000])
+
+
+def results_of_a_warning(mod_dir, base):
+    print("# --results: a WARN while the tests pass")
+    rc, stdout, err, out = results_run(base, "warn", "insmod /m/splat.ko action=warn", mod_dir)
+    vm.check("the tests pass, the kernel warns: exit 122", rc == 122, f"rc={rc}\n{err}")
+    consumers_read("a WARN", base, out, stdout)
+    cases = junit_cases(out)
+    health = cases.get(("minroot", "kernel-health"), ("missing", "", ""))
+    failing = [k for k, v in cases.items() if v[0] in ("failure", "error")]
+    vm.check("junit.xml: minroot.kernel-health fails, and only it", failing == [("minroot", "kernel-health")],
+             str(cases))
+    vm.check("... with the WARNING line as its message, the splat as its text",
+             health[0] == "failure" and "WARNING: CPU" in health[1] and "splat" in health[2]
+             and "---[ end trace" in health[2], str(health))
+    r = results_json(out)
+    vm.check("results.json: fail, 122, the new taint (W) and the first splat",
+             (r["verdict"], r["exit_status"]) == ("fail", 122) and "W" in r["kernel"]["taint_new"]
+             and r["kernel"]["first_splat"][0].startswith("WARNING: CPU"), json.dumps(r["kernel"]))
+    rc, _, _, out = results_run(base, "warn-allowed", "insmod /m/splat.ko action=warn", mod_dir, ["--allow-warn"])
+    vm.check("--allow-warn: exit 0, the health case still fails",
+             rc == 0 and junit_cases(out)[("minroot", "kernel-health")][0] == "failure", f"rc={rc}")
+
+
+def results_of_a_panic(mod_dir, base):
+    print("# --results: a panic in the middle of the tests")
+    rc, stdout, err, out = results_run(base, "panic", "insmod /m/splat.ko action=panic", mod_dir)
+    vm.check("a panic after the first test: exit 125", rc == 125, f"rc={rc}\n{err}")
+    cases = junit_cases(out)
+    vm.check("junit.xml: the first test passed, the two never reported are errors",
+             cases[("demo", "first")][0] == "pass" and
+             [v[0] for k, v in cases.items() if k[0] == "demo" and "never reported" in k[1]] == ["error", "error"],
+             str(cases))
+    panicked = "the kernel panicked: not syncing: splat: panic on demand"
+    vm.check("... the health case fails with the panic, the run's end is an error",
+             cases[("minroot", "kernel-health")][:2] == ("failure", panicked)
+             and cases[("minroot", "run-finished")][:2] == ("error", "the kernel panicked"), str(cases))
+    r = results_json(out)
+    vm.check("results.json: 125, ended by a panic, the document cut short",
+             (r["exit_status"], r["ended"], r["documents"][0]["cut_short"], r["documents"][0]["missing"])
+             == (125, "panic", True, 2), json.dumps(r)[:1500])
+
+
+def results_of_an_interruption(base):
+    print("# --results: run-qemu interrupted while a test runs")
+    script = os.path.join(base, "slow.sh")
+    with open(script, "w") as f:
+        f.write("echo 'TAP version 13'; echo '1..2'; echo '# selftests: s: a'; echo 'ok 1 selftests: s: a'\n"
+                "echo '# selftests: s: b'; sleep 1000\n")
+    out = os.path.join(base, "interrupted")
+    cmd = [RUN, "--accel", "tcg", "--kernel", os.path.join(B, "vmlinuz"), "--image", os.path.join(B, "rootfs.img"),
+           "--snapshot", "--timeout", "600", "--results", out, "--script", script]
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    seen = b""
+    while b"# selftests: s: b\n" not in seen:
+        chunk = p.stdout.read1(4096) if hasattr(p.stdout, "read1") else p.stdout.read(1)
+        if not chunk:
+            break
+        seen += chunk
+    p.send_signal(signal.SIGINT)
+    try:
+        _, err = p.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+    vm.check("SIGINT while test b runs: exit 130", p.returncode == 130, f"rc={p.returncode}\n{err.decode()}")
+    cases = junit_cases(out) if os.path.exists(os.path.join(out, "junit.xml")) else {}
+    vm.check("... the results say so: b without result, the run's end an error",
+             cases.get(("s", "b"), ("",))[0] == "error" and
+             cases.get(("minroot", "run-finished"), ("", ""))[:2] ==
+             ("error", "run-qemu was interrupted and stopped QEMU"), str(cases))
+    vm.check("... no file half-written in the directory", sorted(os.listdir(out)) ==
+             ["junit.xml", "results.json", "results.ktap"], str(os.listdir(out)))
+
+
+def results_bad_input(base):
+    print("# --results: a directory that cannot be written")
+    taken = os.path.join(base, "taken")
+    with open(taken, "w") as f:
+        f.write("mine")
+    t0 = time.monotonic()
+    rc, out, err = run(["--results", taken, "--", "true"])
+    vm.check("a file in its place: exit 2, one line", rc == 2 and err == f"run-qemu: error: --results {taken}: "
+             "not a directory\n", f"rc={rc}\n{err}")
+    vm.check("... before QEMU starts (nothing on the console)", out == "" and "init:" not in err, err)
+    vm.check("... the file untouched", open(taken).read() == "mine")
+    print(f"# (refused in {time.monotonic() - t0:.1f} s)")
 
 
 def timeout_ends_cleanly(base):
@@ -147,6 +328,11 @@ def main():
     shutil.copy(SPLAT, mod_dir)
     log = os.path.join(base, "console.log")
     kernel_health(mod_dir, log)
+    results_bad_input(base)
+    results_of_a_clean_run(mod_dir, base)
+    results_of_a_warning(mod_dir, base)
+    results_of_a_panic(mod_dir, base)
+    results_of_an_interruption(base)
     timeout_ends_cleanly(base)
     interactive(mod_dir)
     vm.finish()

@@ -113,3 +113,24 @@ def test_print(files, capsys, monkeypatch):
     assert main(files + ["--print", "--disk", "ide"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("true -accel tcg -m 256M ") and "-drive format=raw,file=" in out
+
+
+def test_the_facts_a_run_gives_its_results():
+    """run_facts: taint before and after, the durations, how it ended."""
+    import types
+    from runqemu.console import Scan
+    from runqemu.main import run_facts
+    from runqemu.options import parse_options
+    o = parse_options(["--kernel", "/k", "--results", "R", "--expect-suites", "a,b", "--", "t"])
+    session = types.SimpleNamespace(taint="OEW", new_taint="W", t0=100.0, ready_at=102.5, status_at=110.0,
+                                    ended_at=111.0, status=0, interrupted=0, host_timeout=False, restarted=False)
+    scan = Scan()
+    for line in ["Linux version 6.1.0-9-amd64 (x)", "WARNING: CPU: 0 PID: 1 at a.c:1 f", "---[ end trace 1 ]---"]:
+        scan.line(line)
+    plan = types.SimpleNamespace(qemu_argv=["qemu-system-x86_64", "-m", "256M"])
+    f = run_facts(o, plan, session, scan, 122, ["the line"], "/log", (["--kernel", "/k"], 1.0, 99.0))
+    assert (f.taint_before, f.taint_after, f.taint_new) == ("OE", "OEW", "W")
+    assert (f.durations["boot"], f.durations["run"]) == (2.5, 7.5) and f.durations["whole"] > 0
+    assert (f.ended, f.exit_status, f.command_status, f.kernel_version) == ("status", 122, 0, "6.1.0-9-amd64")
+    assert f.kernel_trouble.endswith("WARNING: CPU: 0 PID: 1 at a.c:1 f") and len(f.first_splat) == 2
+    assert (f.command_line, f.expected_suites, f.t0, f.log) == (["run-qemu", "--kernel", "/k"], ["a", "b"], 100.0, "/log")

@@ -94,7 +94,7 @@ def test_a_warning_fails_the_health_case_while_every_test_passes(tmp_path):
 
 
 def test_allow_warn_keeps_the_status_not_the_health(tmp_path):
-    f = facts(allow_warn=True, kernel_trouble="the kernel was tainted during the run (W)", taint_new="W")
+    f = facts(kernel_trouble="the kernel was tainted during the run (W)", taint_new="W")
     xml, res, _ = written(tmp_path, sample("pass-run"), f)
     assert cases(xml)[("minroot", "kernel-health")][1] == "failure"
     assert res["exit_status"] == 0 and res["kernel"]["health"] == "fail"
