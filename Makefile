@@ -21,6 +21,7 @@ include qemu/qemu.mk
 include qemu/kernel/kernel.mk
 include qemu/kselftest/kselftest.mk
 include qemu/kunit/kunit.mk
+include tests/kunit/kunit.mk
 include tests/kmod/kmod.mk
 include bench/bench.mk
 include tests/demo/demo.mk
