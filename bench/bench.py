@@ -30,7 +30,8 @@ def parse_args():
     a.add_argument("--kernel", help="kernel to boot (default BUILD/vmlinuz)")
     a.add_argument("--busybox", default="/bin/busybox",
                    help="static busybox (default /bin/busybox)")
-    a.add_argument("--only", choices=["boot", "pack", "runner", "arch", "kunit"], help="run one part only")
+    a.add_argument("--only", choices=["boot", "pack", "runner", "accel", "arch", "kunit"],
+                   help="run one part only")
     args = a.parse_args()
     if args.runs < 1:
         a.error("--runs must be at least 1")
@@ -242,6 +243,9 @@ def main():
         sections += [report.boot_section(m, args.runs), size_and_memory(args, m)]
     if args.only in (None, "runner"):
         sections += runner.sections(args, imgs, failures, work)
+    if args.only == "accel":
+        print("run-qemu: the accelerator, %d rounds" % args.runs, flush=True)
+        sections.append(runner.accel_section(args, imgs, failures))
     if args.only in (None, "arch"):
         print("boot per architecture: %d rounds" % args.runs, flush=True)
         sections.append(arches.section(args.build, args.runs, failures))

@@ -18,6 +18,7 @@
 #include "ext/ext_read.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <et/com_err.h>
 #include <ext2fs/ext2_err.h>
 #include <stdio.h>
@@ -225,6 +226,17 @@ static int stage_modules(const struct options *o, struct modules_tree *mods)
 	return rc;
 }
 
+/* What the verbose line says of a size mkrootfs chose above the default. */
+static const char *sized_for_content(const struct options *o, const struct ext_image *img)
+{
+	static char text[64];
+
+	if (o->kind == KIND_CPIO || o->size_given || img->bytes <= o->size)
+		return "";
+	snprintf(text, sizeof(text), ", %" PRIu64 "M to fit its content", img->bytes >> 20);
+	return text;
+}
+
 static int run_new(const struct options *o)
 {
 	struct ext_image img = { .kind = o->kind, .bytes = o->size };
@@ -248,6 +260,8 @@ static int run_new(const struct options *o)
 		goto out;
 	img.epoch = (uint32_t)epoch;
 	/* before reading any file: a misfit is told at once */
+	if (o->kind != KIND_CPIO && !o->size_given && ext_choose_size(&m, &img, o->size) < 0)
+		goto out;
 	if (o->kind != KIND_CPIO && ext_check_fits(&m, &img) < 0)
 		goto out;
 	img.uuid_given = o->uuid_given;
@@ -256,9 +270,9 @@ static int run_new(const struct options *o)
 		goto out;
 	format_uuid(img.uuid, uuid);
 	if (verbosity > 0)
-		printf("mkrootfs: wrote %s (%s, %zu entries%s%s)\n", o->output,
+		printf("mkrootfs: wrote %s (%s, %zu entries%s%s%s)\n", o->output,
 		       kind_name(o->kind), m.n, o->kind == KIND_CPIO ? "" : ", UUID ",
-		       o->kind == KIND_CPIO ? "" : uuid);
+		       o->kind == KIND_CPIO ? "" : uuid, sized_for_content(o, &img));
 	rc = 0;
 out:
 	free(init);

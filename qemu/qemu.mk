@@ -1,5 +1,5 @@
 # Booting: the default kernel (Debian's cloud kernel, no compilation), the
-# root image, `make run`, and the end-to-end tests on a real kernel.
+# root image and `make run` (the end-to-end tests: tests/qemu/qemu.mk).
 #
 #   make run                      boot to a shell prompt (exit or Ctrl-D ends it)
 #   make run CMD='uname -a'       run one command in the guest, exit with its status
@@ -32,22 +32,20 @@ run: run-deps $(ARCH_BUILD)/rootfs.img $(RUN_KERNEL_DEP)
 install: install-qemu
 uninstall: uninstall-qemu
 # run-qemu is a short program in $(BINDIR) and its package, qemu/runqemu,
-# beside the init in $(LIBEXECDIR) ($(PREFIX)/lib/minroot: run-qemu looks
-# for it in ../lib/minroot from where it is).
+# beside the init in $(LIBEXECDIR), whose path make writes into the
+# installed run-qemu (BINDIR and LIBEXECDIR may be anywhere). fetch-kernel
+# and its helpers go there too: run-qemu fetches its default kernel with it.
 RUNQEMU_MODULES := $(wildcard qemu/runqemu/*.py)
+RUNQEMU_HELPERS := qemu/kernel/fetch-kernel qemu/kernel/install-modules scripts/deps
 install-qemu:
-	install -D -m 0755 qemu/run-qemu $(DESTDIR)$(BINDIR)/run-qemu
-	install -d $(DESTDIR)$(LIBEXECDIR)/runqemu
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/runqemu
+	sed "s|^INSTALLED = None |INSTALLED = '$(LIBEXECDIR)' |" qemu/run-qemu >$(DESTDIR)$(BINDIR)/run-qemu.tmp
+	chmod 0755 $(DESTDIR)$(BINDIR)/run-qemu.tmp
+	mv $(DESTDIR)$(BINDIR)/run-qemu.tmp $(DESTDIR)$(BINDIR)/run-qemu
 	install -m 0644 $(RUNQEMU_MODULES) $(DESTDIR)$(LIBEXECDIR)/runqemu/
+	install -m 0755 $(RUNQEMU_HELPERS) $(DESTDIR)$(LIBEXECDIR)/
 	install -D -m 0644 qemu/run-qemu.1 $(DESTDIR)$(MANDIR)/man1/run-qemu.1
 uninstall-qemu:
 	rm -f $(DESTDIR)$(BINDIR)/run-qemu $(DESTDIR)$(MANDIR)/man1/run-qemu.1
+	rm -f $(addprefix $(DESTDIR)$(LIBEXECDIR)/,$(notdir $(RUNQEMU_HELPERS)))
 	rm -rf $(DESTDIR)$(LIBEXECDIR)/runqemu
-
-# Fast suites first: the runner's command lines, then boots.
-TEST_SUITES += tests/qemu/cmdline.sh tests/qemu/command.sh tests/qemu/console.py \
-	tests/qemu/images.py tests/qemu/real-images.py tests/qemu/generic.sh \
-	tests/qemu/channel.py tests/qemu/share.py tests/qemu/sharelibs.sh tests/qemu/verdict.py tests/qemu/modules.py
-TEST_DEPS   += $(BUILD)/rootfs.img $(BUILD)/vmlinuz $(BUILD)/mkrootfs $(BUILD)/init \
-	$(BUILD)/vmlinuz-generic $(BUILD)/modules-generic
-DEPS_TEST   += kmod

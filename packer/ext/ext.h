@@ -13,12 +13,19 @@
 struct ext_image {
 	enum image_kind kind;		/* KIND_EXT2, KIND_EXT3 or KIND_EXT4 */
 	uint64_t bytes;			/* size of the image file */
+	uint64_t room_inodes;		/* inodes at least (ext_choose_size's room), or 0 */
 	uint32_t epoch;			/* every timestamp */
 	int uuid_given;			/* uuid was chosen by the user ... */
 	uint8_t uuid[16];		/* ... or is derived from the digest when written */
 	uint8_t hash_seed[16];		/* directory index hashes: from the digest */
 	uint32_t csum_seed;		/* ext4 metadata checksums: from the manifest */
 };
+
+/* The size of an image whose size was not given, into img->bytes: the
+ * smallest whole MiB, but not below floor, that holds the manifest with
+ * room to spare (ext_with_room). 0, or -1 after reporting content that
+ * fits in no image. */
+int ext_choose_size(const struct manifest *m, struct ext_image *img, uint64_t floor);
 
 /* Does the manifest fit in img->bytes? If not, report how much it needs
  * and return -1; nothing is written either way. */

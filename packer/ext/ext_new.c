@@ -82,6 +82,32 @@ static void human(uint64_t bytes, char buf[32])
 		snprintf(buf, 32, "%" PRIu64, bytes);
 }
 
+int ext_choose_size(const struct manifest *m, struct ext_image *img, uint64_t floor)
+{
+	struct ext_need need, roomy;
+	uint64_t mib;
+
+	image_needs(m, img->kind, &need);
+	ext_with_room(&need, EXT_BLOCKSIZE, &roomy);
+	img->bytes = floor;
+	img->room_inodes = roomy.inodes;
+	/* The usual case, a small tree, costs one look at the floor's capacity. */
+	if (fits_mib(img, floor / MIB, &roomy))
+		return 0;
+	mib = minimum_mib(img, &roomy);
+	if (!mib) {	/* no room to spare in the largest image: as much as there is */
+		mib = minimum_mib(img, &need);
+		img->room_inodes = 0;
+	}
+	if (!mib) {
+		errorf("the content does not fit in any %s image (%" PRIu64 " blocks, %"
+		       PRIu64 " inodes)", kind_name(img->kind), need.blocks, need.inodes);
+		return -1;
+	}
+	img->bytes = mib * MIB;
+	return 0;
+}
+
 int ext_check_fits(const struct manifest *m, const struct ext_image *img)
 {
 	struct ext_need need;
@@ -183,6 +209,8 @@ int ext_write_new(const char *path, const struct manifest *m, struct ext_image *
 	image_needs(m, img->kind, &need);
 	if (ext_kind_has_csum(img->kind))
 		img->csum_seed = checksum_seed(m, img);
+	if (need.inodes < img->room_inodes)
+		need.inodes = img->room_inodes;
 	rc = ext_format(path, img, ext_inode_count(img->bytes, need.inodes), &fs, &doing);
 	if (rc) {
 		errorf("%s in %s: %s", doing, path, error_message(rc));

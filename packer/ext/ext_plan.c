@@ -146,3 +146,9 @@ void ext_estimate(const struct manifest *m, unsigned blocksize, int extents,
 	free(records);
 	free(parent);
 }
+
+void ext_with_room(const struct ext_need *need, unsigned blocksize, struct ext_need *roomy)
+{
+	roomy->blocks = need->blocks + need->blocks / 4 + EXT_ROOM_BYTES / blocksize;
+	roomy->inodes = need->inodes + need->inodes / 4;
+}

@@ -31,4 +31,10 @@ uint64_t ext_dirent_size(size_t name_len);
 void ext_estimate(const struct manifest *m, unsigned blocksize, int extents,
 		  int dir_tail, struct ext_need *need);
 
+/* What an image whose size was not given must hold: the content's need
+ * and room to spare on top, a quarter more blocks and inodes plus
+ * EXT_ROOM_BYTES of free space (blocks of blocksize bytes). */
+#define EXT_ROOM_BYTES (16ULL << 20)
+void ext_with_room(const struct ext_need *need, unsigned blocksize, struct ext_need *roomy);
+
 #endif

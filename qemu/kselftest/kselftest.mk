@@ -8,12 +8,7 @@ TESTS ?=
 RESULTS ?= $(BUILD)/results/kselftest
 
 DEPS_KSELFTEST = linux-source-6.1 make gcc libc6-dev rsync xz-utils python3
-DEPS_TEST += $(DEPS_KSELFTEST) python3-junitparser python3-xmlschema
 
 kselftest: $(BUILD)/rootfs.img $(BUILD)/mkrootfs $(RUN_KERNEL_DEP)
 	@scripts/deps $(DEPS_KSELFTEST) $(DEPS_RUN)
 	BUILD=$(BUILD) qemu/kselftest/kselftest --kernel $(KERNEL) --results $(RESULTS) $(TESTS)
-
-# The parser on recorded runs first; the run in a guest (a few minutes) last.
-TEST_SUITES += tests/kselftest/ktap.sh tests/kselftest/timeout.sh tests/kselftest/run.sh
-TEST_DEPS   += $(BUILD)/vmlinuz $(BUILD)/rootfs.img $(BUILD)/mkrootfs

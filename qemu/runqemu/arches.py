@@ -23,16 +23,21 @@ class Arch:
     disks: tuple            # the --disk kinds the machine has
     firmware: bool          # x86's -bios choice applies
     build: str              # where make puts its kernel and image
+    kernel_package: str     # Debian's package of the default kernel (fetch-kernel -p)
+    kernel_modular: bool    # the default kernel's disk and ext4 drivers are modules
 
 
 ARCHES = {
     "x86_64": Arch("x86_64", "qemu-system-x86_64", "qemu-system-x86", None, None,
-                   "ttyS0", "ttyS1", "ttyS2", None, ("nvme", "ide", "virtio"), True, "build"),
+                   "ttyS0", "ttyS1", "ttyS2", None, ("nvme", "ide", "virtio"), True, "build",
+                   "linux-image-cloud-amd64", False),
     "aarch64": Arch("aarch64", "qemu-system-aarch64", "qemu-system-arm", "virt", "cortex-a57",
-                    "ttyAMA0", "ttyS0", "ttyS1", "pci-serial", ("nvme", "virtio"), False, "build/aarch64"),
+                    "ttyAMA0", "ttyS0", "ttyS1", "pci-serial", ("nvme", "virtio"), False, "build/aarch64",
+                    "linux-image-cloud-arm64:arm64", False),
     # highmem=off: the PCI host's ECAM below 4 GiB, where armmp (no LPAE) reaches it.
     "armhf": Arch("armhf", "qemu-system-arm", "qemu-system-arm", "virt,highmem=off", "max",
-                  "ttyAMA0", "ttyS0", "ttyS1", "pci-serial", ("nvme", "virtio"), False, "build/armhf"),
+                  "ttyAMA0", "ttyS0", "ttyS1", "pci-serial", ("nvme", "virtio"), False, "build/armhf",
+                  "linux-image-armmp:armhf", True),
 }
 ALIASES = {"amd64": "x86_64", "x86-64": "x86_64", "arm64": "aarch64", "arm": "armhf"}
 HOST_ARCH = "x86_64"

@@ -1,6 +1,9 @@
 """The cache outside the clone (~/.cache/minroot): entries named by the
 digest of what they are made from, written atomically, pruned to the ones
-used last but never one in use."""
+used last but never one in use; a lock where two runs at once would both
+do the same slow work."""
+import contextlib
+import fcntl
 import hashlib
 import os
 import tempfile
@@ -79,3 +82,31 @@ def write_entry(path, content):
         os.unlink(tmp)
         return False
     return True
+
+
+def read_entry(path):
+    """A cache entry's bytes, or None when there is none (or it cannot be
+    read: the caller makes it again)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+@contextlib.contextmanager
+def locked(path):
+    """Hold an exclusive lock on the file PATH (made if missing) for the
+    block: a second run waits for the first, then finds its entry. Where
+    the lock cannot be had (a cache we may not write), no lock: the run
+    does the work itself."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError:
+        yield False
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield True
+    finally:
+        os.close(fd)

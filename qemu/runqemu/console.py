@@ -18,6 +18,10 @@ SPLAT_RE = re.compile(
     r"soft lockup|rcu_sched self-detected stall|rcu: INFO")
 SPLAT_END_RE = re.compile(r"---\[ end |Kernel panic - not syncing")
 PANIC_RE = re.compile(r"Kernel panic - not syncing: .*")
+# The kernel's panic when it cannot mount root=: unknown-block(0,0) when no
+# such disk appeared, the disk's numbers when it has no file system driver.
+# Its stack says nothing: the run's closing line says why (verdict.py).
+ROOT_MOUNT_RE = re.compile(r"VFS: Unable to mount root fs on unknown-block\((\d+),(\d+)\)")
 KERNEL_TIME_RE = re.compile(r"^\[ *\d+\.\d+\] ")
 LINUX_VERSION_RE = re.compile(r"^Linux version (\S+)")
 # Lines of a splat shown after its first, unless its end comes sooner.
@@ -141,8 +145,13 @@ class KernelLog:
             # The records, when init forwards them, hold these lines too.
             self.scan.line(body, whole=self.records == 0)
             self.console_ktap.feed(body, self.kernel_time(text))
-            if self.verbose or body.startswith("init: ") or self.scan.panic is not None:
+            if self.verbose or body.startswith("init: ") or self.telling_panic():
                 self.show(text)
+
+    def telling_panic(self):
+        """A panic's lines are shown, but for a root that could not be
+        mounted (ROOT_MOUNT_RE)."""
+        return self.scan.panic is not None and not ROOT_MOUNT_RE.search(self.scan.panic)
 
     def add_terminal(self, data):
         """The terminal's transcript (None: there was none): a panic, and

@@ -7,7 +7,7 @@ import tempfile
 import termios
 import time
 
-from . import options, results
+from . import defaults, options, results
 from .arches import ARCHES
 from .console import KernelLog, default_log
 from .disks import copy_back
@@ -38,6 +38,7 @@ def main(argv):
             return 0
         options.check_options(o)
         qemu = find_qemu(o)
+        defaults.fill_in(o, ARCHES[o.arch], o.print_only)
     except RunError as e:
         return refuse(e)
     tmp = tempfile.mkdtemp(prefix="run-qemu.", dir=os.environ.get("TMPDIR") or None)

@@ -2,23 +2,13 @@
 it, and telling the user's bad input (exit 2) from a disk mkrootfs could
 not write (the run could not happen: 125)."""
 import os
-import shutil
 import subprocess
 
+from .places import mkrootfs_program
 from .status import ToolFailure, Usage
 
-# The source tree holding qemu/runqemu/ (its build/mkrootfs comes first).
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
-
-
-def mkrootfs_program():
-    built = os.path.join(TOP, "build", "mkrootfs")
-    if os.access(built, os.X_OK):
-        return built
-    found = shutil.which("mkrootfs")
-    if not found:
-        raise ToolFailure("mkrootfs not found (run 'make', or install minroot)")
-    return found
+# Where mkrootfs is comes from places.py; the modules that run it take it from here.
+__all__ = ["mkrootfs_program", "mkrootfs", "refuse", "reason", "tree_bytes"]
 
 
 def not_the_users(rc, why, output):

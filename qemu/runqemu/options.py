@@ -24,9 +24,13 @@ with its status.
                    the guest's architecture (default x86_64); aarch64 and
                    armhf boot QEMU's virt machine, console ttyAMA0 (see
                    run-qemu(1)); their kernel and image default to
-                   build/ARCH/vmlinuz and build/ARCH/rootfs.img
-  --kernel PATH    kernel to boot (default $MINROOT_KERNEL, else build/vmlinuz)
-  --image PATH     root file system image (default build/rootfs.img)
+                   build/ARCH/vmlinuz and build/ARCH/rootfs.img (armhf's
+                   kernel with its modules, build/armhf/modules)
+  --kernel PATH    kernel to boot (default $MINROOT_KERNEL, else build/vmlinuz,
+                   else Debian's, fetched once into the cache)
+  --image PATH     root file system image (default build/rootfs.img, else one
+                   mkrootfs makes in the cache from minroot's init and
+                   busybox, booted with --snapshot)
   --initrd FILE    boot from this initramfs (its /init); no disk is attached
                    unless --image is also given (then root= names the disk and
                    a minroot stage-1 initramfs switches to it)
@@ -64,8 +68,10 @@ with its status.
   --net            a NIC on QEMU's user network, configured by init
                    (10.0.2.15/24, gateway 10.0.2.2, DNS 10.0.2.3)
   --accel auto|kvm|tcg
-                   accelerator (default auto: KVM if a probe guest runs on it
-                   quickly, else TCG, saying why in one line)
+                   accelerator (default $MINROOT_ACCEL, else auto: KVM if a
+                   probe guest runs on it quickly, else TCG, saying why in
+                   one line; the probe's verdict is kept until the host
+                   boots again)
   --mem SIZE       guest memory (default 256M)
   --smp N          number of CPUs (default: QEMU's, 1)
   --append 'ARGS'  extra kernel command-line words, after run-qemu's own
@@ -120,11 +126,12 @@ when the run could not happen (QEMU not found or not starting, mkrootfs not
 found or unable to write a disk); 2 for a usage error, a missing kernel,
 image, initrd or directory, or (--share-libs) a shared program for another
 machine or a library not found; 129/130/143 when run-qemu gets SIGHUP, SIGINT
-or SIGTERM (it stops QEMU). Environment: MINROOT_KERNEL, MINROOT_CACHE, QEMU
-(the program), TMPDIR.
+or SIGTERM (it stops QEMU). Environment: MINROOT_KERNEL, MINROOT_ACCEL,
+MINROOT_CACHE, BUSYBOX, QEMU (the program), TMPDIR.
 """
 
 DISKS = ("nvme", "ide", "virtio")
+ACCELS = ("auto", "kvm", "tcg")
 # Options that take a value (--opt VALUE or --opt=VALUE).
 VALUED = {"--arch", "--kernel", "--image", "--initrd", "--disk", "--accel", "--mem", "--smp", "--append",
           "--timeout", "--script", "--share", "--share-rw", "--modules", "--log", "--bios", "--program",
@@ -146,11 +153,12 @@ class Options:
     def __init__(self):
         self.arch = HOST_ARCH
         self.kernel = None      # default: see fill_defaults
+        self.kernel_default = False     # neither --kernel nor $MINROOT_KERNEL
         self.image = None
         self.image_given = False
         self.initrd = None
         self.disk = "nvme"
-        self.accel = "auto"
+        self.accel = None       # default: $MINROOT_ACCEL, else auto
         self.mem = "256M"
         self.smp = None
         self.append = ""
@@ -258,28 +266,37 @@ def info_text(o):
 
 
 def fill_defaults(o, env):
-    """The architecture's own name; the kernel and image default to its
-    build directory ($MINROOT_KERNEL is the host architecture's)."""
+    """The architecture's own name; the accelerator ($MINROOT_ACCEL, else
+    auto: --accel wins); the kernel and image default to its build
+    directory ($MINROOT_KERNEL is the host architecture's)."""
     o.arch = canonical(o.arch)
     if o.arch not in ARCHES:
         raise Usage(f"--arch must be x86_64, aarch64 or armhf, not '{o.arch}'")
+    if o.accel is None:
+        o.accel = env.get("MINROOT_ACCEL") or "auto"
+        if o.accel not in ACCELS:
+            raise Usage(f"MINROOT_ACCEL must be auto, kvm or tcg, not '{o.accel}'")
     build = ARCHES[o.arch].build
     if o.kernel is None:
         given = env.get("MINROOT_KERNEL") if o.arch == HOST_ARCH else None
         o.kernel = given or os.path.join(build, "vmlinuz")
+        o.kernel_default = not given
     if o.image is None:
         o.image = os.path.join(build, "rootfs.img")
 
 
 def check_options(o, env=os.environ):
-    """Every check of the user's input that needs no tool: raises Usage."""
+    """Every check of the user's input that needs no tool: raises Usage.
+    A default kernel or image missing from build/ is not checked here: the
+    cache's takes its place (see defaults.py)."""
     fill_defaults(o, env)
     check_values(o)
     check_kunit(o)
-    readable_file("kernel", o.kernel)
+    if not o.kernel_default or os.path.exists(o.kernel):
+        readable_file("kernel", o.kernel)
     if o.initrd:
         readable_file("initrd", o.initrd)
-    if o.uses_disk():
+    if o.uses_disk() and (o.image_given or os.path.exists(o.image)):
         readable_file("image", o.image)
     if o.script is not None and o.program is not None:
         raise Usage("--script and --program cannot be used together")
@@ -315,7 +332,7 @@ def check_values(o):
         raise Usage(f"--disk {o.disk} is not available on {o.arch} (only {' or '.join(arch.disks)})")
     if o.bios is not None and not arch.firmware:
         raise Usage(f"--bios applies to x86_64 only; {o.arch} boots its kernel directly")
-    if o.accel not in ("auto", "kvm", "tcg"):
+    if o.accel not in ACCELS:
         raise Usage(f"--accel must be auto, kvm or tcg, not '{o.accel}'")
     if not re.fullmatch(r"[0-9]+[KMGT]?", o.mem):
         raise Usage(f"--mem must be a size like 256M, not '{o.mem}'")
@@ -347,25 +364,12 @@ def check_results_dir(o):
 
 def readable_file(what, path):
     if not os.path.exists(path):
-        raise Usage(f"no {what} at '{path}'{hint_for(what, path)}")
+        raise Usage(f"no {what} at '{path}'")
     st = os.stat(path)
     if not (stat.S_ISREG(st.st_mode) or (what == "image" and stat.S_ISBLK(st.st_mode))):
         raise Usage(f"the {what} '{path}' is not a regular file")
     if not os.access(path, os.R_OK):
         raise Usage(f"cannot read the {what} '{path}': Permission denied")
-
-
-def hint_for(what, path):
-    """How to make a missing default kernel or image."""
-    hints = {("kernel", "build/vmlinuz"): " (run 'make kernel', or give --kernel PATH or MINROOT_KERNEL)",
-             ("image", "build/rootfs.img"): " (run 'make build/rootfs.img', or give --image PATH)"}
-    for name, arch in ARCHES.items():
-        if name != HOST_ARCH:
-            hints[("kernel", os.path.join(arch.build, "vmlinuz"))] = \
-                f" (run 'make kernel ARCH={name}', or give --kernel PATH)"
-            hints[("image", os.path.join(arch.build, "rootfs.img"))] = \
-                f" (run 'make ARCH={name}', or give --image PATH)"
-    return hints.get((what, path), "")
 
 
 def check_script(path):

@@ -1,6 +1,8 @@
 """The outcome of a run: its exit status and the lines that explain it,
 from how the run ended (the session), what the kernel log said (the
 scan) and what was asked (the options). Pure: nothing is printed here."""
+from .console import ROOT_MOUNT_RE
+from .drives import root_device
 from .status import EXIT_KERNEL_TEST, EXIT_NO_STATUS, EXIT_SIGNALLED, EXIT_SPLAT, EXIT_TIMEOUT
 
 # Taints that loading a test module sets (proprietary, forced, staging,
@@ -9,7 +11,28 @@ from .status import EXIT_KERNEL_TEST, EXIT_NO_STATUS, EXIT_SIGNALLED, EXIT_SPLAT
 MODULE_TAINTS = set("PFCOEKXTN")
 
 
-def why_no_status(end, scan):
+DISK_DRIVERS = {"nvme": "nvme", "ide": "ata_piix", "virtio": "virtio_blk"}
+
+
+def root_not_mounted(panic, o):
+    """One line naming the driver a kernel lacked to mount the root, when
+    no --modules (nor --initrd) could have brought it; else None."""
+    m = ROOT_MOUNT_RE.search(panic or "")
+    if not m or o.modules or o.initrd:
+        return None
+    device = root_device(o.disk)
+    if m.groups() == ("0", "0"):
+        missing = f"no disk {device} appeared: its driver ({DISK_DRIVERS[o.disk]}, for --disk {o.disk}) is not built in"
+    else:
+        missing = f"it found {device} but cannot mount it: its ext4 driver (ext4 mounts ext3) is not built in"
+    return f"the kernel cannot mount the root: {missing}; if it is a module, pass --modules DIR (its lib/modules/VERSION)"
+
+
+def why_no_status(end, scan, o=None):
+    # --kunit has no disk: a missing root only says the kernel did not stop.
+    hint = root_not_mounted(scan.panic, o) if o and not o.kunit else None
+    if hint:
+        return hint
     if scan.panic:
         return "the kernel panicked: " + scan.panic.removeprefix("Kernel panic - ")
     if scan.init_error:
@@ -51,7 +74,7 @@ def outcome(o, end, scan, log_path, tests=None):
         return EXIT_NO_STATUS, []
     if scan.panic or (o.command_mode() and end.status is None):
         hint = " (with --kunit: is KUnit built in, CONFIG_KUNIT=y?)" if o.kunit and not (tests and tests.suites) else ""
-        return EXIT_NO_STATUS, [why_no_status(end, scan) + hint + f" (console log: {log_path})"]
+        return EXIT_NO_STATUS, [why_no_status(end, scan, o) + hint + f" (console log: {log_path})"]
     lines = []
     trouble = kernel_trouble(end.new_taint, scan)
     if trouble:

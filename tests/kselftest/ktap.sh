@@ -8,7 +8,7 @@
 # Then --results DIR on the four recorded runs, read by what a CI reads
 # with (check-results: junitparser, xmlschema, the kernel's kunit.py), and
 # bad input.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 S=$TOP/tests/kselftest/samples
 SUM=$TOP/qemu/kselftest/ktap-summary
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT

@@ -6,7 +6,7 @@
 # by junitparser, xmlschema and the kernel's kunit.py, see check-results).
 # Also: a run that cannot finish (and its results), a suspend to RAM in the
 # guest, the build's cache, and bad input.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 BUILD=${BUILD:-build}
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 for f in "$B/vmlinuz" "$B/init" "$B/mkrootfs"; do [ -s "$f" ] || { fail "missing $f (make $f)"; finish; }; done

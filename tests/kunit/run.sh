@@ -7,7 +7,7 @@
 # kernel without KUnit under --kunit; and bad input (one line, non-zero,
 # nothing written). The kernels are built once into the cache
 # (qemu/kernel/build-kernel's): from nothing, three kernel builds.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 BUILD=${BUILD:-build}
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 cd "$TOP" || exit 1

@@ -2,7 +2,7 @@
 # Every bad input: a clear one-line error naming the problem, a non-zero
 # exit (2 for usage, 1 otherwise), the existing image byte-for-byte as it
 # was, and no temporary file left.
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../lib/packer.sh"
 
 KEEP=$OUT/keep.img
 echo "precious bytes the user keeps" >"$KEEP"; give "$KEEP"
@@ -78,7 +78,7 @@ bad "a file under a file" 1 "/etc/passwd is a file" --add "$S/x:/etc/passwd/x" -
 
 echo "# size"
 bad "content larger than --size" 1 "does not fit in --size 4M: it needs at least" -s 4M -o "$KEEP"
-bad "a big --add in the default size" 1 "does not fit in --size 128M: it needs at least" --add "$S/huge:/huge" -o "$KEEP"
+bad "a big --add in --size 128M" 1 "does not fit in --size 128M: it needs at least" --add "$S/huge:/huge" -s 128M -o "$KEEP"
 needed=$(sed -n 's/.*use --size \([0-9]*M\) or more.*/\1/p' "$W/bad.log")
 check_pack "the size it asked for is enough (--size $needed)" fits --add "$S/huge:/huge" -s "${needed:-0}" -o "$OUT/fits.img"
 check_fsck "$OUT/fits.img"

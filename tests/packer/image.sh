@@ -1,7 +1,7 @@
 #!/bin/bash
 # A new image as an unprivileged user: contents, owners, modes, device
 # numbers, applet links, journal, sparseness; ext2/ext4; --add/--overlay.
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../lib/packer.sh"
 
 BUSYBOX=$(command -v busybox)
 IMG=$OUT/root.img
@@ -142,6 +142,24 @@ alloc=$(( $(stat -c %b "$OUT/big.img") * $(stat -c %B "$OUT/big.img") ))
 if [ "$alloc" -lt $((16 << 20)) ]; then ok "1 GiB ext3 stays sparse, journal included ($alloc bytes)"
 else fail "1 GiB ext3 stays sparse ($alloc bytes allocated)"; fi
 check_fsck "$OUT/big.img"
+
+echo "# no --size: an image that fits its content, with room to spare"
+# 120 MiB of written (not zero) blocks: more than the default 128 MiB holds
+# with a quarter to spare. The room: a quarter of the content plus 16 MiB.
+mkdir -p "$W/bigsrc" && yes minroot | head -c 120M >"$W/bigsrc/content"
+give "$W/bigsrc" "$W/bigsrc/content"
+check_pack "120 MiB of content without --size" sized --add "$W/bigsrc/content:/content" -o "$OUT/sized.img"
+check_fsck "$OUT/sized.img"
+mib=$(( $(stat -c %s "$OUT/sized.img" 2>/dev/null || echo 0) >> 20 ))
+free=$(( $(dumpe2fs -h "$OUT/sized.img" 2>/dev/null | sed -n 's/^Free blocks: *//p') * 4 / 1024 ))
+if [ "$mib" -gt 128 ] && [ "$mib" -le $((120 * 5 / 4 + 16 + 32)) ]; then
+	ok "the image is sized for the content: ${mib}M (over the 128M floor, under content x 1.25 + 48M)"
+else fail "the image is sized for the content: ${mib}M"; evidence "$W/sized.log"; fi
+if [ "$free" -ge $((120 / 4 + 16)) ]; then ok "room to spare: ${free} MiB free (a quarter of the content + 16 MiB)"
+else fail "room to spare: ${free} MiB free, want >= $((120 / 4 + 16))"; fi
+expect_eq "the line says the size it chose" ", ${mib}M to fit its content)" \
+	"$(grep -o ", [0-9]*M to fit its content)" "$W/sized.log")"
+rm -rf "$OUT/sized.img" "$W/bigsrc"
 check_pack "-q prints nothing" quiet -q -o "$OUT/q.img"
 expect_eq "-q output" "" "$(cat "$W/quiet.log")"
 check_pack "-v lists every entry" verbose -v -o "$OUT/v.img"

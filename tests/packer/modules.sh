@@ -4,15 +4,20 @@
 # The checks use a small tree cut from it (the disks' drivers, ext4, loop
 # and what they need), plain and compressed with xz, zstd and gzip, and
 # judge the results with kmod's own modprobe and depmod, debugfs and cpio.
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../lib/packer.sh"
 
 export SOURCE_DATE_EPOCH=1700000000 TZ=UTC
-GENERIC=$B/modules-generic
-VERSIONS=("$GENERIC"/lib/modules/*)
+VERSIONS=("$B"/modules-generic/lib/modules/*)
 if [ ${#VERSIONS[@]} -ne 1 ] || [ ! -f "${VERSIONS[0]}/modules.dep" ]; then
-	fail "$GENERIC holds one depmod'ed lib/modules/VERSION (make kernel-generic)"
+	fail "$B/modules-generic holds one depmod'ed lib/modules/VERSION (make kernel-generic)"
 	finish
 fi
+# The builder reads the tree from the scratch directory, as it would its own.
+GENERIC=$W/src/generic
+if ! readable_copy "$B/modules-generic" "$GENERIC" >"$W/copy.log" 2>&1; then
+	fail "the modules tree is staged where the builder can read it"; evidence "$W/copy.log"; finish
+fi
+VERSIONS=("$GENERIC"/lib/modules/*)
 FULL=${VERSIONS[0]}
 V=$(basename "$FULL")
 for tool in depmod modprobe; do

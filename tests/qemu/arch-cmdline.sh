@@ -1,7 +1,7 @@
 #!/bin/bash
 # run-qemu --arch: the QEMU and kernel command lines of each architecture,
 # checked with --print (no boot), and its refusals.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 RUN=$TOP/qemu/run-qemu
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 touch "$T/kernel" "$T/disk.img"
@@ -57,10 +57,21 @@ echo "# defaults: build/ARCH"
 	MINROOT_KERNEL=/elsewhere "$RUN" --arch aarch64 --print </dev/null) >"$T/out" 2>&1
 expect_eq "--arch aarch64: kernel and image from build/aarch64, not MINROOT_KERNEL" "1 1" \
 	"$(grep -c -- '-kernel build/aarch64/vmlinuz ' "$T/out") $(grep -c 'file=build/aarch64/rootfs.img,' "$T/out")"
-(cd "$T" && "$RUN" --arch armhf --print </dev/null) >"$T/out" 2>&1
-expect_eq "no armhf kernel yet: how to get one" \
-	"run-qemu: error: no kernel at 'build/armhf/vmlinuz' (run 'make kernel ARCH=armhf', or give --kernel PATH)" \
+C=$T/cache/default/armhf
+(cd "$T" && MINROOT_CACHE=$T/cache "$RUN" --arch armhf --print </dev/null) >"$T/out" 2>&1
+expect_eq "no armhf kernel in build/ nor in the cache: --print names the command that fetches it (a run fetches it)" \
+	"run-qemu: error: no kernel at 'build/armhf/vmlinuz' nor '$C/vmlinuz': run '$TOP/qemu/kernel/fetch-kernel -p linux-image-armmp:armhf -m $C/modules $C/vmlinuz' to fetch Debian's, or give --kernel PATH" \
 	"$(cat "$T/out")"
+(cd "$T" && mkdir -p build/armhf && touch build/armhf/vmlinuz build/armhf/rootfs.img &&
+	MINROOT_CACHE=$T/cache "$RUN" --arch armhf --print </dev/null) >"$T/out" 2>&1
+expect_eq "armhf's default kernel without its modules: refused before booting, in one line" \
+	"run-qemu: error: the armhf kernel build/armhf/vmlinuz has its disk and ext4 drivers as modules, and they are not at 'build/armhf/modules': run '$TOP/qemu/kernel/fetch-kernel -p linux-image-armmp:armhf -m build/armhf/modules build/armhf/vmlinuz', or give --modules DIR" \
+	"$(cat "$T/out")"
+mkdir -p "$T/build/armhf/modules/lib/modules/6.1.0-9-armmp" && touch "$T/build/armhf/modules/lib/modules/6.1.0-9-armmp/modules.order"
+(cd "$T" && MINROOT_CACHE=$T/cache "$RUN" --arch armhf --print </dev/null) >"$T/out" 2>&1
+rc=$?
+expect_eq "... with them beside it, the run goes on (here: --print, the kernel from build/armhf)" "0 1" \
+	"$rc $(grep -c -- '-kernel build/armhf/vmlinuz ' "$T/out")"
 
 echo "# refusals"
 refused() {

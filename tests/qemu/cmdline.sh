@@ -3,7 +3,7 @@
 # The runner's QEMU and kernel command lines, checked with --print: no boot.
 # What the kernel must receive for each disk, the quoting of a command into
 # kernel words, and the clear refusals of what the kernel cannot express.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 RUN=$TOP/qemu/run-qemu
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 touch "$T/kernel" "$T/disk.img" "$T/initrd.cpio" "$T/a,b.img"
@@ -200,18 +200,54 @@ for a; do shift; [ "$a" = kvm ] && a=tcg; set -- "$@" "$a"; done
 exec qemu-system-x86_64 "$@"
 EOF
 chmod +x "$T/fake-qemu"
-QEMU=$T/fake-qemu "$RUN" --print --kernel "$K" --image "$I" >"$T/out" 2>"$T/err"; rc=$?
+MINROOT_CACHE=$T/fcache QEMU=$T/fake-qemu "$RUN" --print --kernel "$K" --image "$I" >"$T/out" 2>"$T/err"; rc=$?
 eval "Q=($(cat "$T/out"))"
-if [ -e /dev/kvm ]; then
+if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	if [ $rc -eq 0 ] && [ "$(after -accel)" = kvm ] && [ ! -s "$T/err" ] &&
 		[ "$(after -append)" = "console=ttyS0 quiet minroot.channel=ttyS1 root=/dev/nvme0n1 rw panic=-1 edd=off" ]; then
 		ok "auto: a probe that runs (here under TCG) means KVM, silently, and no TCG tick words"
 	else
 		fail "auto: the probe did not pass on an accelerator that works"; evidence "$T/err"; evidence "$T/out"
 	fi
+elif [ -e /dev/kvm ]; then
+	expect_eq "auto with a /dev/kvm this user may not open: TCG, saying so" \
+		"0 tcg run-qemu: cannot use /dev/kvm (Permission denied); using TCG" "$rc $(after -accel) $(cat "$T/err")"
 else
 	expect_eq "auto without /dev/kvm: TCG, silently" "0 tcg " "$rc $(after -accel) $(cat "$T/err")"
 fi
+
+echo "# the probe's verdict is kept until the host boots again, QEMU or /dev/kvm changes"
+# A QEMU whose probe fails at once (status 1), counting its probes.
+printf '#!/bin/sh\necho probe >>"%s/probes"\nexit 1\n' "$T" >"$T/failing-qemu"
+chmod +x "$T/failing-qemu"
+# auto_run ARGS...: run-qemu --print under auto with that QEMU and a cache
+# of its own: "STATUS PROBES-SO-FAR STDERR".
+auto_run() {
+	MINROOT_CACHE=$T/acache QEMU=$T/failing-qemu "$RUN" --print --kernel "$K" --image "$I" "$@" \
+		>"$T/out" 2>"$T/err"
+	local rc=$? n=0
+	[ ! -f "$T/probes" ] || n=$(wc -l <"$T/probes")
+	echo "$rc $n $(cat "$T/err")"
+}
+why="a probe guest failed with status 1"
+if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+	expect_eq "the first run probes" "0 1 run-qemu: KVM is unusable here ($why); using TCG" "$(auto_run)"
+	expect_eq "the next one takes the kept verdict, and says so" \
+		"0 1 run-qemu: KVM is unusable here (cached since boot: $why); using TCG" "$(auto_run)"
+	touch -d '1 minute ago' "$T/failing-qemu"
+	expect_eq "a changed QEMU (its mtime) probes again" "0 2 run-qemu: KVM is unusable here ($why); using TCG" \
+		"$(auto_run)"
+	expect_eq "MINROOT_ACCEL=tcg: no probe, not a word" "0 2 " "$(MINROOT_ACCEL=tcg auto_run)"
+	expect_eq "--accel auto wins over MINROOT_ACCEL=tcg" \
+		"0 2 run-qemu: KVM is unusable here (cached since boot: $why); using TCG" \
+		"$(MINROOT_ACCEL=tcg auto_run --accel auto)"
+else
+	expect_eq "no usable /dev/kvm: no probe at all" "0 0" "$(auto_run | cut -d' ' -f1-2)"
+fi
+rm -f "$T/probes"
+expect_eq "a bad MINROOT_ACCEL is refused in one line" \
+	"2 0 run-qemu: error: MINROOT_ACCEL must be auto, kvm or tcg, not 'xen'" "$(MINROOT_ACCEL=xen auto_run)"
+expect_eq "... unless --accel is given (and then not read)" "0 0 " "$(MINROOT_ACCEL=xen auto_run --accel tcg)"
 
 echo "# the default kernel comes from the cache the second time"
 # The first run may download, if apt knows a newer kernel than the cache holds.

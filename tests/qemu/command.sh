@@ -5,7 +5,7 @@
 # ttyS1 and so survives floods of console output and a missing final newline.
 # Also: failures to get there (kernel panic, timeout, signal), --initrd,
 # --snapshot, and --accel auto on this machine. Standard input is /dev/null.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 RUN=$TOP/qemu/run-qemu
 K=$B/vmlinuz I=$B/rootfs.img
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
@@ -60,9 +60,12 @@ boot nonl -- sh -c 'echo -n init: exit status 3; exit 4'
 status_is "output without a final newline, then exit 4" nonl 4
 
 echo "# failures to get there: a non-zero exit and one line saying why"
-boot ide --disk ide -- true
+boot ide --disk ide --log "$T/ide.log" -- true
 status_is "the cloud kernel has no ATA driver: --disk ide cannot mount root" ide 125
-shows "... and the reason is the kernel panic" "$T/ide.err" "run-qemu: the kernel panicked: not syncing: VFS: Unable to mount root fs"
+shows "... one line naming the missing driver and --modules" "$T/ide.err" \
+	"run-qemu: the kernel cannot mount the root: no disk /dev/sda appeared: its driver (ata_piix, for --disk ide) is not built in; if it is a module, pass --modules DIR (its lib/modules/VERSION) (console log: $T/ide.log)"
+expect_eq "... and not the panic's stack, which the console log keeps" "0 1" \
+	"$(grep -c 'Call Trace' "$T/ide.err") $(grep -c 'Kernel panic - not syncing: VFS: Unable to mount root fs' "$T/ide.log")"
 boot slow --timeout 20 -- sleep 1000
 status_is "--timeout 20 on 'sleep 1000'" slow 124
 shows "... saying it timed out" "$T/slow.err" "run-qemu: timed out after 20 s"

@@ -5,7 +5,7 @@
 # "mkrootfs: error: ...", exit status 1, the user's file byte-for-byte as it
 # was and no temporary file left. What the user saw in each case is written
 # as a Markdown table to $BUILD/bench/mkrootfs-input.md.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/minroot-input.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT
@@ -17,13 +17,15 @@ printf '| case | what the user sees (exit status) |\n|---|---|\n' >"$TABLE"
 "$M" --init "$B/init" -o "$W/good.img" >"$W/good.log" 2>&1 ||
 	{ fail "a good image to damage"; evidence "$W/good.log"; finish; }
 
-# verdict WHAT WANT_RC: judge the last run from $W/rc, $W/err, $W/keep
+# verdict WHAT WANT_RC [PART]: judge the last run from $W/rc, $W/err (which
+# names PART, if given), $W/keep
 # (the user's file after the run, to compare with $W/orig; absent when there
 # is none) and $W/left (names of temporary files left).
 verdict() {
-	local what=$1 want=$2 rc why=
+	local what=$1 want=$2 part=${3:-} rc why=
 	rc=$(cat "$W/rc")
 	[ "$rc" = "$want" ] || why="exit $rc, want $want;"
+	[ -z "$part" ] || grep -q -F -- "$part" "$W/err" || why="$why the message does not name $part;"
 	[ "$(wc -l <"$W/err")" -eq 1 ] || why="$why not one line;"
 	grep -q '^mkrootfs: error: ' "$W/err" || why="$why no 'mkrootfs: error: ';"
 	[ ! -e "$W/keep" ] || cmp -s "$W/keep" "$W/orig" || why="$why the user's file changed;"
@@ -78,8 +80,11 @@ echo "# permissions (as an unprivileged user)"
 NOBODY=()
 [ "$(id -u)" -ne 0 ] || NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
 cp "$W/good.img" "$W/ro.img"; chmod 444 "$W/ro.img"; cp "$W/ro.img" "$W/orig"
-run_mkrootfs "$W/ro.img" "${NOBODY[@]}" "$M" --init "$B/init" --update "$W/ro.img"
-verdict "--update of an image the user may not write" 1
+# mkrootfs and its init from here: build/ may be out of nobody's reach (a
+# clone in a 0700 directory).
+cp "$M" "$B/init" "$W/" && chmod 755 "$W/mkrootfs" "$W/init"
+run_mkrootfs "$W/ro.img" "${NOBODY[@]}" "$W/mkrootfs" --init "$W/init" --update "$W/ro.img"
+verdict "--update of an image the user may not write" 1 "ro.img"
 
 echo "# damaged or foreign images for --update"
 # damaged WHAT SETUP: SETUP makes $W/d.img from $W/good.img, then --update.

@@ -164,11 +164,15 @@ def test_refusal_of_a_path(files, args, message):
     assert message.replace("{T}", t) in got
 
 
-def test_missing_default_kernel_says_how_to_make_it(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(Usage) as e:
-        check_options(parse_options(["--arch", "armhf"]), {})
-    assert str(e.value) == "no kernel at 'build/armhf/vmlinuz' (run 'make kernel ARCH=armhf', or give --kernel PATH)"
+def test_a_default_missing_from_build_is_left_to_the_cache(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)     # no build/ here: defaults.py fills them in
+    o = parse_options(["--arch", "armhf"])
+    check_options(o, {})
+    assert (o.kernel, o.kernel_default, o.image, o.image_given) == \
+        ("build/armhf/vmlinuz", True, "build/armhf/rootfs.img", False)
+    o = parse_options(["--kernel", "build/armhf/vmlinuz"])
+    with pytest.raises(Usage, match="no kernel at 'build/armhf/vmlinuz'"):
+        check_options(o, {})
 
 
 def test_initrd_alone_needs_no_image(files, monkeypatch):

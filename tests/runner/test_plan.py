@@ -101,8 +101,9 @@ def test_mkrootfs_failures(rc, why, output, tool):
 
 
 def test_no_mkrootfs_is_a_tool_failure(monkeypatch):
-    from runqemu import mkrootfs
-    monkeypatch.setattr(mkrootfs, "TOP", "/nonexistent")
+    from runqemu import mkrootfs, places
+    monkeypatch.setattr(places, "TOP", "/nonexistent")
+    monkeypatch.setattr(places.sys, "argv", ["/nonexistent/bin/run-qemu"])
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(ToolFailure, match="mkrootfs not found") as e:
         mkrootfs.mkrootfs_program()

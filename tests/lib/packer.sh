@@ -1,15 +1,16 @@
-# common.sh - setup shared by the packer suites (sourced, not a suite).
+# packer.sh - setup shared by the packer suites (sourced, not a suite).
 # Images are built by an unprivileged user (nobody when the suites run as
 # root, as in CI) in a scratch directory, then checked with e2fsprogs' own
 # tools: e2fsck, debugfs, dumpe2fs.
-. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/report.sh"
 
 NOBODY=65534
 W=$(mktemp -d "${TMPDIR:-/tmp}/minroot-packer.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT
 chmod 755 "$W"
 mkdir -p "$W/bin" "$W/out" "$W/src"
-# The packer and its default init side by side, readable by the builder.
+# The packer and its default init side by side, readable by the builder
+# (build/ may not be: a clone in a 0700 directory).
 cp "$B/mkrootfs" "$B/init" "$W/bin/" || exit 1
 MKROOTFS=$W/bin/mkrootfs
 INIT=$W/bin/init
@@ -114,6 +115,16 @@ no_temp_files() {
 
 # give FILE...: hand files made here to the builder (when we are root).
 give() { [ "$(id -u)" -ne 0 ] || chown "$NOBODY:$NOBODY" "$@"; }
+
+# readable_copy SRC DEST: SRC's tree at DEST in the scratch directory, for
+# the builder to read: build/ may be out of its reach (a clone in a 0700
+# directory, as mktemp -d makes). Hard links where both are on one file
+# system (nothing is copied; modes are the same inodes'), a copy otherwise.
+readable_copy() {
+	cp -al "$1" "$2" 2>/dev/null && return 0
+	rm -rf "$2"
+	cp -a "$1" "$2"
+}
 
 # make_foreign DEST: a copy of the init claiming to be for riscv64 (e_machine
 # 243), an architecture mkrootfs packs no images for.
