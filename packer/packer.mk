@@ -47,8 +47,9 @@ $(BUILD)/packer/%.o: packer/%.c $(BUILD)/packer/flags | packer-deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PACKER_CPPFLAGS) $(PACKER_EXT_CFLAGS) -MMD -MP -c -o $@ $<
 
-PACKER_PURE := util parse manifest sha256 hash hash_queue ext/digest elf/elfinfo ext/ext_plan \
-	options newc arch
+$(BUILD)/mkrootfs: $(PACKER_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_OBJS) $(PACKER_LIBS)
+
 install-packer: $(BUILD)/mkrootfs
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BUILD)/mkrootfs $(DESTDIR)$(BINDIR)/mkrootfs
