@@ -177,3 +177,14 @@ def test_kunit_ktap_read_from_the_console_port():
     docs = klog.kernel_documents()
     assert [t.name for t in docs[0].tests] == ["example", "other"] and docs[0].cut_short()
     assert docs[0].started == pytest.approx(50.5)
+
+
+def test_kunits_taint_is_no_health_failure_on_a_real_run():
+    """The modules run ends "init: exit status 0 taint=N new=N": KUnit's
+    test taint, which is no trouble."""
+    from runqemu.console import replay
+    from runqemu.verdict import kernel_trouble
+    with open(os.path.join(DATA, "kunit-modules.log"), "rb") as f:
+        scan, status = replay(f.read())
+    assert status == (0, "N", "N")
+    assert kernel_trouble("N", scan) is None and scan.first_splat is None
