@@ -16,6 +16,7 @@ include qemu/qemu.mk
 include qemu/kernel/kernel.mk
 include qemu/kselftest/kselftest.mk
 include qemu/lava/lava.mk
+include qemu/kunit/kunit.mk
 include bench/bench.mk
 
 # The suites for tests/run. Each folder's .mk appends its suites to a stage,
@@ -26,7 +27,7 @@ include bench/bench.mk
 # stages in this order, the fast ones first; within a stage, the folders in
 # the order included here. TEST_JOBS=N: up to N CPUs' worth of suites at
 # once (default: the CPU count; 1: one after the other).
-TEST_STAGES := tests init packer programs arch run-qemu kernel kselftest kmod lava fuzz reliability \
+TEST_STAGES := tests init packer programs arch run-qemu kernel kselftest kunit kmod lava fuzz reliability \
 	demo ci docs
 TEST_DEPS :=
 SUITE_TIMEOUTS :=
@@ -40,6 +41,7 @@ include tests/packer/packer.mk
 include tests/qemu/qemu.mk
 include tests/kernel/kernel.mk
 include tests/kselftest/kselftest.mk
+include tests/kunit/kunit.mk
 include tests/kmod/kmod.mk
 include tests/lava/lava.mk
 include tests/fuzz/fuzz.mk

@@ -24,6 +24,8 @@ bench-deps:
 	@scripts/deps $(DEPS_BENCH)
 
 # Listed in order: with make -j, bench-deps may still run alongside the builds.
+# The KUnit row needs make kunit's kernel and kunit.py's build of the same
+# source (both cached: a long build the first time only).
 bench: bench-deps $(BUILD)/init $(BUILD)/mkrootfs $(BUILD)/vmlinuz $(BUILD)/bench/limit-init \
-		$(BUILD)/vmlinuz-generic $(BUILD)/modules-generic
+		$(BUILD)/vmlinuz-generic $(BUILD)/modules-generic kunit-kernels
 	bench/bench.py --build $(BUILD) --runs $(BENCH_RUNS)

@@ -19,6 +19,7 @@ import arches
 import boot
 import fanout
 import images
+import kunit
 import largetree
 import pack
 import report
@@ -32,7 +33,7 @@ def parse_args():
     a.add_argument("--kernel", help="kernel to boot (default BUILD/vmlinuz)")
     a.add_argument("--busybox", default="/bin/busybox",
                    help="static busybox (default /bin/busybox)")
-    a.add_argument("--only", choices=["boot", "pack", "runner", "accel", "arch", "kselftest", "anchors"],
+    a.add_argument("--only", choices=["boot", "pack", "runner", "accel", "arch", "kselftest", "anchors", "kunit"],
                    help="run one part only")
     args = a.parse_args()
     if args.runs < 1:
@@ -49,6 +50,8 @@ def parse_args():
             a.error("%s is missing (run it through `make bench`)" % path)
     if args.only in (None, "arch") and arches.missing(b):
         a.error("%s is missing (run it through `make bench`)" % arches.missing(b)[0])
+    if args.only in (None, "kunit") and kunit.missing(b):
+        a.error("%s is missing (run it through `make bench`)" % kunit.missing(b)[0])
     return args
 
 
@@ -255,6 +258,9 @@ def main():
         sections.append(fanout.section(args, imgs, failures, work))
     if args.only in (None, "anchors"):
         sections += anchors.sections(args, imgs, failures, work)
+    if args.only in (None, "kunit"):
+        print("KUnit, run-qemu against kunit.py: %d rounds" % args.runs, flush=True)
+        sections.append(kunit.section(args.build, args.runs, failures))
     sections.append("Load average at the end: %.2f.\n" % os.getloadavg()[0])
     write_results(args, sections + failures.sections())
     shutil.rmtree(work, ignore_errors=True)

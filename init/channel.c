@@ -182,6 +182,22 @@ static void forward_kernel_log(int chan, int kmsg, int max_level)
 			send_frame(chan, FRAME_KMSG, rec, (size_t)n);
 }
 
+/* Of the records from before the command, the levels the host gets. The
+ * boot's 300-odd info lines would take the serial port a tenth of a second
+ * under TCG, in front of the status: notices and worse (the kernel's
+ * version, every warning), unless the console shows more (loglevel=7:
+ * --verbose), or the kernel has KUnit built in (its parameters are in
+ * /sys/module/kunit): its tests ran before init and printed their results
+ * (KTAP) at info level, and the host judges them. */
+static int boot_log_level(void)
+{
+	char printk[64] = "";
+	read_small_file("/proc/sys/kernel/printk", printk, sizeof printk);
+	if (parse_decimal(printk) >= LOG_DEBUG || access("/sys/module/kunit", F_OK) == 0)
+		return LOG_DEBUG;
+	return LOG_NOTICE;
+}
+
 /* Until init closes `stop`: frames from the host, kernel log to the host.
  * Then the log is drained once more, so nothing the kernel said before the
  * command ended is missing when init sends the status. */
@@ -189,15 +205,9 @@ static _Noreturn void relay(int chan, const char *tty, int to, int stop)
 {
 	int kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct pollfd p[3] = { { chan, POLLIN, 0 }, { stop, POLLIN, 0 }, { kmsg, POLLIN, 0 } };
-	/* The boot's 300-odd info lines would take the serial port a tenth
-	 * of a second under TCG, in front of the status: of what came before
-	 * the command, notices and worse (the kernel's version, every
-	 * warning), unless the console shows more (loglevel=7: --verbose);
-	 * of what comes from now on, everything. */
-	char printk[64] = "";
-	read_small_file("/proc/sys/kernel/printk", printk, sizeof printk);
+	/* What came before the command at boot_log_level; from now on, everything. */
 	if (kmsg >= 0)
-		forward_kernel_log(chan, kmsg, parse_decimal(printk) >= LOG_DEBUG ? LOG_DEBUG : LOG_NOTICE);
+		forward_kernel_log(chan, kmsg, boot_log_level());
 	for (;;) {
 		if (poll(p, kmsg >= 0 ? 3 : 2, -1) < 0 && errno != EINTR)
 			break;

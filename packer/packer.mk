@@ -57,8 +57,6 @@ $(BUILD)/packer/%.o: packer/%.c $(BUILD)/packer/flags | packer-deps
 $(BUILD)/mkrootfs: $(PACKER_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_OBJS) $(PACKER_LIBS)
 
-PACKER_PURE := util parse manifest sha256 hash hash_queue ext/digest elf/elfinfo ext/ext_plan \
-	options newc arch
 install-packer: $(BUILD)/mkrootfs
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BUILD)/mkrootfs $(DESTDIR)$(BINDIR)/mkrootfs

@@ -2,11 +2,14 @@
 the channel, the console port of a command run, the terminal's
 transcript; kept whole in the log file and scanned for splats, panics,
 init's errors and its timeout. The console (quiet) already shows errors
-and worse; the rest of each splat is added to the terminal here."""
+and worse; the rest of each splat is added to the terminal here. The
+kernel log's records also go to a KTAP parser: the kernel's own tests
+(KUnit) print their results there."""
 import os
 import re
 import sys
 
+from .ktap import Parser
 from .request import parse_status
 
 SPLAT_RE = re.compile(
@@ -97,6 +100,14 @@ class KernelLog:
         self.err = err or sys.stderr
         self.scan = Scan()
         self.records = 0
+        # The kernel's KTAP (see kerneltests.py): from the records, and
+        # from the console's lines for a run whose init forwarded none. t0:
+        # QEMU's start on the host's monotonic clock, which the kernel's
+        # times are counted from.
+        self.ktap = Parser("kernel")
+        self.console_ktap = Parser("kernel")
+        self.ktap_on_terminal = False
+        self.t0 = None
         self.console = b""
         self.console_partial = b""
 
@@ -113,6 +124,9 @@ class KernelLog:
         self.records += 1
         self.file.write(f"[{usec // 1000000:5d}.{usec % 1000000:06d}] {text}".encode() + b"\n")
         in_splat = self.scan.line(text)
+        # The kernel's clock, not the time the record came: the boot's
+        # records come in one burst when init starts.
+        self.ktap.feed(text, (self.t0 or 0.0) + usec / 1e6)
         # Levels 0-3 are on the console already (quiet), init writes its
         # own lines there: show the rest of a splat only.
         if not self.verbose and in_splat and (level > 3 or not self.console_is_terminal):
@@ -130,6 +144,7 @@ class KernelLog:
             body = KERNEL_TIME_RE.sub("", text)
             # The records, when init forwards them, hold these lines too.
             self.scan.line(body, whole=self.records == 0)
+            self.console_ktap.feed(body, self.kernel_time(text))
             if self.verbose or body.startswith("init: ") or self.telling_panic():
                 self.show(text)
 
@@ -147,10 +162,26 @@ class KernelLog:
         if self.console:
             self.file.write(CONSOLE_HEADER + self.console)
         self.file.write(TERMINAL_HEADER + data)
+        self.ktap_on_terminal = self.records == 0 and not self.console
         for raw in data.split(b"\n"):
             text = terminal_line(raw)
             if self.records == 0 or PANIC_RE.search(text) or text.startswith("init: "):
                 self.scan.line(text, whole=self.records == 0)
+            if self.ktap_on_terminal:
+                self.console_ktap.feed(text, self.kernel_time(raw.decode("utf-8", "replace")))
+
+    def kernel_time(self, text):
+        """A console line's printk time stamp on the host's clock, or None."""
+        m = KERNEL_TIME_RE.match(text)
+        return (self.t0 or 0.0) + float(m.group(0).strip(" []")) if m else None
+
+    def kernel_documents(self):
+        """The kernel's KTAP documents, once the run is over: from the
+        records init forwarded or, when none came (no init of ours ran: the
+        kernel powered off after its tests, kunit_shutdown=, or the image's
+        init is another), from the console's lines (the terminal, with no
+        command; ktap_on_terminal says so). Call it once."""
+        return (self.ktap if self.records else self.console_ktap).documents()
 
 
 def replay(saved):

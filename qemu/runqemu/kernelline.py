@@ -8,11 +8,23 @@ def console_words(o, arch):
     # A command's terminal carries its output alone: the console (kernel
     # lines, init's status line) is then a third port that run-qemu reads.
     # With a shell, the console is the terminal, as any init expects.
+    # --kunit: the console is that port too, and no init runs.
+    if o.kunit:
+        return [f"console={arch.klog}"]
     if o.command_mode():
         if arch.firmware_banner:    # the ports trade places (see arches.Arch)
             return [f"console={arch.console}", f"minroot.tty={arch.klog}"]
         return [f"console={arch.klog}", f"minroot.tty={arch.console}"]
     return [f"console={arch.console}"]
+
+
+def level_words(o):
+    # --kunit: KUnit prints its KTAP at info level, and with no init the
+    # console is where it can be read; the kernel powers off after the
+    # tests (kunit.py reboots it: kunit_shutdown=reboot, with -no-reboot).
+    if o.kunit:
+        return ["loglevel=7", "kunit_shutdown=poweroff"]
+    return ["loglevel=7" if o.verbose else "quiet"]
 
 
 def tcg_words(arch):
@@ -34,7 +46,7 @@ def kernel_cmdline(o, plan, terminal):
     """plan: .arch (an arches.Arch), .accel, .attach_image, .root (None:
     --append names it)."""
     arch = plan.arch
-    words = console_words(o, arch) + ["loglevel=7" if o.verbose else "quiet", f"minroot.channel={arch.channel}"]
+    words = console_words(o, arch) + level_words(o) + [f"minroot.channel={arch.channel}"]
     if plan.attach_image:
         words += ([f"root={plan.root}"] if plan.root else []) + ["rw"]
     words.append("panic=-1")

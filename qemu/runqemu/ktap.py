@@ -311,9 +311,12 @@ class Parser:
     def on_version(self, depth, body, text, when):
         doc = self.doc
         if depth == 1 and doc.version is None and doc.plan is None and self.levels[0].done \
-                and len(self.levels) == 1:
-            # The next module's suite: a document of its own.
+                and not any(lv.done for lv in self.levels[1:]):
+            # The next module's suite: a document of its own, with what it
+            # printed before its version line (its suite_init's lines).
+            pending = self.levels[0].nxt
             self.start_document(None, when)
+            self.levels[0].nxt = pending
         self.level(depth, when)
         self.keep(text, when)
         self.add_output(depth - 1, text, when)

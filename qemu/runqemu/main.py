@@ -12,6 +12,7 @@ from .arches import ARCHES
 from .console import KernelLog, default_log
 from .disks import copy_back
 from .kernelimage import kernel_version, vmlinux_guess
+from .kerneltests import Summary
 from .plan import make_plan
 from .qemuline import shell_quote
 from .session import Session
@@ -22,7 +23,9 @@ from .verdict import ending, kernel_trouble, outcome
 
 # How results.json and junit.xml say the tests were timed.
 TIMING = ("wall time run-qemu saw between a test's first line (kselftest: its header) and its "
-          "result line, read from QEMU's log of the terminal at least five times a second")
+          "result line, read from QEMU's log of the terminal at least five times a second; "
+          "the kernel's own tests (KUnit, in the kernel log): the kernel's clock of its log records, "
+          "counted from QEMU's start")
 
 
 def main(argv):
@@ -70,10 +73,12 @@ def run_in(o, qemu, tmp, start):
     announce_gdb(o)
     tail = TerminalLog(os.path.join(tmp, "terminal.log")) if o.results else None
     session = Session(plan.qemu_argv, tmp, plan.request, o.command_mode() and not terminal.stdin_tty,
-                      o.timeout, o.command_mode(), terminal.stdin_tty, watch=tail.poll if tail else None)
+                      o.timeout, o.console_port(), terminal.stdin_tty, watch=tail.poll if tail else None)
     klog = run_session(o, session, log_path, tmp, terminal)
-    status, lines = outcome(o, session, klog.scan, log_path)
-    for line in lines:
+    kernel_docs = klog.kernel_documents()
+    tests = Summary(kernel_docs)
+    status, lines = outcome(o, session, klog.scan, log_path, tests)
+    for line in tests.lines() + lines:
         say(line)
     try:
         copy_shares_back(plan, session)
@@ -81,8 +86,11 @@ def run_in(o, qemu, tmp, start):
         status = refuse(e)
         lines.append(str(e))
     if tail:
-        # KTAP of other sources (the kernel log's) joins the command's here.
-        save_results(o, tail.documents(), run_facts(o, plan, session, klog.scan, status, lines, log_path, start))
+        # The kernel log's KTAP joins the command's, in the order they began
+        # (read from the terminal, it is all the terminal had).
+        stdout_docs = [] if klog.ktap_on_terminal else tail.documents()
+        documents = sorted(stdout_docs + kernel_docs, key=lambda d: d.started or 0.0)
+        save_results(o, documents, run_facts(o, plan, session, klog.scan, status, lines, log_path, start))
     return status
 
 
@@ -124,7 +132,7 @@ def run_session(o, session, log_path, tmp, terminal):
     kept under a temporary name, then renamed to LOG_PATH."""
     os.makedirs(os.path.dirname(os.path.abspath(log_path)), exist_ok=True)
     partial = log_path + f".{os.getpid()}.tmp"
-    klog = KernelLog(open(partial, "wb"), o.verbose, not o.command_mode())
+    klog = KernelLog(open(partial, "wb"), o.verbose, not o.console_port())
     saved = termios.tcgetattr(0) if terminal.stdin_tty else None
     try:
         session.start(klog)

@@ -63,6 +63,10 @@ with its status.
                    their own, the loader appears at its path (/lib64/...)
                    for the run and LD_LIBRARY_PATH finds the libraries; the
                    image is not changed
+  --kunit          the kernel's built-in KUnit suites alone, as kunit.py runs
+                   them: no disk, no init; kunit_shutdown=poweroff powers the
+                   kernel off after its tests, the console (at info level,
+                   read by run-qemu, not shown) carries their KTAP
   --net            a NIC on QEMU's user network, configured by init
                    (10.0.2.15/24, gateway 10.0.2.2, DNS 10.0.2.3)
   --accel auto|kvm|tcg
@@ -117,6 +121,9 @@ QEMU runs with -nodefaults -display none -no-reboot; Ctrl-A x quits.
 Exit status: in command mode the command's status (128+N if killed by signal
 N, 127 not found, 126 not executable), from the channel, which only init
 writes to; with no command, 0 when the guest powers off or reboots.
+121 when a kernel test (KUnit: the KTAP the kernel prints in its log, built-in
+suites at boot, a module's when it loads) failed and the command exited 0
+(one "kunit:" line per suite, each failure, a total, come first);
 122 when the kernel warned, oopsed, stalled or was newly tainted during the
 run (one line names the first splat and the console log; --allow-warn keeps
 the command's status); 124 on --timeout; 125 when the guest stops without a
@@ -141,7 +148,8 @@ SIMPLE = {"--arch": "arch", "--kernel": "kernel", "--initrd": "initrd", "--disk"
           "--script": "script", "--modules": "modules", "--log": "log", "--bios": "bios",
           "--program": "program", "--results": "results"}
 FLAGS = {"--snapshot": "snapshot", "--print": "print_only", "--net": "net",
-         "--allow-warn": "allow_warn", "--verbose": "verbose", "--share-libs": "share_libs"}
+         "--allow-warn": "allow_warn", "--verbose": "verbose", "--share-libs": "share_libs",
+         "--kunit": "kunit"}
 
 
 class Options:
@@ -178,6 +186,7 @@ class Options:
         self.gdb = None
         self.bios = None
         self.pvh = True
+        self.kunit = False      # the kernel's built-in KUnit suites alone
         self.info = None        # "help" or "version": show it, run nothing
 
     def command_mode(self):
@@ -185,8 +194,14 @@ class Options:
         return bool(self.command) or self.script is not None or self.program is not None
 
     def uses_disk(self):
-        """The image is attached: always, but for --initrd without --image."""
-        return not self.initrd or self.image_given
+        """The image is attached: always, but for --initrd without --image
+        and for --kunit."""
+        return not self.kunit and (not self.initrd or self.image_given)
+
+    def console_port(self):
+        """The console is a port run-qemu reads, not the terminal: a
+        command's output has the terminal alone; --kunit has no terminal use."""
+        return self.command_mode() or self.kunit
 
 
 def parse_options(argv):
@@ -282,6 +297,7 @@ def check_options(o, env=os.environ):
     cache's takes its place (see defaults.py)."""
     fill_defaults(o, env)
     check_values(o)
+    check_kunit(o)
     if not o.kernel_default or os.path.exists(o.kernel):
         readable_file("kernel", o.kernel)
     if o.initrd:
@@ -300,6 +316,17 @@ def check_options(o, env=os.environ):
     if o.command and o.script is None and not o.command[0]:
         raise Usage("the command is an empty word")
     check_results_dir(o)
+
+
+def check_kunit(o):
+    """--kunit boots the kernel alone: nothing that needs init or a disk."""
+    if not o.kunit:
+        return
+    asked = [name for name, given in (("a command", o.command_mode()), ("--image", o.image_given),
+                                      ("--initrd", o.initrd), ("--modules", o.modules is not None),
+                                      ("--share", o.shares), ("--net", o.net)) if given]
+    if asked:
+        raise Usage(f"--kunit boots the kernel alone (no disk, no init): not with {', '.join(asked)}")
 
 
 def check_values(o):

@@ -38,18 +38,18 @@ def machine_args(o, plan):
 
 def port_args(o, plan):
     """ttyS0: this terminal, logged so a failed boot can be explained.
-    ttyS1: the channel. A command's console: one more port."""
+    ttyS1: the channel. A command's console (or --kunit's): one more port."""
     run_dir = plan.run_dir
     con = f"stdio,id=con,mux=on,signal=off,logfile={qemu_escape(os.path.join(run_dir, 'terminal.log'))}"
     chan = ["-chardev", f"socket,id=chan,path={qemu_escape(os.path.join(run_dir, 'chan.sock'))}"]
     klog = ["-chardev", f"socket,id=klog,path={qemu_escape(os.path.join(run_dir, 'console.sock'))}"]
-    if o.command_mode() and plan.arch.firmware_banner:
+    if o.console_port() and plan.arch.firmware_banner:
         # The firmware's banner goes to the machine's UART: a command's
         # console takes it, and the terminal comes after the channel.
         return ["-chardev", con, "-mon", "chardev=con"] + chan + klog + ["-serial", "chardev:klog"] + \
             serial_port(plan.arch, "chan") + ["-device", f"{plan.arch.serial_device},chardev=con"]
     q = ["-chardev", con, "-serial", "chardev:con", "-mon", "chardev=con"] + chan + serial_port(plan.arch, "chan")
-    if o.command_mode():
+    if o.console_port():
         q += klog + serial_port(plan.arch, "klog")
     return q
 

@@ -93,7 +93,7 @@ class Session:
             self.proc = subprocess.Popen(self.q, stdin=stdin)
         except OSError as e:
             raise ToolFailure(f"cannot start {self.q[0]}: {e.strerror}")
-        self.t0 = time.monotonic()
+        self.t0 = klog.t0 = time.monotonic()
         self.loop(chan_l, con_l, wake_r)
 
     def deadline(self):

@@ -8,6 +8,7 @@ PROG = "run-qemu"
 # The exit-status table (run-qemu(1), EXIT STATUS). 0..255 in command mode
 # is the command's own status; these are run-qemu's.
 EXIT_USAGE = 2          # bad input: an option, a path, a program for another machine
+EXIT_KERNEL_TEST = 121  # a kernel test (KUnit, in the kernel log) reported a failure
 EXIT_SPLAT = 122        # the kernel warned, oopsed, stalled or was newly tainted
 EXIT_TIMEOUT = 124      # --timeout expired
 EXIT_NO_STATUS = 125    # the guest stopped without a status (panic, init error)

@@ -3,7 +3,7 @@ from how the run ended (the session), what the kernel log said (the
 scan) and what was asked (the options). Pure: nothing is printed here."""
 from .console import ROOT_MOUNT_RE
 from .drives import root_device
-from .status import EXIT_NO_STATUS, EXIT_SIGNALLED, EXIT_SPLAT, EXIT_TIMEOUT
+from .status import EXIT_KERNEL_TEST, EXIT_NO_STATUS, EXIT_SIGNALLED, EXIT_SPLAT, EXIT_TIMEOUT
 
 # Taints that loading a test module sets (proprietary, forced, staging,
 # out-of-tree, unsigned, livepatch, auxiliary, randstruct, test): they say
@@ -29,7 +29,8 @@ def root_not_mounted(panic, o):
 
 
 def why_no_status(end, scan, o=None):
-    hint = root_not_mounted(scan.panic, o) if o else None
+    # --kunit has no disk: a missing root only says the kernel did not stop.
+    hint = root_not_mounted(scan.panic, o) if o and not o.kunit else None
     if hint:
         return hint
     if scan.panic:
@@ -51,10 +52,20 @@ def kernel_trouble(new_taint, scan):
     return None
 
 
-def outcome(o, end, scan, log_path):
+def outcome(o, end, scan, log_path, tests=None):
     """(exit status, [lines to say]). end: how the session ended
     (.interrupted, .host_timeout, .restarted, .status, .new_taint,
-    .qemu_status); scan: console.Scan."""
+    .qemu_status); scan: console.Scan; tests: kerneltests.Summary of the
+    kernel's own tests, or None.
+
+    The order, first match wins: run-qemu interrupted (128+N), its
+    timeout (124), no status or a panic (125), the kernel in trouble (122,
+    unless --allow-warn), the command's own non-zero status, a kernel test
+    that failed (121), then the command's 0 (or QEMU's status with no
+    command). The kernel's health outranks its tests (a test that oopses
+    is a kernel in trouble first); a command that failed keeps its status
+    (modprobe of a module that does not load says more than its tests
+    would), and the failed tests still have their lines."""
     if end.interrupted:
         return EXIT_SIGNALLED + end.interrupted, [f"interrupted by signal {end.interrupted}: QEMU stopped"]
     if end.host_timeout:
@@ -62,19 +73,28 @@ def outcome(o, end, scan, log_path):
     if end.restarted:
         return EXIT_NO_STATUS, []
     if scan.panic or (o.command_mode() and end.status is None):
-        return EXIT_NO_STATUS, [why_no_status(end, scan, o) + f" (console log: {log_path})"]
+        hint = " (with --kunit: is KUnit built in, CONFIG_KUNIT=y?)" if o.kunit and not (tests and tests.suites) else ""
+        return EXIT_NO_STATUS, [why_no_status(end, scan, o) + hint + f" (console log: {log_path})"]
     lines = []
     trouble = kernel_trouble(end.new_taint, scan)
     if trouble:
         lines.append(f"{trouble} (console log: {log_path})")
         if not o.allow_warn:
             return EXIT_SPLAT, lines
+    failed = tests.failure_line() if tests else None
     if o.command_mode():
         if end.status == EXIT_TIMEOUT and o.timeout and scan.timed_out:
             lines.append(f"timed out after {o.timeout} s: the command was stopped in the guest")
+        if end.status == 0 and failed:
+            return EXIT_KERNEL_TEST, lines + [failed]
         return end.status, lines
     if scan.init_error:
         return EXIT_NO_STATUS, lines + [why_no_status(end, scan)]
+    if o.kunit and not (tests and tests.suites):
+        return EXIT_NO_STATUS, lines + [f"--kunit: the kernel printed no KUnit results (is KUnit built in, "
+                                        f"CONFIG_KUNIT=y?) (console log: {log_path})"]
+    if end.qemu_status == 0 and failed:
+        return EXIT_KERNEL_TEST, lines + [failed]
     return end.qemu_status, lines
 
 

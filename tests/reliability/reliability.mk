@@ -3,7 +3,8 @@
 #
 #   make soak     the reliability suites with the full counts (50 boots,
 #                 10,000 orphans, runs side by side: 8 at once for 3 rounds,
-#                 2 x CPUs at once for 50 rounds) and time limits to match
+#                 2 x CPUs at once for 50 rounds) and time limits to match,
+#                 then the other folders' long suites (SOAK_SUITES)
 #
 # `make test` runs the short forms: 5 boots, 1,000 orphans, 4 runs at once.
 .PHONY: soak
@@ -19,11 +20,11 @@ SOAK_DEPS := $(RELIABILITY_DEPS) $(BUILD)/bzImage-min $(BUILD)/bzImage-mod $(BUI
 # Ten times the boots and the orphans: minutes here, but a busy machine's TCG
 # may take ten times as long as tests/run's 20 minutes allow. The 224 runs
 # side by side took 22 minutes on a loaded 2-CPU machine.
-SOAK_TIMEOUTS := tests/reliability/orphans-ns.sh=3600 tests/reliability/orphans-guest.py=3600 \
+SOAK_TIMEOUTS += tests/reliability/orphans-ns.sh=3600 tests/reliability/orphans-guest.py=3600 \
 	tests/reliability/data-safety.py=3600 tests/reliability/parallel.py=7200
 
 soak: deps $(SOAK_DEPS)
-	SOAK=1 SUITE_TIMEOUTS='$(SOAK_TIMEOUTS)' BUILD=$(BUILD) tests/run $(RELIABILITY_SUITES)
+	SOAK=1 SUITE_TIMEOUTS='$(SOAK_TIMEOUTS)' BUILD=$(BUILD) tests/run $(RELIABILITY_SUITES) $(SOAK_SUITES)
 
 SUITES_reliability += $(RELIABILITY_SUITES)
 TEST_DEPS += $(RELIABILITY_DEPS)

@@ -161,3 +161,29 @@ def test_ide_has_room_for_three_more():
     plan_for(K + ["--disk", "ide"], extra=["E1", "E2", "E3"])
     with pytest.raises(Usage, match="--disk ide has room for 3 more disks"):
         plan_for(K + ["--disk", "ide"], extra=["E1", "E2", "E3", "E4"])
+
+
+def test_kunit_boots_the_kernel_alone():
+    """--kunit: no disk, no root, the console on run-qemu's port at info
+    level, the kernel powering off after its KUnit suites."""
+    o, plan = plan_for(["--kernel", "K", "--kunit"])
+    a = ARCH["x86_64"]
+    cmdline = f"console=ttyS2 loglevel=7 kunit_shutdown=poweroff minroot.channel=ttyS1 {a['tail']}"
+    assert plan.cmdline == cmdline
+    assert plan.qemu_argv == a["head"] + ["-kernel", "K", "-append", cmdline] + TERMINAL + a["chan"] + \
+        KLOG + a["klog"]
+
+
+@pytest.mark.parametrize("argv, named", [
+    (["--", "true"], "a command"), (["--image", "I"], "--image"), (["--initrd", "R"], "--initrd"),
+    (["--modules", "M"], "--modules"), (["--share", "S"], "--share"), (["--net"], "--net")])
+def test_kunit_refuses_what_needs_init_or_a_disk(argv, named, tmp_path):
+    from runqemu.options import check_options, parse_options
+    kernel = tmp_path / "K"
+    kernel.write_bytes(b"k")
+    for name in ("I", "R", "M", "S"):
+        (tmp_path / name).mkdir()
+    o = parse_options(["--kernel", str(kernel), "--kunit"] +
+                      [str(tmp_path / w) if w in ("I", "R", "M", "S") else w for w in argv])
+    with pytest.raises(Usage, match=f"--kunit boots the kernel alone \\(no disk, no init\\): not with {named}"):
+        check_options(o, {})

@@ -197,6 +197,18 @@ def test_module_suites_with_no_document_around_them():
     assert outcomes(docs[1].tests[0].subtests) == [("b_one", "ok"), ("b_two", "ok")]
 
 
+def test_a_module_suite_that_speaks_before_its_version_line():
+    """kunit-example-test's suite_init prints "# example: initializing
+    suite" before the suite's version line (Linux 6.1): still a document
+    of its own, the line its output."""
+    lines = ["    KTAP version 1", "    # Subtest: mod_a", "    1..1", "    ok 1 a_case", "ok 4 mod_a",
+             "    # example: initializing suite",
+             "    KTAP version 1", "    # Subtest: example", "    1..1", "    ok 1 e_one", "ok 1 example"]
+    docs = parse("\n".join(lines))
+    assert [[t.name for t in d.tests] for d in docs] == [["mod_a"], ["example"]]
+    assert "example: initializing suite" in docs[1].tests[0].output.text()
+
+
 def test_a_garbled_version_line_still_opens_a_document():
     docs = parse("garbage TAP ver\n1..2\nok 1 a\nok 2 b\n1..1\nnot ok 1 c\n")
     assert [outcomes(d.tests) for d in docs] == [[("a", "ok"), ("b", "ok")], [("c", "not ok")]]
