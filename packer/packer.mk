@@ -32,7 +32,7 @@ all: $(BUILD)/mkrootfs
 
 TEST_SUITES += tests/packer/unit.sh tests/packer/image.sh tests/packer/repro.sh \
 	tests/packer/cpio.sh tests/packer/update.sh tests/packer/badinput.sh \
-	tests/packer/modules.sh tests/packer/links.sh tests/packer/cpio-update.sh
+	tests/packer/modules.sh tests/packer/links.sh tests/packer/cpio-update.sh tests/packer/addlist.sh
 # An initramfs made by GNU cpio, booted before and after --update.
 TEST_SUITES += tests/qemu/initramfs-update.py
 TEST_DEPS += $(BUILD)/mkrootfs $(BUILD)/init $(PACKER_UNIT) $(PACKER_UNIT).san
