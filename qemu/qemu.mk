@@ -47,7 +47,7 @@ uninstall-qemu:
 # Fast suites first: the runner's command lines, then boots.
 TEST_SUITES += tests/qemu/cmdline.sh tests/qemu/command.sh tests/qemu/console.py \
 	tests/qemu/images.py tests/qemu/real-images.py tests/qemu/generic.sh \
-	tests/qemu/channel.py tests/qemu/share.py tests/qemu/sharelibs.sh tests/qemu/verdict.py tests/qemu/modules.py
+	tests/qemu/channel.py tests/qemu/share.py tests/qemu/sharelibs.sh tests/qemu/hosttools.sh tests/qemu/verdict.py tests/qemu/modules.py
 TEST_DEPS   += $(BUILD)/rootfs.img $(BUILD)/vmlinuz $(BUILD)/mkrootfs $(BUILD)/init \
 	$(BUILD)/vmlinuz-generic $(BUILD)/modules-generic
 DEPS_TEST   += kmod
