@@ -1,29 +1,46 @@
 # minroot: from "I just built a kernel" to a shell prompt inside it.
-# Each part has its own fragment (init/init.mk, packer/packer.mk, ...);
-# settings live in config.mk.
+# Each part has its own fragment (init/init.mk, packer/packer.mk, ...) saying
+# how it is built and installed; each folder of tests/ has one registering
+# its suites; settings live in config.mk.
 include config.mk
 
 .DELETE_ON_ERROR:
-.PHONY: all install uninstall test run bench soak fuzz clean deps
+.PHONY: all install uninstall test list-suites run bench clean deps
 
 all:
 
-# Fragments append to these: suites for tests/run (fast ones first), and what
-# must be built before the suites run.
-TEST_SUITES :=
-TEST_DEPS   :=
-
-include tests/runner/runner.mk
 include init/init.mk
 include packer/packer.mk
 include arch.mk
 include qemu/qemu.mk
 include qemu/kernel/kernel.mk
 include qemu/kselftest/kselftest.mk
-include tests/kmod/kmod.mk
 include bench/bench.mk
+
+# The suites for tests/run. Each folder's .mk appends its suites to a stage,
+# SUITES_<stage>, and to TEST_DEPS what must be built before they run;
+# SUITE_TIMEOUTS takes "SUITE=SECONDS" for a suite that needs more than
+# tests/run's default limit. make test runs the stages in this order, the
+# fast ones first; within a stage, the folders in the order included here.
+TEST_STAGES := tests init packer programs arch run-qemu kernel kselftest kmod fuzz reliability \
+	demo docs
+TEST_DEPS :=
+SUITE_TIMEOUTS :=
+
+include tests/runner/runner.mk
+include tests/unit/unit.mk
+include tests/ns/ns.mk
+include tests/packer/packer.mk
+include tests/qemu/qemu.mk
+include tests/kernel/kernel.mk
+include tests/kselftest/kselftest.mk
+include tests/kmod/kmod.mk
+include tests/fuzz/fuzz.mk
+include tests/reliability/reliability.mk
 include tests/demo/demo.mk
-include docs/docs.mk
+include tests/docs/docs.mk
+
+TEST_SUITES = $(foreach s,$(TEST_STAGES),$(SUITES_$(s)))
 
 # After every fragment's own: $(LIBEXECDIR) is minroot's alone.
 uninstall:
@@ -32,8 +49,13 @@ uninstall:
 deps:
 	scripts/deps $(DEPS_INIT) $(DEPS_PACKER) $(DEPS_RUN) $(DEPS_TEST)
 
+# The init's size limit reaches the suites that check it from here only.
 test: deps all $(TEST_DEPS)
-	BUILD=$(BUILD) tests/run $(TEST_SUITES)
+	INIT_MAX_BYTES=$(INIT_MAX_BYTES) SUITE_TIMEOUTS='$(SUITE_TIMEOUTS)' BUILD=$(BUILD) \
+		tests/run $(TEST_SUITES)
+
+list-suites:
+	@printf '%s\n' $(TEST_SUITES)
 
 clean:
 	rm -rf $(BUILD)

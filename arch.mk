@@ -56,14 +56,6 @@ ifneq ($(ARCH),x86_64)
 all: $(ARCH_BUILD)/init $(ARCH_BUILD)/rootfs.img
 endif
 
-# mkrootfs's choice of architecture and busybox (no VM).
-TEST_SUITES += tests/packer/arch.sh tests/qemu/arch-cmdline.sh
-TEST_DEPS   += $(ARCHES:%=$(BUILD)/%/init)
-# Both architectures booted end to end (about a minute and a half under TCG).
-TEST_SUITES += tests/qemu/arch.py
-TEST_DEPS   += $(ARCHES:%=$(BUILD)/%/rootfs.img) $(ARCHES:%=$(BUILD)/%/vmlinuz) \
-	$(ARCHES:%=$(BUILD)/%/modules)
-DEPS_TEST   += $(DEPS_RUN_ARCH) $(foreach a,$(ARCHES),$(DEPS_ARCH_$(a)))
 # make bench: a row per architecture (bench/arches.py) beside x86-64's.
 .PHONY: arch-bench-deps
 bench: arch-bench-deps $(BUILD)/rootfs.img $(ARCHES:%=$(BUILD)/%/rootfs.img) \

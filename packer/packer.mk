@@ -1,5 +1,6 @@
-# packer/packer.mk - build/mkrootfs (the image packer), its unit tests and
-# suites. Included by the top Makefile; settings come from config.mk.
+# packer/packer.mk - build/mkrootfs (the image packer). Included by the top
+# Makefile; settings come from config.mk. Its tests: tests/unit/unit.mk and
+# tests/packer/packer.mk.
 
 # Folders along library seams: ext/ is everything on libext2fs (and the
 # pure parts whose only job is an ext image), elf/ the ELF checks and
@@ -12,8 +13,6 @@ PACKER_OBJS := $(PACKER_SRCS:packer/%.c=$(BUILD)/packer/%.o)
 # hash_queue), linked into the unit tests.
 PACKER_PURE := util parse manifest sha256 hash hash_queue ext/digest elf/elfinfo ext/ext_plan \
 	options newc arch
-PACKER_UNIT := $(BUILD)/packer_test
-PACKER_UNIT_OBJS := $(PACKER_PURE:%=$(BUILD)/packer/%.o) $(BUILD)/tests/packer_test.o
 
 # Every include of a packer header names it from packer/: "util.h",
 # "ext/ext_write.h", "elf/deps.h".
@@ -30,25 +29,12 @@ PACKER_LIBS = $$($(PKG_CONFIG) --libs ext2fs com_err) -lz -llzma -lzstd $(PACKER
 
 all: $(BUILD)/mkrootfs
 
-TEST_SUITES += tests/packer/unit.sh tests/packer/image.sh tests/packer/repro.sh \
-	tests/packer/cpio.sh tests/packer/update.sh tests/packer/badinput.sh \
-	tests/packer/modules.sh tests/packer/links.sh tests/packer/cpio-update.sh tests/packer/addlist.sh
-# An initramfs made by GNU cpio, booted before and after --update.
-TEST_SUITES += tests/qemu/initramfs-update.py
-TEST_DEPS += $(BUILD)/mkrootfs $(BUILD)/init $(PACKER_UNIT) $(PACKER_UNIT).san
-# --modules and -t initrd are checked on Debian's standard kernel's modules
-# (make kernel-generic, in qemu/qemu.mk).
-TEST_DEPS += $(BUILD)/modules-generic
-
-.PHONY: packer-deps packer-san-deps packer-flags install-packer uninstall-packer
+.PHONY: packer-deps packer-flags install-packer uninstall-packer
 install: install-packer
 uninstall: uninstall-packer
 
 packer-deps:
 	@scripts/deps $(DEPS_PACKER)
-
-packer-san-deps:
-	@scripts/deps clang libclang-rt-14-dev
 
 # Rewritten only when the flags change (e.g. another LIBEXECDIR), so the
 # objects that bake them in are rebuilt then and only then.
@@ -61,24 +47,8 @@ $(BUILD)/packer/%.o: packer/%.c $(BUILD)/packer/flags | packer-deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PACKER_CPPFLAGS) $(PACKER_EXT_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/packer_test.o: tests/unit/packer_test.c $(BUILD)/packer/flags | packer-deps
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PACKER_CPPFLAGS) -MMD -MP -c -o $@ $<
-
-$(BUILD)/mkrootfs: $(PACKER_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_OBJS) $(PACKER_LIBS)
-
-$(PACKER_UNIT): $(PACKER_UNIT_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PACKER_UNIT_OBJS) $(PACKER_CRYPTO) -pthread
-
-# The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
-$(PACKER_UNIT).san: tests/unit/packer_test.c $(PACKER_PURE:%=packer/%.c) $(PACKER_HDRS) \
-		$(BUILD)/packer/flags | packer-san-deps
-	@mkdir -p $(@D)
-	clang -std=c11 -Wall -Wextra $(WERROR) -g -O1 -fsanitize=address,undefined \
-		-fno-sanitize-recover=all $(PACKER_CPPFLAGS) -o $@ \
-		tests/unit/packer_test.c $(PACKER_PURE:%=packer/%.c) $(PACKER_CRYPTO) -pthread
-
+PACKER_PURE := util parse manifest sha256 hash hash_queue ext/digest elf/elfinfo ext/ext_plan \
+	options newc arch
 install-packer: $(BUILD)/mkrootfs
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BUILD)/mkrootfs $(DESTDIR)$(BINDIR)/mkrootfs
@@ -87,10 +57,8 @@ install-packer: $(BUILD)/mkrootfs
 uninstall-packer:
 	rm -f $(DESTDIR)$(BINDIR)/mkrootfs $(DESTDIR)$(MANDIR)/man1/mkrootfs.1
 
-# --add-program reads programs' dynamic sections with elfutils' libelf;
-# tests/qemu/program.sh runs one in a guest (the kernel of qemu/qemu.mk).
+# --add-program reads programs' dynamic sections with elfutils' libelf.
 DEPS_PACKER += libelf-dev
 PACKER_LIBS += $$($(PKG_CONFIG) --libs libelf)
-TEST_SUITES += tests/packer/program.sh tests/packer/copyout.sh tests/qemu/program.sh
 
--include $(PACKER_OBJS:.o=.d) $(BUILD)/tests/packer_test.d
+-include $(PACKER_OBJS:.o=.d)

@@ -1,5 +1,5 @@
 # Booting: the default kernel (Debian's cloud kernel, no compilation), the
-# root image, `make run`, and the end-to-end tests on a real kernel.
+# root image and `make run` (the end-to-end tests: tests/qemu/qemu.mk).
 #
 #   make run                      boot to a shell prompt (exit or Ctrl-D ends it)
 #   make run CMD='uname -a'       run one command in the guest, exit with its status
@@ -43,11 +43,3 @@ install-qemu:
 uninstall-qemu:
 	rm -f $(DESTDIR)$(BINDIR)/run-qemu $(DESTDIR)$(MANDIR)/man1/run-qemu.1
 	rm -rf $(DESTDIR)$(LIBEXECDIR)/runqemu
-
-# Fast suites first: the runner's command lines, then boots.
-TEST_SUITES += tests/qemu/cmdline.sh tests/qemu/command.sh tests/qemu/console.py \
-	tests/qemu/images.py tests/qemu/real-images.py tests/qemu/generic.sh \
-	tests/qemu/channel.py tests/qemu/share.py tests/qemu/sharelibs.sh tests/qemu/hosttools.sh tests/qemu/verdict.py tests/qemu/modules.py
-TEST_DEPS   += $(BUILD)/rootfs.img $(BUILD)/vmlinuz $(BUILD)/mkrootfs $(BUILD)/init \
-	$(BUILD)/vmlinuz-generic $(BUILD)/modules-generic
-DEPS_TEST   += kmod

@@ -33,7 +33,6 @@ KSRC ?=
 # What the kernel build needs (qemu/kernel/build-kernel also installs these itself
 # through scripts/deps when run alone).
 DEPS_KERNEL_SRC = linux-source-6.1 make gcc bc bison flex libelf-dev libssl-dev xz-utils perl kmod
-DEPS_TEST += $(DEPS_KERNEL_SRC) gdb
 
 kernel-src: $(BUILD)/bzImage-min $(BUILD)/vmlinux-min
 kernel-src-mod: $(BUILD)/bzImage-mod $(BUILD)/modules-mod
@@ -50,8 +49,3 @@ $(BUILD)/bzImage-mod: FORCE-kernel-src
 $(BUILD)/modules-mod: $(BUILD)/bzImage-mod ;
 
 FORCE-kernel-src:
-
-# Fast checks first; the configuration checks (about a minute) last.
-TEST_SUITES += tests/kernel/build.sh tests/kernel/blog-line.py tests/kernel/disks.py \
-	tests/kernel/initramfs.py tests/kernel/modular.sh tests/kernel/gdb.py tests/kernel/config.sh
-TEST_DEPS   += $(BUILD)/bzImage-min $(BUILD)/vmlinux-min $(BUILD)/bzImage-mod $(BUILD)/modules-mod

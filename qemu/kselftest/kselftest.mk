@@ -2,21 +2,22 @@
 #   make kselftest                          the default set on $(KERNEL)
 #   make kselftest TESTS='timers exec'      whole collections
 #   make kselftest TESTS=timers:nanosleep KERNEL=/path/bzImage
+#   make kselftest RESULTS=DIR              junit.xml, results.json, results.ktap there
 #   make kselftest TESTS=net BUDGET=1200    no test starts after 1200 s
 #   make kselftest KERNEL=build/vmlinuz-generic MODULES=build/modules-generic
 #   make kselftest-coverage                 every collection on both default kernels
 #                                           (hours under TCG), the table in docs/kselftest.md
 .PHONY: kselftest kselftest-coverage
 TESTS ?=
+RESULTS ?= $(BUILD)/results/kselftest
 BUDGET ?=
 
 DEPS_KSELFTEST = linux-source-6.1 make gcc libc6-dev rsync xz-utils python3
-DEPS_TEST += $(DEPS_KSELFTEST)
 
 kselftest: $(BUILD)/rootfs.img $(BUILD)/mkrootfs $(RUN_KERNEL_DEP)
 	@scripts/deps $(DEPS_KSELFTEST) $(DEPS_RUN)
 	BUILD=$(BUILD) qemu/kselftest/kselftest --kernel $(KERNEL) $(if $(MODULES),--modules $(MODULES)) \
-		$(if $(BUDGET),--budget $(BUDGET)) $(TESTS)
+		$(if $(BUDGET),--budget $(BUDGET)) --results $(RESULTS) $(TESTS)
 
 # Resumable: a collection already run (its summary in
 # $(BUILD)/kselftest-coverage/KERNEL/) is not run again.
@@ -24,8 +25,3 @@ kselftest-coverage: $(BUILD)/rootfs.img $(BUILD)/mkrootfs $(BUILD)/vmlinuz $(BUI
 		$(BUILD)/modules-generic
 	@scripts/deps $(DEPS_KSELFTEST) $(DEPS_RUN)
 	BUILD=$(BUILD) qemu/kselftest/kselftest-coverage
-
-# The parser on recorded runs first; the run in a guest (a few minutes) last.
-TEST_SUITES += tests/kselftest/ktap.sh tests/kselftest/timeout.sh tests/kselftest/coverage.sh \
-	tests/kselftest/run.sh
-TEST_DEPS   += $(BUILD)/vmlinuz $(BUILD)/rootfs.img $(BUILD)/mkrootfs

@@ -16,6 +16,7 @@ SPLAT_RE = re.compile(
 SPLAT_END_RE = re.compile(r"---\[ end |Kernel panic - not syncing")
 PANIC_RE = re.compile(r"Kernel panic - not syncing: .*")
 KERNEL_TIME_RE = re.compile(r"^\[ *\d+\.\d+\] ")
+LINUX_VERSION_RE = re.compile(r"^Linux version (\S+)")
 # Lines of a splat shown after its first, unless its end comes sooner.
 SPLAT_LINES = 80
 CONSOLE_HEADER = b"\n--- the console (ttyS2) ---\n"
@@ -23,18 +24,24 @@ TERMINAL_HEADER = b"\n--- the terminal (ttyS0) ---\n"
 
 
 class Scan:
-    """What the kernel's lines have said so far: the first splat, a panic,
-    init's error, init's timeout."""
+    """What the kernel's lines have said so far: the first splat (its first
+    line, and its lines for --results), a panic, init's error, init's
+    timeout, the kernel's version."""
 
     def __init__(self):
         self.first_splat = None
+        self.splat_lines = []
+        self.splat_whole = False        # the first splat's lines are all in
         self.panic = None
         self.init_error = None
         self.timed_out = False
+        self.kernel_version = None
         self.in_splat = 0
 
-    def line(self, text):
-        """Scan one line (no timestamp); whether it belongs to a splat."""
+    def line(self, text, whole=True):
+        """Scan one line (no timestamp); whether it belongs to a splat.
+        whole: the line is from the whole log, not a copy of one of its
+        lines (the console's): only those make the splat's lines."""
         m = PANIC_RE.search(text)
         if m and not self.panic:
             self.panic = m.group(0)
@@ -46,9 +53,15 @@ class Scan:
             self.init_error = text[len("init: error: "):]
         if text.startswith("init: timed out"):
             self.timed_out = True
+        v = LINUX_VERSION_RE.match(text)
+        if v and not self.kernel_version:
+            self.kernel_version = v.group(1)
         in_splat = self.in_splat > 0
+        if in_splat and whole and not self.splat_whole:
+            self.splat_lines.append(text)
         if self.in_splat:
             self.in_splat = 0 if SPLAT_END_RE.search(text) else self.in_splat - 1
+            self.splat_whole = self.splat_whole or (not self.in_splat and bool(self.splat_lines))
         return in_splat
 
 
@@ -111,7 +124,8 @@ class KernelLog:
         for raw in lines:
             text = raw.rstrip(b"\r").decode("utf-8", "replace")
             body = KERNEL_TIME_RE.sub("", text)
-            self.scan.line(body)
+            # The records, when init forwards them, hold these lines too.
+            self.scan.line(body, whole=self.records == 0)
             if self.verbose or body.startswith("init: ") or self.scan.panic is not None:
                 self.show(text)
 
@@ -127,7 +141,7 @@ class KernelLog:
         for raw in data.split(b"\n"):
             text = terminal_line(raw)
             if self.records == 0 or PANIC_RE.search(text) or text.startswith("init: "):
-                self.scan.line(text)
+                self.scan.line(text, whole=self.records == 0)
 
 
 def replay(saved):
@@ -144,11 +158,11 @@ def replay(saved):
     for text in lines:
         scan.line(text)
     for raw in console.split(b"\n"):
-        scan.line(terminal_line(raw))
+        scan.line(terminal_line(raw), whole=not lines)
     for raw in terminal.split(b"\n"):
         text = terminal_line(raw)
         if not lines or PANIC_RE.search(text) or text.startswith("init: "):
-            scan.line(text)
+            scan.line(text, whole=not lines)
     found = list(parse_status_lines(console + b"\n" + terminal))
     return scan, (found[-1] if found else None)
 

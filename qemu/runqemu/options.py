@@ -5,6 +5,7 @@ import re
 import stat
 
 from .arches import ARCHES, HOST_ARCH, canonical
+from .results import prepare_dir
 from .status import Usage
 
 PROG = "run-qemu"
@@ -80,6 +81,15 @@ with its status.
   --verbose        show the whole kernel log on the terminal
   --log FILE       keep the kernel console log there (default
                    ${XDG_STATE_HOME:-~/.local/state}/minroot/console.log)
+  --results DIR    write what a CI reads of the run in DIR (made if
+                   missing): results.ktap (the KTAP the command printed),
+                   junit.xml (a test case per test and subtest, the
+                   kernel's health as one more), results.json (counts,
+                   verdict, exit status, kernel version and taint, first
+                   splat, durations, every test); each file whole, by rename
+  --expect-suites SUITE[,SUITE...]
+                   with --results: suites the command is to report; one
+                   with no KTAP document is a failure in the results
   --gdb[=PORT]     QEMU's gdbstub on PORT (default 1234), the CPU stopped
                    before the kernel runs, nokaslr; prints the gdb command
   --bios qboot|seabios
@@ -119,12 +129,12 @@ DISKS = ("nvme", "ide", "virtio")
 # Options that take a value (--opt VALUE or --opt=VALUE).
 VALUED = {"--arch", "--kernel", "--image", "--initrd", "--disk", "--accel", "--mem", "--smp", "--append",
           "--timeout", "--script", "--share", "--share-rw", "--modules", "--log", "--bios", "--program",
-          "--host-tools"}
+          "--results", "--expect-suites", "--host-tools"}
 # Options kept as given, and flags, by the attribute they set.
 SIMPLE = {"--arch": "arch", "--kernel": "kernel", "--initrd": "initrd", "--disk": "disk", "--accel": "accel",
           "--mem": "mem", "--smp": "smp", "--append": "append", "--timeout": "timeout",
           "--script": "script", "--modules": "modules", "--log": "log", "--bios": "bios",
-          "--program": "program"}
+          "--program": "program", "--results": "results"}
 FLAGS = {"--snapshot": "snapshot", "--print": "print_only", "--net": "net",
          "--allow-warn": "allow_warn", "--verbose": "verbose", "--share-libs": "share_libs"}
 
@@ -158,6 +168,8 @@ class Options:
         self.allow_warn = False
         self.verbose = False
         self.log = None
+        self.results = None     # --results DIR
+        self.expect_suites = []
         self.gdb = None
         self.bios = None
         self.pvh = True
@@ -212,6 +224,8 @@ def take_option(o, opt, val):
         o.host_tools.append(val)
     elif opt in FLAGS:
         setattr(o, FLAGS[opt], True)
+    elif opt == "--expect-suites":
+        o.expect_suites += [w for w in val.replace(",", " ").split() if w]
     elif opt == "--gdb":
         if val is not None and not val.isdigit():
             raise Usage(f"--gdb takes a port number, not '{val}'")
@@ -273,6 +287,7 @@ def check_options(o, env=os.environ):
         modules_tree(o.modules)
     if o.command and o.script is None and not o.command[0]:
         raise Usage("the command is an empty word")
+    check_results_dir(o)
 
 
 def check_values(o):
@@ -296,6 +311,22 @@ def check_values(o):
         raise Usage(f"--bios must be qboot or seabios, not '{o.bios}'")
     if " -- " in f" {o.append} ":
         raise Usage("--append must not hold '--': give a command after run-qemu's own --")
+
+
+def check_results_dir(o):
+    """--results DIR: made if missing, writable, and without the files of
+    an earlier run (it holds this run's or none), before QEMU starts. Last
+    of the checks: a refusal for another reason leaves DIR as it was."""
+    if o.expect_suites and o.results is None:
+        raise Usage("--expect-suites says what --results is to show: give --results DIR too")
+    if o.results is None or o.print_only:
+        return
+    if os.path.lexists(o.results) and not os.path.isdir(o.results):
+        raise Usage(f"--results {o.results}: not a directory")
+    try:
+        prepare_dir(o.results)
+    except OSError as e:
+        raise Usage(f"--results {o.results}: cannot write there: {e.strerror}")
 
 
 def readable_file(what, path):

@@ -25,9 +25,11 @@ class Session:
     request: what to send once init is ready; stream_stdin: run-qemu's
     stdin is the command's; timeout: --timeout (seconds, or None);
     with_console: a command run's console port; stdin_tty: follow
-    the terminal's size."""
+    the terminal's size; watch: called on every turn of the loop (the
+    results' reading of the terminal's log), or None."""
 
-    def __init__(self, qemu_argv, run_dir, request, stream_stdin, timeout, with_console, stdin_tty):
+    def __init__(self, qemu_argv, run_dir, request, stream_stdin, timeout, with_console, stdin_tty,
+                 watch=None):
         self.q, self.run_dir = qemu_argv, run_dir
         self.request = request
         self.stream_stdin = stream_stdin
@@ -45,6 +47,10 @@ class Session:
         self.winch = False
         self.stdin_open = stream_stdin
         self.proc = None
+        self.watch = watch
+        # When QEMU started, init announced itself, the status came, the
+        # loop ended (time.monotonic(); None until then).
+        self.t0 = self.ready_at = self.status_at = self.ended_at = None
 
     @property
     def qemu_status(self):
@@ -115,6 +121,9 @@ class Session:
                 self.readable(fd, conns, wake_r)
             # At once, not at the next turn: the guest waits for the request.
             self.send()
+            if self.watch:
+                self.watch()
+        self.ended_at = time.monotonic()
 
     def readable(self, fd, conns, wake_r):
         if fd == wake_r:
@@ -201,3 +210,4 @@ class Session:
         parsed = parse_status(body)
         if parsed:
             self.status, self.taint, self.new_taint = parsed
+            self.status_at = time.monotonic()

@@ -54,3 +54,20 @@ def outcome(o, end, scan, log_path):
     if scan.init_error:
         return EXIT_NO_STATUS, lines + [why_no_status(end, scan)]
     return end.qemu_status, lines
+
+
+def ending(o, end, scan):
+    """How the run ended, in results' words (results.ENDINGS' keys)."""
+    if end.interrupted:
+        return "interrupted"
+    if end.host_timeout:
+        return "timeout"
+    if end.restarted:
+        return "restarted"
+    if scan.panic:
+        return "panic"
+    if o.command_mode():
+        if end.status is None:
+            return "no status"
+        return "timeout" if end.status == EXIT_TIMEOUT and o.timeout and scan.timed_out else "status"
+    return "no status" if scan.init_error else "powered off"

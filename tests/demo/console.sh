@@ -1,6 +1,6 @@
 #!/bin/bash
 # demo: started with no stdin, stdout or stderr, nothing anyone prints is seen
-. "$(dirname "$0")/demolib.sh"
+. "$(dirname "$0")/../lib/demo.sh"
 title "file descriptors 0, 1, 2 on /dev/console (init/devices.c, ensure_console_fds)"
 # The kernel opens /dev/console as init's fds 0-2 only when the root has
 # that node when it starts init; here they are closed, and /dev/console

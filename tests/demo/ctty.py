@@ -5,26 +5,21 @@
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 
 import pexpect
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "ns"))
-import terminal  # noqa: E402  (make_root, spawn_init, report)
+import minroot_test as t
 
 DUTY = "ctty"
-DEMO_INIT = os.path.join(terminal.BUILD, "demo", "init-" + DUTY)
+DEMO_INIT = os.path.join(t.B, "demo", "init-" + DUTY)
 
 
 def session(root):
     """What the shell says about its terminal, and whether a sleep ran to its
     end although Ctrl-C was pressed while it ran."""
-    proc, p = terminal.spawn_init(root, "console=ttyS0 minroot.grace=500")
-    log = []
-    p.logfile_read = type("L", (), {"write": lambda s, x: log.append(x), "flush": lambda s: None})()
+    proc, p, text = t.ns_spawn_init(root, "console=ttyS0 minroot.grace=500")
     seen = {}
     try:
         p.expect("# ")
@@ -38,7 +33,7 @@ def session(root):
         p.send("\x03")  # Ctrl-C
         p.sendline("echo do''ne")
         p.expect("done", timeout=30)
-        seen["sleep"] = "finished" if "finished" in "".join(log) else "interrupted"
+        seen["sleep"] = "finished" if "finished" in text() else "interrupted"
         p.sendline("exit")
         p.expect(pexpect.EOF, timeout=20)
     except (pexpect.TIMEOUT, pexpect.EOF) as e:
@@ -47,7 +42,7 @@ def session(root):
         if proc.poll() is None:
             proc.kill()
         proc.wait()
-    seen["text"] = "".join(log)
+    seen["text"] = text()
     seen["job control off"] = "job control turned off" in seen["text"]
     return seen
 
@@ -56,30 +51,30 @@ def main():
     print(f"# {DUTY}: the shell's controlling terminal (init/console.c, attach_controlling_tty;"
           " init/supervise.c, run_child)")
     if not os.access(DEMO_INIT, os.X_OK):
-        terminal.report(False, f"{DUTY}: build/demo/init-{DUTY} is built (make demo DUTY={DUTY})")
-        return 1
+        t.fail(f"{DUTY}: build/demo/init-{DUTY} is built (make demo DUTY={DUTY})")
+        t.finish()
     tmp = tempfile.mkdtemp(prefix="minroot-demo.")
     try:
         root = os.path.join(tmp, "root")
-        terminal.make_root(root)
-        for side, init in (("with", os.path.join(terminal.BUILD, "init")), ("without", DEMO_INIT)):
+        t.ns_root(root)
+        for side, init in (("with", os.path.join(t.B, "init")), ("without", DEMO_INIT)):
             shutil.copy(init, os.path.join(root, "sbin", "init"))
             s = session(root)
             print(f"    {side:8} the duty: tty_nr={s.get('tty_nr', '?')}, the sleep after Ctrl-C: "
                   f"{s.get('sleep', s.get('error'))}"
                   + (", the shell: job control turned off" if s["job control off"] else ""))
             if side == "with":
-                terminal.report(s.get("tty_nr", "0") != "0" and s.get("sleep") == "interrupted",
-                                f"{DUTY}: with the duty, the shell has a terminal and Ctrl-C "
-                                "interrupts the sleep", s["text"])
+                t.check(f"{DUTY}: with the duty, the shell has a terminal and Ctrl-C "
+                        "interrupts the sleep",
+                        s.get("tty_nr", "0") != "0" and s.get("sleep") == "interrupted", s["text"])
             else:
-                terminal.report(s.get("tty_nr") == "0" and s.get("sleep") == "finished",
-                                f"{DUTY}: without the duty, no controlling terminal and Ctrl-C "
-                                "kills nothing", s["text"])
+                t.check(f"{DUTY}: without the duty, no controlling terminal and Ctrl-C "
+                        "kills nothing",
+                        s.get("tty_nr") == "0" and s.get("sleep") == "finished", s["text"])
     finally:
         subprocess.run(["rm", "-rf", tmp])
-    return 1 if terminal.failures else 0
+    t.finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -39,5 +39,5 @@ demo: $(if $(DUTY),$(DEMO_NEEDS))
 
 DEPS_DEMO   = util-linux busybox-static python3-pexpect e2fsprogs $(DEPS_RUN)
 DEPS_TEST  += $(DEPS_DEMO)
-TEST_SUITES += $(foreach d,$(DEMO_DUTIES),$(wildcard tests/demo/$(d).*))
+SUITES_demo += $(foreach d,$(DEMO_DUTIES),$(wildcard tests/demo/$(d).*))
 TEST_DEPS   += $(addprefix $(BUILD)/demo/init-,$(DEMO_DUTIES)) $(BUILD)/mkrootfs $(BUILD)/vmlinuz

@@ -1,6 +1,6 @@
 #!/bin/bash
 # demo: without /dev/pts, script (like ssh, tmux, expect) gets no pseudo-terminal
-. "$(dirname "$0")/demolib.sh"
+. "$(dirname "$0")/../lib/demo.sh"
 title "/dev/pts, /dev/shm and /run (init/mounts.c, mount_dev_subdirs)"
 R=$NS_TMP/root
 make_root "$R"

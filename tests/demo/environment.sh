@@ -1,6 +1,6 @@
 #!/bin/bash
 # demo: with only the kernel's environment (no PATH), programs in /sbin are "not found"
-. "$(dirname "$0")/demolib.sh"
+. "$(dirname "$0")/../lib/demo.sh"
 title "the environment every process inherits (init/environment.c, set_environment)"
 # The kernel starts init with HOME=/ and TERM=linux, and no PATH; so does
 # this run. In the image, as in mkrootfs's, ip is in /sbin.

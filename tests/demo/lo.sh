@@ -1,6 +1,6 @@
 #!/bin/bash
 # demo: without lo brought up, even 127.0.0.1 does not answer
-. "$(dirname "$0")/demolib.sh"
+. "$(dirname "$0")/../lib/demo.sh"
 title "the loopback interface (init/net.c, set_up_network)"
 # A new network namespace starts, as a booted kernel does, with lo down.
 R=$NS_TMP/root

@@ -1,6 +1,6 @@
 #!/bin/bash
 # demo: when PID 1 exits, the kernel panics (QEMU)
-. "$(dirname "$0")/demolib.sh"
+. "$(dirname "$0")/../lib/demo.sh"
 title "PID 1 never exits (init/main.c, finish_command and the loop in main)"
 # The init without the duty returns its command's status by exiting, as
 # any other program would.

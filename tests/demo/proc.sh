@@ -1,6 +1,6 @@
 #!/bin/bash
 # demo: without /proc, ps shows no process at all, not even itself
-. "$(dirname "$0")/demolib.sh"
+. "$(dirname "$0")/../lib/demo.sh"
 title "/proc is mounted first (init/mounts.c, mount_proc)"
 R=$NS_TMP/root
 make_root "$R"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # demo: without reaping, every orphan that ends stays a zombie
-. "$(dirname "$0")/demolib.sh"
+. "$(dirname "$0")/../lib/demo.sh"
 title "reaping orphans (init/supervise.c, reap_children)"
 # Each (usleep &) leaves an orphan, which the kernel hands to PID 1. Once none
 # is running any more, count the zombies left (waiting up to 5 s for them to go).

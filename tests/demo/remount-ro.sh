@@ -1,6 +1,6 @@
 #!/bin/bash
 # demo: powered off without remounting / read-only, the ext3 journal needs recovery (QEMU)
-. "$(dirname "$0")/demolib.sh"
+. "$(dirname "$0")/../lib/demo.sh"
 title "shutdown: / read-only before reboot(2) (init/shutdown.c, shut_down and remount_root_readonly)"
 # While an ext3/ext4 file system is mounted read-write, its superblock
 # carries needs_recovery; a clean unmount or remount read-only clears it.

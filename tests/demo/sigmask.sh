@@ -1,6 +1,6 @@
 #!/bin/bash
 # demo: children inherit PID 1's blocked signals, and kill no longer stops them
-. "$(dirname "$0")/demolib.sh"
+. "$(dirname "$0")/../lib/demo.sh"
 title "a clean signal mask for the child (init/supervise.c, leave_pid1_state)"
 # PID 1 blocks every signal to take them one by one; a blocked signal stays
 # blocked across fork and exec. (Waiting for a child hangs too: SIGCHLD is

@@ -1,6 +1,6 @@
 #!/bin/bash
 # demo: without the signal table, busybox's poweroff does nothing
-. "$(dirname "$0")/demolib.sh"
+. "$(dirname "$0")/../lib/demo.sh"
 title "signals to PID 1 (init/main.c, shutdown_signals and handle_signal)"
 # busybox poweroff only sends SIGUSR2 to PID 1; the kernel delivers to
 # PID 1 no signal it has not asked for.

@@ -7,10 +7,8 @@ that exist."""
 import glob
 import os
 import re
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from doclib import TOP, finish, read, report  # noqa: E402
+from minroot_test import TOP, check, finish, read
 
 MAN_PAGES = ("qemu/run-qemu.1", "packer/mkrootfs.1", "init/init.8")
 README_MAX_LINES = 150
@@ -50,22 +48,22 @@ def check_links(pages):
 
 def main():
     readme_lines = read("README.md").count("\n")
-    report(readme_lines <= README_MAX_LINES,
-           f"README.md fits on two screens ({readme_lines} lines, at most {README_MAX_LINES})")
+    check(f"README.md fits on two screens ({readme_lines} lines, at most {README_MAX_LINES})",
+          readme_lines <= README_MAX_LINES)
 
     pages = ["README.md"] + sorted(os.path.relpath(p, TOP) for p in glob.glob(os.path.join(TOP, "docs/*.md")))
     corpus = "\n".join(read(p) for p in pages) + "\n".join(man_text(m) for m in MAN_PAGES)
     terms = [t for t in read("tests/docs/readme-terms.txt").splitlines() if t.strip()]
     lost = [t for t in terms if t not in corpus]
-    report(len(terms) > 50 and not lost,
-           f"every make target and option the old README named is still documented ({len(terms)})",
-           "\n".join(lost))
+    check(f"every make target and option the old README named is still documented ({len(terms)})",
+          len(terms) > 50 and not lost,
+          "\n".join(lost))
 
     linked = set(re.findall(r"\]\((docs/[^)#\s]+)", read("README.md")))
     orphans = [p for p in pages[1:] if p not in linked]
-    report(not orphans, "the README links every page of docs/", "\n".join(orphans))
+    check("the README links every page of docs/", not orphans, "\n".join(orphans))
     bad = check_links(pages)
-    report(not bad, f"every relative link in README.md and docs/ resolves ({len(pages)} pages)", "\n".join(bad))
+    check(f"every relative link in README.md and docs/ resolves ({len(pages)} pages)", not bad, "\n".join(bad))
     finish()
 
 

@@ -5,10 +5,8 @@ the same sections (anchors, headings) and the same demos, every demo of
 named with it, every link pointing somewhere, every duty's switch used."""
 import os
 import re
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from doclib import TOP, finish, read, report  # noqa: E402
+from minroot_test import TOP, check, finish, read
 
 
 
@@ -51,37 +49,37 @@ def main():
     # In the sections' order: what comes before the first section is an example.
     body = {lang: t[t.index('<a id="'):] for lang, t in docs.items()}
     demos = {lang: unique(re.findall(r"make demo DUTY=([a-z0-9-]+)", t)) for lang, t in body.items()}
-    report(demos["en"] == duties, f"pid1.md names every demo of make demo, in its order ({len(duties)})",
-           f"guide: {demos['en']}\nmake:  {duties}")
-    report(demos["zh-TW"] == demos["en"], "pid1.zh-TW.md names the same demos in the same order",
-           f"zh-TW: {demos['zh-TW']}\nen:    {demos['en']}")
+    check(f"pid1.md names every demo of make demo, in its order ({len(duties)})", demos["en"] == duties,
+          f"guide: {demos['en']}\nmake:  {duties}")
+    check("pid1.zh-TW.md names the same demos in the same order", demos["zh-TW"] == demos["en"],
+          f"zh-TW: {demos['zh-TW']}\nen:    {demos['en']}")
     named = {lang: re.findall(r"make demo DUTY=([a-z0-9-]+)", t) for lang, t in docs.items()}
-    report(sorted(named["en"]) == sorted(named["zh-TW"]) and set(named["en"]) == set(duties),
-           "both name each demo as often, and only demos that exist (the table included)",
-           "\n".join(sorted(set(named["en"]) ^ set(named["zh-TW"]) | set(named["en"]) ^ set(duties))))
+    check("both name each demo as often, and only demos that exist (the table included)",
+          sorted(named["en"]) == sorted(named["zh-TW"]) and set(named["en"]) == set(duties),
+          "\n".join(sorted(set(named["en"]) ^ set(named["zh-TW"]) | set(named["en"]) ^ set(duties))))
     cmds = {lang: sorted(set(re.findall(r"^(?:make|qemu/run-qemu) [^#\n]*?(?=\s*(?:#|$))", t, re.M)))
             for lang, t in docs.items()}
-    report(cmds["en"] == cmds["zh-TW"], "both give the same commands to run",
-           "\n".join(sorted(set(cmds["en"]) ^ set(cmds["zh-TW"]))))
+    check("both give the same commands to run", cmds["en"] == cmds["zh-TW"],
+          "\n".join(sorted(set(cmds["en"]) ^ set(cmds["zh-TW"]))))
 
     anchors = {lang: re.findall(r'<a id="([a-z0-9-]+)"></a>\n## ', t) for lang, t in docs.items()}
-    report(len(anchors["en"]) >= 13 and anchors["en"] == anchors["zh-TW"],
-           f"the same sections, each anchored, in the same order ({len(anchors['en'])})",
-           f"en:    {anchors['en']}\nzh-TW: {anchors['zh-TW']}")
+    check(f"the same sections, each anchored, in the same order ({len(anchors['en'])})",
+          len(anchors["en"]) >= 13 and anchors["en"] == anchors["zh-TW"],
+          f"en:    {anchors['en']}\nzh-TW: {anchors['zh-TW']}")
     heads = {lang: [len(h) for h in re.findall(r"^(#+) ", re.sub(r"```.*?```", "", t, flags=re.S), re.M)]
              for lang, t in docs.items()}
-    report(heads["en"] == heads["zh-TW"], f"the same headings at the same levels ({len(heads['en'])})",
-           f"en: {heads['en']}\nzh-TW: {heads['zh-TW']}")
+    check(f"the same headings at the same levels ({len(heads['en'])})", heads["en"] == heads["zh-TW"],
+          f"en: {heads['en']}\nzh-TW: {heads['zh-TW']}")
     numbered = [int(n) for n in re.findall(r"^## (\d+)\. ", en, re.M)]
-    report(numbered == list(range(1, len(numbered) + 1)), "the duties are numbered in order", numbered)
+    check("the duties are numbered in order", numbered == list(range(1, len(numbered) + 1)), numbered)
 
     refs = {lang: code_refs(t) for lang, t in docs.items()}
-    report(len(refs["en"]) >= 40 and sorted(refs["en"]) == sorted(refs["zh-TW"]),
-           f"both name the same code ({len(refs['en'])} functions and tables)",
-           "\n".join(map(str, sorted(set(refs["en"]) ^ set(refs["zh-TW"])))))
+    check(f"both name the same code ({len(refs['en'])} functions and tables)",
+          len(refs["en"]) >= 40 and sorted(refs["en"]) == sorted(refs["zh-TW"]),
+          "\n".join(map(str, sorted(set(refs["en"]) ^ set(refs["zh-TW"])))))
     missing = [f"{f}: {n}" for f, n in unique(refs["en"] + refs["zh-TW"])
                if not os.path.exists(os.path.join(TOP, f)) or not defined_in(f, n)]
-    report(not missing, "every function named under Code is defined in its file", "\n".join(missing))
+    check("every function named under Code is defined in its file", not missing, "\n".join(missing))
 
     bad = []
     for lang, t in docs.items():
@@ -97,7 +95,7 @@ def main():
             elif frag and path in ("", "pid1.md", "pid1.zh-TW.md") and frag not in set(
                     re.findall(r'<a id="([a-z0-9-]+)">', target)) | ids:
                 bad.append(f"{lang}: {link}: no such anchor")
-    report(not bad, "every link points to a file and anchor that exist", "\n".join(bad))
+    check("every link points to a file and anchor that exist", not bad, "\n".join(bad))
 
     demo_h = read("init/demo.h")
     sources = "".join(read(os.path.join("init", f)) for f in sorted(os.listdir(os.path.join(TOP, "init")))
@@ -105,10 +103,10 @@ def main():
     unused = [d for d in duties
               if "MINROOT_DEMO_NO_" + d.upper().replace("-", "_") not in demo_h
               or "MINROOT_DEMO_NO_" + d.upper().replace("-", "_") not in sources]
-    report(not unused, "every duty's switch is in init/demo.h and used at its call site", unused)
+    check("every duty's switch is in init/demo.h and used at its call site", not unused, unused)
     scripts = [d for d in duties if not any(os.path.exists(os.path.join(TOP, "tests/demo", d + ext))
                                             for ext in (".sh", ".py"))]
-    report(not scripts, "every duty has its demo in tests/demo/", scripts)
+    check("every duty has its demo in tests/demo/", not scripts, scripts)
     finish()
 
 

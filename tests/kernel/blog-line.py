@@ -12,11 +12,10 @@ holds a lock on the same file."""
 
 import os
 import subprocess
-import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guest import B, BOOT_TIMEOUT, PROMPT, Console, Suite, kernel_trouble, need_files  # noqa: E402
+import minroot_test as t
+from minroot_test import B, PROMPT
 
 BLOG_LINE = ('qemu-system-x86_64 -kernel build/bzImage-min -nographic '
              '-append "console=ttyS0 nokaslr root=/dev/sda rw" '
@@ -30,10 +29,9 @@ def mirror_build_dir(tmp):
                     os.path.join(tmp, "build", "rootfs.img")], check=True)
 
 
-def check_session(t, con):
+def check_session(con):
     """The interactive part; returns False when the guest stopped answering."""
-    if not t.check("the prompt comes without pressing Enter",
-                   con.expect(PROMPT, BOOT_TIMEOUT), con.log()):
+    if not t.check("the prompt comes without pressing Enter", con.wait_prompt(), con.log()):
         return False
     # The type and options of "/" from /proc/mounts, its device number from
     # mountinfo ("/" is the only one-character mount point); sda is 8:0.
@@ -72,7 +70,7 @@ def check_session(t, con):
     return con.command("echo minroot-blog > /blog-line-test; sync; echo w$((1+1))", "w2") is not None
 
 
-def check_image(t, img):
+def check_image(img):
     fsck = subprocess.run(["e2fsck", "-fn", img], stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True)
     t.check("e2fsck -fn finds the image clean after poweroff (exit %d)" % fsck.returncode,
@@ -87,26 +85,22 @@ def check_image(t, img):
 
 
 def main():
-    t = Suite()
-    if not need_files(t, os.path.join(B, "bzImage-min"), os.path.join(B, "rootfs.img")):
+    if not t.need_files(os.path.join(B, "bzImage-min"), os.path.join(B, "rootfs.img")):
         t.finish()
     print("# " + BLOG_LINE, flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         mirror_build_dir(tmp)
-        con = Console(["/bin/sh", "-c", "exec " + BLOG_LINE], cwd=tmp)
-        try:
-            alive = check_session(t, con)
+        with t.Console(argv=["/bin/sh", "-c", "exec " + BLOG_LINE], cwd=tmp) as con:
+            alive = check_session(con)
             if alive:
                 con.send("poweroff\r")
-                status = con.wait_end()
+                status = con.wait_exit(t.STEP_TIMEOUT, nudge=True)
                 t.check("`poweroff` ends QEMU with status 0 (status %s)" % status,
                         status == 0, con.log())
-            trouble = kernel_trouble(con.log())
+            trouble = t.kernel_trouble(con.log())
             t.check("no panic or error on the console", not trouble, "\n".join(trouble) or con.log())
-        finally:
-            con.kill()
         if alive:
-            check_image(t, os.path.join(tmp, "build", "rootfs.img"))
+            check_image(os.path.join(tmp, "build", "rootfs.img"))
     t.finish()
 
 

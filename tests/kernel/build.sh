@@ -4,7 +4,7 @@
 # effect, its vmlinux is kept with symbols, a second build comes from the
 # cache, bad input is refused clearly; the modular kernel's configuration
 # and installed modules. Needs make kernel-src and make kernel-src-mod.
-source "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 cd "$TOP" || exit 1
 img=$B/bzImage-min
 fragment=qemu/kernel/minimal.config

@@ -3,7 +3,7 @@
 # fresh copy of Debian's kernel source: qemu/kernel/minimal.config takes effect as a
 # whole, an option whose dependency is missing is named and fails the build,
 # and a later fragment (-f) wins over the default one, as in merge_config.sh.
-source "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 cd "$TOP" || exit 1
 tarball=/usr/src/linux-source-6.1.tar.xz
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

@@ -6,10 +6,9 @@ the command's status; an interactive boot gives the prompt and powers off.
 Every boot uses --snapshot: the image is only read."""
 
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guest import B, BOOT_TIMEOUT, Suite, interactive_boot, kernel_trouble, need_files, run  # noqa: E402
+import minroot_test as t
+from minroot_test import B, BOOT_TIMEOUT
 
 DISKS = {"ide": "sda", "virtio": "vda", "nvme": "nvme0n1"}
 
@@ -19,29 +18,28 @@ def runner(kernel, disk):
             "--disk", disk, "--accel", "tcg", "--snapshot", "--timeout", str(BOOT_TIMEOUT)]
 
 
-def check_command_mode(t, kernel, disk, dev):
+def check_command_mode(kernel, disk, dev):
     # The root's device number (mountinfo field 3 of the mount point "/", the
     # only one-character one) must be the disk's: the root really is on it.
     # (No double quotes: the kernel command line cannot carry them.)
     script = ("test $(awk 'length($5) == 1 {print $3}' /proc/self/mountinfo) ="
               " $(cat /sys/class/block/%s/dev) && echo root-on-$((1+1))-%s; exit 7" % (dev, dev))
-    status, out = run(runner(kernel, disk) + ["--", "sh", "-c", script], timeout=BOOT_TIMEOUT + 30)
+    status, out = t.boot_command(runner(kernel, disk) + ["--", "sh", "-c", script], BOOT_TIMEOUT + 30)
     t.check("--disk %s: command mode exits with the command's status 7 (got %s)" % (disk, status),
             status == 7, out)
     t.check("--disk %s: the root is mounted from /dev/%s" % (disk, dev),
             ("root-on-2-%s" % dev) in out, out)
-    trouble = kernel_trouble(out)
+    trouble = t.kernel_trouble(out)
     t.check("--disk %s: no panic or error on the console" % disk, not trouble, "\n".join(trouble))
 
 
 def main():
-    t = Suite()
     kernel = os.path.join(B, "bzImage-min")
-    if not need_files(t, kernel, os.path.join(B, "rootfs.img")):
+    if not t.need_files(kernel, os.path.join(B, "rootfs.img")):
         t.finish()
     for disk, dev in DISKS.items():
-        check_command_mode(t, kernel, disk, dev)
-        interactive_boot(t, "--disk %s" % disk, runner(kernel, disk))
+        check_command_mode(kernel, disk, dev)
+        t.interactive_boot("--disk %s" % disk, runner(kernel, disk))
     t.finish()
 
 

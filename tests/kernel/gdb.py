@@ -9,10 +9,9 @@ import os
 import re
 import socket
 import subprocess
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guest import B, BOOT_TIMEOUT, Suite, need_files  # noqa: E402
+import minroot_test as t
+from minroot_test import B, BOOT_TIMEOUT, RUN
 
 KERNEL = os.path.join(B, "bzImage-min")
 VMLINUX = os.path.join(B, "vmlinux-min")
@@ -26,10 +25,6 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-RUN = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                   "qemu", "run-qemu")
 
 
 def run_qemu_command(port):
@@ -74,7 +69,7 @@ def numbers(text, line_start):
     return {}
 
 
-def check_debugging(t, gdb_out):
+def check_debugging(gdb_out):
     rip = numbers(gdb_out, "reset ").get("rip")
     t.check("gdb reads rip before the first instruction: %s (the reset vector is %#x)"
             % (hex(rip) if rip is not None else None, RESET_RIP), rip == RESET_RIP, gdb_out)
@@ -96,8 +91,7 @@ def wait_for_line(stream, text, limit=200):
 
 
 def main():
-    t = Suite()
-    if not need_files(t, KERNEL, VMLINUX, IMAGE):
+    if not t.need_files(KERNEL, VMLINUX, IMAGE):
         t.finish()
     port = free_port()
     argv = run_qemu_command(port)
@@ -110,7 +104,7 @@ def main():
                 "gdb -ex 'target remote 127.0.0.1:%d' %s" % (port, VMLINUX) in hint, hint)
         rc, gdb_out = run_gdb(port)
         t.check("gdb -batch ends with status 0 (%s)" % rc, rc == 0, gdb_out)
-        check_debugging(t, gdb_out)
+        check_debugging(gdb_out)
         try:
             qemu_rc = qemu.wait(BOOT_TIMEOUT)
         except subprocess.TimeoutExpired:

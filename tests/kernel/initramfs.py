@@ -8,11 +8,10 @@ order although there is no disk root to remount read-only."""
 import os
 import re
 import subprocess
-import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guest import B, BOOT_TIMEOUT, Suite, interactive_boot, kernel_trouble, need_files, run  # noqa: E402
+import minroot_test as t
+from minroot_test import B, BOOT_TIMEOUT
 
 KERNELS = [("Debian cloud kernel", "vmlinuz"), ("minimal kernel", "bzImage-min")]
 
@@ -24,7 +23,7 @@ SHOW_ROOT = "echo rt$((1+1))=$(awk 'length($2) == 1 {print $3}' /proc/mounts)"
 ROOT_IN_MEMORY = re.compile(r"rt2=(rootfs|tmpfs|ramfs)\b")
 
 
-def make_initramfs(t, path):
+def make_initramfs(path):
     p = subprocess.run([os.path.join(B, "mkrootfs"), "-t", "cpio", "--init", os.path.join(B, "init"),
                         "-o", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     with open(path, "rb") if os.path.exists(path) else open(os.devnull, "rb") as f:
@@ -39,18 +38,18 @@ def runner(kernel, initrd):
             "--timeout", str(BOOT_TIMEOUT)]
 
 
-def check_command_mode(t, label, kernel, initrd):
+def check_command_mode(label, kernel, initrd):
     script = SHOW_ROOT + "; echo dk$((1+1))=$(ls /sys/block); exit 5"
-    status, out = run(runner(kernel, initrd) + ["--", "sh", "-c", script], timeout=BOOT_TIMEOUT + 30)
+    status, out = t.boot_command(runner(kernel, initrd) + ["--", "sh", "-c", script], BOOT_TIMEOUT + 30)
     t.check("%s: command mode exits with the command's status 5 (got %s)" % (label, status),
             status == 5, out)
     t.check("%s: the root is the initramfs in memory, no disk attached" % label,
             bool(ROOT_IN_MEMORY.search(out)) and re.search(r"(?m)^dk2=$", out), out)
-    trouble = kernel_trouble(out)
+    trouble = t.kernel_trouble(out)
     t.check("%s: no panic or error on the console" % label, not trouble, "\n".join(trouble))
 
 
-def check_root_in_memory(t, con, label):
+def check_root_in_memory(con, label):
     m = con.command(SHOW_ROOT, r"rt2=\w*\s")
     t.check("%s: the interactive shell's root is in memory (%s)"
             % (label, m.group(0) if m else "no answer"),
@@ -58,18 +57,16 @@ def check_root_in_memory(t, con, label):
 
 
 def main():
-    t = Suite()
     kernels = [(label, os.path.join(B, name)) for label, name in KERNELS]
-    if not need_files(t, os.path.join(B, "mkrootfs"), os.path.join(B, "init"),
-                      *[k for _, k in kernels]):
+    if not t.need_files(os.path.join(B, "mkrootfs"), os.path.join(B, "init"), *[k for _, k in kernels]):
         t.finish()
     with tempfile.TemporaryDirectory() as tmp:
         initrd = os.path.join(tmp, "root.cpio.gz")
-        if not make_initramfs(t, initrd):
+        if not make_initramfs(initrd):
             t.finish()
         for label, kernel in kernels:
-            check_command_mode(t, label, kernel, initrd)
-            interactive_boot(t, label, runner(kernel, initrd), check_root_in_memory)
+            check_command_mode(label, kernel, initrd)
+            t.interactive_boot(label, runner(kernel, initrd), check_root_in_memory)
     t.finish()
 
 

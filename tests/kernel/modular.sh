@@ -4,7 +4,7 @@
 # run-qemu --modules on each disk: stage 1 loads the root's drivers, the
 # command's status comes back, and the modules tree is in the guest at
 # /lib/modules/$(uname -r).
-source "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 cd "$TOP" || exit 1
 kernel=$B/bzImage-mod
 mods=$B/modules-mod

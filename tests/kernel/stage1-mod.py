@@ -9,11 +9,10 @@ make test builds both files; a missing one is a failure, not a skip."""
 
 import glob
 import os
-import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from guest import B, BOOT_TIMEOUT, Suite, interactive_boot, kernel_trouble, need_files, run  # noqa: E402
+import minroot_test as t
+from minroot_test import B, BOOT_TIMEOUT
 
 KERNEL = os.path.join(B, "bzImage-mod")
 DISKS = {"nvme": "nvme0n1", "virtio": "vda"}
@@ -26,9 +25,8 @@ def runner(initrd, disk):
 
 
 def main():
-    t = Suite()
     versions = glob.glob(os.path.join(B, "modules-mod", "lib", "modules", "*"))
-    if not need_files(t, KERNEL, os.path.join(B, "rootfs.img"), os.path.join(B, "mkrootfs")):
+    if not t.need_files(KERNEL, os.path.join(B, "rootfs.img"), os.path.join(B, "mkrootfs")):
         t.finish()
     if not t.check("build/modules-mod holds one lib/modules/VERSION (%d)" % len(versions),
                    len(versions) == 1):
@@ -36,8 +34,8 @@ def main():
     tmp = tempfile.mkdtemp(prefix="minroot-stage1-")
     for disk, dev in DISKS.items():
         initrd = os.path.join(tmp, disk + ".cpio.gz")
-        status, out = run([os.path.join(B, "mkrootfs"), "-q", "-t", "initrd", "--disk", disk,
-                           "--modules", versions[0], "-o", initrd])
+        status, out = t.host(os.path.join(B, "mkrootfs"), "-q", "-t", "initrd", "--disk", disk,
+                             "--modules", versions[0], "-o", initrd, timeout=BOOT_TIMEOUT)
         if not t.check("mkrootfs -t initrd --disk %s: an initramfs (the drivers are modules)"
                        % disk, status == 0 and os.path.isfile(initrd), out):
             continue
@@ -45,18 +43,18 @@ def main():
         # is the disk's; no double quotes: the kernel command line drops them.
         script = ("test $(awk 'length($5) == 1 {print $3}' /proc/self/mountinfo) ="
                   " $(cat /sys/class/block/%s/dev) && echo root-on-$((1+1)); exit 7" % dev)
-        status, out = run(runner(initrd, disk) + ["--", "sh", "-c", script],
-                          timeout=BOOT_TIMEOUT + 30)
+        status, out = t.boot_command(runner(initrd, disk) + ["--", "sh", "-c", script],
+                                     BOOT_TIMEOUT + 30)
         t.check("--disk %s: command mode exits with the command's status 7 (got %s)"
                 % (disk, status), status == 7, out)
         t.check("--disk %s: the root is /dev/%s" % (disk, dev), "root-on-2" in out, out)
-        trouble = kernel_trouble(out)
+        trouble = t.kernel_trouble(out)
         t.check("--disk %s: no panic or error on the console" % disk, not trouble,
                 "\n".join(trouble))
         # quiet=0: init's progress lines ("init: powering off", which
         # interactive_boot looks for) despite the quiet run-qemu passes.
-        interactive_boot(t, "bzImage-mod --disk %s" % disk,
-                         runner(initrd, disk) + ["--append", "quiet=0"])
+        t.interactive_boot("bzImage-mod --disk %s" % disk,
+                           runner(initrd, disk) + ["--append", "quiet=0"])
         os.unlink(initrd)
     os.rmdir(tmp)
     t.finish()

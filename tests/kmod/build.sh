@@ -3,7 +3,7 @@
 # $B/vmlinuz (its vermagic names that kernel's version), with its action
 # parameter, from the cache the second time; a file that is not a bzImage
 # is refused. Booting it is left to the suites that judge a run's splats.
-source "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 cd "$TOP" || exit 1
 ko=$B/splat.ko
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

@@ -4,4 +4,4 @@ $(BUILD)/splat.ko: tests/kmod/splat.c tests/kmod/Kbuild tests/kmod/build-splat $
 	tests/kmod/build-splat $(BUILD)/vmlinuz $@
 
 TEST_DEPS += $(BUILD)/splat.ko
-TEST_SUITES += tests/kmod/build.sh
+SUITES_kmod += tests/kmod/build.sh

@@ -6,7 +6,7 @@
 # page and nothing else; bad input. Then the coverage section of
 # docs/kselftest.md: well-formed (every row has its cells, the totals
 # are the sums of the rows, no excluded collection in it).
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 REPORT=$TOP/qemu/kselftest/kselftest-coverage-report
 S=$TOP/tests/kselftest/samples/coverage
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT

@@ -5,7 +5,10 @@
 # (a test's checks known only from its Totals line), and a made-up document with
 # nested subtests, SKIP, TODO and TIMEOUT directives. Each summary is
 # compared whole with the one kept beside the sample, and so is the status.
-. "$(dirname "$0")/../lib.sh"
+# Then --results DIR on the four recorded runs, read by what a CI reads
+# with (check-results: junitparser, xmlschema, the kernel's kunit.py), and
+# bad input.
+. "$(dirname "$0")/../lib/report.sh"
 S=$TOP/tests/kselftest/samples
 SUM=$TOP/qemu/kselftest/ktap-summary
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
@@ -49,4 +52,36 @@ expect_eq "... told in one line" 1 "$(grep -c '^ktap-summary: error: ' "$T/usage
 "$SUM" "$T/no-such-file" >"$T/nofile.out" 2>&1
 expect_eq "an unreadable file (exit 2)" 2 $?
 check "... named with the reason" grep -q "^ktap-summary: error: reading $T/no-such-file: No such file or directory$" "$T/nofile.out"
+
+echo "# --results DIR: the same runs as a CI reads them"
+# check_results NAME: ktap-summary --results on sample NAME, its summary
+# unchanged, the files read by check-results (its own ok/not ok lines).
+check_results() {
+	local name=$1 rc
+	"$SUM" --expect timers,exec,kcmp,size,breakpoints --results "$T/res-$name" "$S/$name.ktap" >"$T/res-$name.sum"
+	if diff -u "$S/$name.summary" "$T/res-$name.sum" >"$T/res-$name.diff"; then ok "$name: the summary is the same with --results"
+	else fail "$name: the summary changes with --results"; evidence "$T/res-$name.diff"; fi
+	"$TOP/tests/kselftest/check-results" "$name" "$T/res-$name" "$T/res-$name.sum" >"$T/check-$name.out" 2>&1
+	rc=$?
+	cat "$T/check-$name.out"
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$T/check-$name.out"; then fail "$name: check-results exited $rc"; fi
+}
+for name in full-run truncated min-kernel pass-run; do check_results "$name"; done
+
+echo "# ... and check-results itself can fail"
+cp -r "$T/res-full-run" "$T/tampered"
+# One test case fewer, and two with the same name.
+sed -i -e '0,/name="nsleep-lat" \/>/{/name="nsleep-lat" \/>/d}' -e 's/name="mqueue-lat"/name="set-timer-lat"/' "$T/tampered/junit.xml"
+"$TOP/tests/kselftest/check-results" tampered "$T/tampered" "$T/res-full-run.sum" >"$T/tampered.out" 2>&1
+expect_eq "a junit.xml with a test case missing and a name twice fails the check (exit 1)" 1 $?
+check "... naming the suite's count" grep -q '^not ok - tampered: junitparser, suite timers: ' "$T/tampered.out"
+check "... and the name met twice" grep -q '^not ok - tampered: no two test cases share classname and name' "$T/tampered.out"
+
+echo "# --results: bad input"
+: >"$T/a-file"
+"$SUM" --results "$T/a-file" "$S/pass-run.ktap" >"$T/resfile.out" 2>&1
+expect_eq "a file in the directory's place: exit 2" 2 $?
+expect_eq "... told in one line" "ktap-summary: error: --results $T/a-file: Not a directory" "$(cat "$T/resfile.out")"
+"$SUM" --results >"$T/resnone.out" 2>&1
+expect_eq "--results with no directory: exit 2" 2 $?
 finish

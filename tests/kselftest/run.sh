@@ -2,9 +2,11 @@
 # make kselftest on Debian's cloud kernel under TCG: the kernel's selftests
 # (timers, exec, kcmp, size, breakpoints), built static from linux-source-6.1
 # where they can be (dynamic ones with run-qemu --share-libs), run in the guest; the per-suite totals the host prints are checked, and so
-# is the KTAP they came from. Also: a run that cannot finish, a suspend to
-# RAM in the guest, the build's cache, and bad input.
-. "$(dirname "$0")/../lib.sh"
+# is the KTAP they came from, and the results a CI reads (RESULTS=DIR: read
+# by junitparser, xmlschema and the kernel's kunit.py, see check-results).
+# Also: a run that cannot finish (and its results), a suspend to RAM in the
+# guest, the build's cache, and bad input.
+. "$(dirname "$0")/../lib/report.sh"
 BUILD=${BUILD:-build}
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 for f in "$B/vmlinuz" "$B/init" "$B/mkrootfs"; do [ -s "$f" ] || { fail "missing $f (make $f)"; finish; }; done
@@ -14,8 +16,11 @@ has() {
 	if tr -d '\r' <"$2" | grep -qxF -- "$3"; then ok "$1"; else fail "$1: no line '$3'"; evidence "$2"; fi
 }
 
+# json_of FILE EXPR: the value of a Python expression over results.json (r).
+json_of() { python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
+
 echo "# make kselftest: the default set"
-make -s -C "$TOP" kselftest BUILD="$BUILD" KERNEL="$B/vmlinuz" >"$T/run.out" 2>&1
+make -s -C "$TOP" kselftest BUILD="$BUILD" KERNEL="$B/vmlinuz" RESULTS="$T/results" >"$T/run.out" 2>&1
 rc=$?
 if [ $rc -eq 0 ]; then ok "make kselftest exits 0"; else fail "make kselftest exits $rc"; evidence "$T/run.out" 60; fi
 has "5 suites, 11 tests, 10 ok, 1 skip, nothing failed" "$T/run.out" \
@@ -43,6 +48,27 @@ n=$(tr -d '\r' <"$log" | grep -c '^# ok [0-9]* Test ')
 if [ "$n" -ge 100 ]; then ok "breakpoint_test's subtests came back ($n of them)"
 else fail "breakpoint_test's subtests: $n"; evidence "$log"; fi
 
+echo "# RESULTS=DIR: the same run as a CI reads it"
+"$TOP/qemu/kselftest/ktap-summary" --expect timers,exec,kcmp,size,breakpoints "$log" >"$T/summary"
+"$TOP/tests/kselftest/check-results" "the default set" "$T/results" "$T/summary" >"$T/check.out" 2>&1
+rc=$?
+cat "$T/check.out"
+if [ $rc -ne 0 ] && ! grep -q '^not ok' "$T/check.out"; then fail "check-results exited $rc"; fi
+has "make says where they are" "$T/run.out" \
+	"kselftest: results for CI in $T/results: junit.xml, results.json, results.ktap"
+expect_eq "results.json: the verdict, run-qemu's status, how the run ended" "pass 0 status" \
+	"$(json_of "$T/results/results.json" '" ".join(map(str, (r["verdict"], r["exit_status"], r["ended"])))')"
+expect_eq "... the kernel's version and health" "$(kernel_release "$B/vmlinuz") ok" \
+	"$(json_of "$T/results/results.json" 'r["kernel"]["version"] + " " + r["kernel"]["health"]')"
+expect_eq "... every test of the default set timed (header to result, as run-qemu saw them)" "11 11" \
+	"$(json_of "$T/results/results.json" '"%d %d" % (len([t for t in r["tests"] if t["path"].startswith("kselftest.") and not t["subtest"]]), len([t for t in r["tests"] if t["path"].startswith("kselftest.") and not t["subtest"] and t["duration"] is not None]))')"
+# results.ktap is the log's KTAP: the firmware's bytes before it, carriage
+# returns and trailing blanks left out.
+tr -d '\r' <"$log" | sed -e '/^#/!s/.*\(TAP version 13\)$/\1/' -e 's/[[:space:]]*$//' | sed -n '/^TAP version 13$/,$p' |
+	grep -v '^$' >"$T/log.ktap"
+if diff -u "$T/log.ktap" "$T/results/results.ktap" >"$T/ktap.diff"; then ok "results.ktap is the KTAP the guest printed"
+else fail "results.ktap differs from the log's KTAP"; evidence "$T/ktap.diff"; fi
+
 echo "# timers:valid-adjtimex, dynamic, not in the runner's list (it sets the clock), run by hand"
 "$TOP/qemu/run-qemu" --accel tcg --kernel "$B/vmlinuz" --image "$B/rootfs.img" --snapshot --timeout 300 \
 	--share "$BUILD/kselftest:/kselftest" --share-libs -- /kselftest/timers/valid-adjtimex \
@@ -53,12 +79,17 @@ has "... and its clock offsets" "$T/adj.out" "Testing ADJ_SETOFFSET... [OK]"
 
 echo "# a run that does not finish"
 BUILD=$BUILD "$TOP/qemu/kselftest/kselftest" --kernel "$B/vmlinuz" --timeout 40 --log "$T/slow.log" \
-	timers:raw_skew >"$T/slow.out" 2>&1
+	--results "$T/slow-results" timers:raw_skew >"$T/slow.out" 2>&1
 expect_eq "raw_skew (sleeps 120 s) with a 40 s limit: exit 1" 1 $?
 has "... the test named as running when the run ended" "$T/slow.out" \
 	"kselftest: not ok timers: raw_skew (no result: the run ended while it ran)"
 has "... and the run said not to have finished" "$T/slow.out" \
 	"kselftest: the run did not finish (run-qemu status 124): see $T/slow.log"
+expect_eq "... its results: run-qemu's 124, a timeout, raw_skew an error without result" \
+	"fail 124 timeout ERROR no result: the run ended while it ran" \
+	"$(json_of "$T/slow-results/results.json" '" ".join(map(str, (r["verdict"], r["exit_status"], r["ended"], [t["status"] + " " + t["comment"] for t in r["tests"] if t["path"] == "kselftest.timers.raw_skew"][0])))')"
+check "... junit.xml: the run's end is an error of its own" \
+	grep -q '<error message="timed out" type="no result">' "$T/slow-results/junit.xml"
 
 echo "# a suspend to RAM in the guest"
 # Its own result varies under QEMU; what matters is that the guest comes
@@ -110,4 +141,8 @@ BUILD=$BUILD "$TOP/qemu/kselftest/kselftest" --kernel "$B/vmlinuz" size:nosuch >
 expect_eq "a test the collection does not have: exit 2, before any boot" 2 $?
 has "... naming it" "$T/bad4.out" \
 	"kselftest: error: no test 'size:nosuch' among the built ones (see $BUILD/kselftest/kselftest-list.txt)"
+: >"$T/a-file"
+BUILD=$BUILD "$TOP/qemu/kselftest/kselftest" --kernel "$B/vmlinuz" --results "$T/a-file" size >"$T/bad5.out" 2>&1
+expect_eq "--results naming a file: exit 2, before the build" 2 $?
+expect_eq "... in one line" "kselftest: error: --results $T/a-file: not a directory" "$(cat "$T/bad5.out")"
 finish

@@ -3,7 +3,7 @@
 # runner, on the host's busybox: the runner's exact call, statuses passed
 # through, 124 for a test stopped at its limit (also one that ignores
 # SIGTERM), and no limit for 0.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 TO=$TOP/qemu/kselftest/kselftest-timeout
 command -v busybox >/dev/null || { fail "busybox is not installed (Debian: busybox-static)"; finish; }
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT

@@ -1,8 +1,7 @@
 #!/bin/bash
 # The init as PID 1 in namespaces: command mode, reaping, signals from
 # busybox's applets, shutdown, bad setups. No VM needed.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/nslib.sh"
+. "$(dirname "$0")/../lib/ns.sh"
 
 R=$NS_TMP/root
 make_root "$R"
@@ -12,8 +11,7 @@ echo "# the binary"
 if file -L "$B/init" | grep -q 'statically linked' && ! readelf -lW "$B/init" | grep -q INTERP; then
 	ok "init is statically linked"
 else fail "init is statically linked"; file -L "$B/init"; fi
-size=$(stat -c %s "$B/init")
-if [ "$size" -le 40960 ]; then ok "init is at most 40 KiB ($size bytes)"; else fail "init is at most 40 KiB ($size bytes)"; fi
+check_init_size "init" "$B/init"
 
 echo "# run by hand, not as PID 1"
 out=$("$B/init" 2>&1); r=$?

@@ -3,8 +3,8 @@
 # /etc/init.d/rcS and rcK without an inittab, the inittab's sysinit, wait,
 # once, respawn and shutdown lines, failures, hangs past the grace period,
 # minroot.rc=none, and the lines init does not run, each named.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/nslib.sh"
+. "$(dirname "$0")/../lib/report.sh"
+. "$(dirname "$0")/../lib/ns.sh"
 
 R=$NS_TMP/root
 make_root "$R"

@@ -3,7 +3,7 @@
 # command line takes (run-qemu --host-tools packs thousands of files that
 # way); its bad input. And a tree of 20,000 directories, more metadata
 # than the packer keeps copies of in memory: every directory is there.
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../lib/packer.sh"
 
 S=$W/src
 mkdir -p "$S/a/b"

@@ -2,7 +2,7 @@
 # Images for other architectures: mkrootfs takes the architecture from the
 # init (or --arch), checks everything added against it, and packs that
 # architecture's busybox-static from Debian, fetched once into the cache.
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../lib/packer.sh"
 
 # machine FILE: the ELF class and machine, as file(1) says them.
 machine() { file -b "$1" | cut -d, -f1,2; }
@@ -17,8 +17,7 @@ for arch in aarch64 armhf; do
 		continue
 	fi
 	cp "$init" "$W/bin/init-$arch"
-	size=$(stat -c %s "$init")
-	if [ "$size" -le 40960 ]; then ok "the $arch init is at most 40 KiB ($size bytes)"; else fail "the $arch init is at most 40 KiB ($size bytes)"; fi
+	check_init_size "the $arch init" "$init"
 	want=$(machine "$init")
 	echo "# an image for $arch from its init: $want"
 	cache=$W/cache-$arch

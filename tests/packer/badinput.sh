@@ -2,7 +2,7 @@
 # Every bad input: a clear one-line error naming the problem, a non-zero
 # exit (2 for usage, 1 otherwise), the existing image byte-for-byte as it
 # was, and no temporary file left.
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../lib/packer.sh"
 
 KEEP=$OUT/keep.img
 echo "precious bytes the user keeps" >"$KEEP"; give "$KEEP"

@@ -5,7 +5,7 @@
 # made, never followed, so nothing outside HOSTDIR changes; unchanged files
 # are not rewritten. The expected tree is built by doing the guest's
 # changes with plain shell commands on a copy of HOSTDIR.
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../lib/packer.sh"
 
 H=$W/src/share		# HOSTDIR, the builder's
 OUTSIDE=$W/src/outside	# a neighbour nothing may touch

@@ -3,7 +3,7 @@
 # /sbin/init and /init, the old ones kept as .orig, every other entry
 # identical (names, owners, modes, times, device numbers, hard links,
 # bytes), written atomically; bad archives refused with one line.
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../lib/packer.sh"
 
 S=$W/src
 BUSYBOX=$(command -v busybox)

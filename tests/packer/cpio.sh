@@ -1,7 +1,7 @@
 #!/bin/bash
 # -t cpio: a newc archive written by mkrootfs itself (gzip when the name
 # ends in .gz), listed with GNU cpio: owners, modes, devices, links, /init.
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../lib/packer.sh"
 
 export SOURCE_DATE_EPOCH=1700000000 TZ=UTC
 ARC=$OUT/initramfs.cpio.gz

@@ -1,7 +1,7 @@
 #!/bin/bash
 # A new image as an unprivileged user: contents, owners, modes, device
 # numbers, applet links, journal, sparseness; ext2/ext4; --add/--overlay.
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../lib/packer.sh"
 
 BUSYBOX=$(command -v busybox)
 IMG=$OUT/root.img

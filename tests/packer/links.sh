@@ -3,7 +3,7 @@
 # cpio archives, from --add, --overlay and whole trees; reproducible with
 # them; sparse and zero-filled files stay holes (a 1 GiB sparse file takes
 # a few blocks).
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../lib/packer.sh"
 
 export SOURCE_DATE_EPOCH=1700000000 TZ=UTC
 S=$W/src

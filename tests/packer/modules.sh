@@ -4,7 +4,7 @@
 # The checks use a small tree cut from it (the disks' drivers, ext4, loop
 # and what they need), plain and compressed with xz, zstd and gzip, and
 # judge the results with kmod's own modprobe and depmod, debugfs and cpio.
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../lib/packer.sh"
 
 export SOURCE_DATE_EPOCH=1700000000 TZ=UTC
 GENERIC=$B/modules-generic

@@ -3,12 +3,12 @@
 # every shared library, transitively, at the paths the guest's loader will
 # look at (RUNPATH with $ORIGIN, the loader's cache, its system paths),
 # links kept; scripts bring their ELF interpreter; refusals in one line.
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../lib/packer.sh"
 
 S=$W/src
 T=$S/t
 LIBDIR=$(dirname "$(ldd /bin/sh | awk '$1 == "libc.so.6" { print $3 }')")
-. "$(dirname "$0")/dynprog.sh"
+. "$(dirname "$0")/../lib/dynprog.sh"
 if build_dynamic_program "$T"; then
 	ok "the test program builds with RUNPATH \$ORIGIN/../lib and runs on the host"
 else fail "the test program builds with RUNPATH \$ORIGIN/../lib and runs on the host"; fi

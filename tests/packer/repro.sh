@@ -1,7 +1,7 @@
 #!/bin/bash
 # Reproducibility: same inputs (and SOURCE_DATE_EPOCH) give the same bytes,
 # whoever builds, whenever, wherever; the UUID follows the inputs.
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../lib/packer.sh"
 
 export SOURCE_DATE_EPOCH=1700000000
 S=$W/src

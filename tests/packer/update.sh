@@ -2,7 +2,7 @@
 # --update: an image made the blog's way (mke2fs -d, busybox symlinked as
 # /sbin/init) gets our init; the old one is kept; nothing else changes.
 # Refusals (mounted, unclean, not ext, conflicts, no room) change nothing.
-. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/../lib/packer.sh"
 
 BUSYBOX=$(command -v busybox)
 

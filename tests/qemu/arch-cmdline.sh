@@ -1,7 +1,7 @@
 #!/bin/bash
 # run-qemu --arch: the QEMU and kernel command lines of each architecture,
 # checked with --print (no boot), and its refusals.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 RUN=$TOP/qemu/run-qemu
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 touch "$T/kernel" "$T/disk.img"

@@ -10,14 +10,10 @@ from a disk goes through the stage-1 initramfs. And for each, an initramfs
 packed with its init (mkrootfs -t cpio) boots with --initrd alone."""
 import os
 import subprocess
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import pexpect  # noqa: E402
-import vm  # noqa: E402
-from vm import B, TOP  # noqa: E402
+import minroot_test as t
+from minroot_test import B, RUN, TOP
 
-RUN = os.path.join(TOP, "qemu", "run-qemu")
 ARCHES = {"aarch64": {"uname": "aarch64", "extra": []},
           "armhf": {"uname": "armv7l", "extra": ["--modules", os.path.join(B, "armhf", "modules")]}}
 
@@ -33,107 +29,98 @@ def run(arch, args, extra=True):
     return r.returncode, r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
 
 
-class MakeRun(vm.Console):
+def make_run(arch, image):
     """`make run ARCH=aarch64` on a copy of the image, as a user types it."""
-
-    def __init__(self, arch, image):
-        self.logpath = os.path.join(vm.scratch(), "console.log")
-        self.logfile = open(self.logpath, "w", encoding="utf-8", errors="replace")
-        env = dict(os.environ, MAKEFLAGS="")
-        flags = f"--image {image} --accel tcg --timeout 600"
-        self.p = pexpect.spawn("make", ["-s", "-C", TOP, "run", f"ARCH={arch}",
-                                        f"BUILD={os.path.relpath(B, TOP)}", f"RUN_FLAGS={flags}"],
-                               env=env, encoding="utf-8", codec_errors="replace",
-                               dimensions=(40, 200), timeout=vm.STEP_TIMEOUT)
-        self.p.logfile_read = self.logfile
-        self.status = None
-        self._seq = 0
+    flags = f"--image {image} --accel tcg --timeout 600"
+    return t.Console(argv=["make", "-s", "-C", TOP, "run", f"ARCH={arch}",
+                           f"BUILD={os.path.relpath(B, TOP)}", f"RUN_FLAGS={flags}"],
+                     env=dict(os.environ, MAKEFLAGS=""))
 
 
 def console(arch, image):
     if arch == "aarch64":
-        return MakeRun(arch, image)
-    return vm.Console(image, kernel=os.path.join(B, arch, "vmlinuz"),
-                      extra=["--arch", arch] + ARCHES[arch]["extra"])
+        return make_run(arch, image)
+    return t.Console(image, kernel=os.path.join(B, arch, "vmlinuz"),
+                     extra=["--arch", arch] + ARCHES[arch]["extra"])
 
 
 def interactive(arch, tmp):
     how = "make run ARCH=aarch64" if arch == "aarch64" else "run-qemu --arch " + arch
     print(f"# {arch}: {how}: the prompt, the terminal, Ctrl-C, poweroff")
-    img = vm.copy_image(os.path.join(B, arch, "rootfs.img"), os.path.join(tmp, f"{arch}.img"))
+    img = t.copy_image(os.path.join(B, arch, "rootfs.img"), os.path.join(tmp, f"{arch}.img"))
     data = f"written on {arch} before poweroff, never synced"
     with console(arch, img) as c:
-        if not vm.check(f"{arch}: the prompt appears without a key pressed", c.wait_prompt(), c.log()):
+        if not t.check(f"{arch}: the prompt appears without a key pressed", c.wait_prompt(), c.log()):
             return
         out, st = c.run("tty")
-        vm.check(f"{arch}: tty names ttyAMA0 ({out})", st == 0 and out == "/dev/ttyAMA0", out or c.log())
-        vm.check(f"{arch}: the shell has job control", "job control turned off" not in c.log(), c.log())
+        t.check(f"{arch}: tty names ttyAMA0 ({out})", st == 0 and out == "/dev/ttyAMA0", out or c.log())
+        t.check(f"{arch}: the shell has job control", "job control turned off" not in c.log(), c.log())
         if "--modules" in ARCHES[arch]["extra"]:
             version = os.listdir(os.path.join(B, arch, "modules", "lib", "modules"))
             out, st = c.run("ls /lib/modules; grep -o '^ext4 ' /proc/modules")
             words = (out or "").split()
-            vm.check(f"{arch}: --modules: stage 1 loaded ext4, the tree is at /lib/modules "
-                     f"({' '.join(words)})", st == 0 and words == version + ["ext4"], out or c.log())
+            t.check(f"{arch}: --modules: stage 1 loaded ext4, the tree is at /lib/modules "
+                    f"({' '.join(words)})", st == 0 and words == version + ["ext4"], out or c.log())
         started, back, status = c.interrupt_sleep()
-        vm.check(f"{arch}: Ctrl-C ends 'sleep 100' by SIGINT ($? = {status})",
-                 started and status == "130", c.log())
+        t.check(f"{arch}: Ctrl-C ends 'sleep 100' by SIGINT ($? = {status})",
+                started and status == "130", c.log())
         out, st = c.run(f"echo '{data}' > /root/file")
-        vm.check(f"{arch}: a file is written", st == 0, out or c.log())
+        t.check(f"{arch}: a file is written", st == 0, out or c.log())
         c.p.sendline("poweroff")
         st = c.wait_exit()
-        vm.check(f"{arch}: poweroff ends QEMU, exit status 0 (got {st})", st == 0, c.log())
-    rc, out = vm.host("e2fsck", "-fn", img)
-    vm.check(f"{arch}: e2fsck -fn is clean", rc == 0, out)
-    rc, out = vm.host("debugfs", "-R", "cat /root/file", img)
-    vm.check(f"{arch}: the data is on the image", data in out, out)
+        t.check(f"{arch}: poweroff ends QEMU, exit status 0 (got {st})", st == 0, c.log())
+    rc, out = t.host("e2fsck", "-fn", img)
+    t.check(f"{arch}: e2fsck -fn is clean", rc == 0, out)
+    rc, out = t.host("debugfs", "-R", "cat /root/file", img)
+    t.check(f"{arch}: the data is on the image", data in out, out)
 
 
 def commands(arch, tmp):
     print(f"# {arch}: command mode, statuses through the channel")
     rc, out, err = run(arch, ["--", "uname", "-m"])
     want = ARCHES[arch]["uname"]
-    vm.check(f"{arch}: uname -m says {want}, status 0 (got {rc})",
-             rc == 0 and out.splitlines()[:1] == [want], out + err)
+    t.check(f"{arch}: uname -m says {want}, status 0 (got {rc})",
+            rc == 0 and out.splitlines()[:1] == [want], out + err)
     rc, out, err = run(arch, ["--", "sh", "-c", "kill -9 $$"])
-    vm.check(f"{arch}: a command killed by SIGKILL: 137 (got {rc})", rc == 137, out + err)
+    t.check(f"{arch}: a command killed by SIGKILL: 137 (got {rc})", rc == 137, out + err)
     if arch == "aarch64":
         # The cloud kernel's virtio is modules: stage 1 loads them for the root.
         rc, out, err = run(arch, ["--disk", "virtio", "--modules", os.path.join(B, arch, "modules"),
                                   "--", "sh", "-c", "grep ' / ' /proc/mounts | cut -d' ' -f1; "
                                   "modprobe loop && grep -o '^loop' /proc/modules"])
-        vm.check(f"{arch}: --disk virtio --modules: the root is /dev/vda, modprobe loads loop "
-                 f"({' '.join(out.split())})", rc == 0 and out.split() == ["/dev/vda", "loop"], out + err)
+        t.check(f"{arch}: --disk virtio --modules: the root is /dev/vda, modprobe loads loop "
+                f"({' '.join(out.split())})", rc == 0 and out.split() == ["/dev/vda", "loop"], out + err)
     cpio = os.path.join(tmp, f"{arch}.cpio.gz")
-    rc, out = vm.host(os.path.join(B, "mkrootfs"), "-q", "-t", "cpio", "--init",
-                      os.path.join(B, arch, "init"), "-o", cpio)
-    if vm.check(f"{arch}: mkrootfs -t cpio --init build/{arch}/init", rc == 0, out):
+    rc, out = t.host(os.path.join(B, "mkrootfs"), "-q", "-t", "cpio", "--init",
+                     os.path.join(B, arch, "init"), "-o", cpio)
+    if t.check(f"{arch}: mkrootfs -t cpio --init build/{arch}/init", rc == 0, out):
         # No disk, so no modules: armhf boots its initramfs on the bare kernel.
         rc, out, err = run(arch, ["--initrd", cpio, "--", "sh", "-c",
                                   "uname -m; grep -c '^rootfs / ' /proc/mounts"], extra=False)
-        vm.check(f"{arch}: the initramfs boots with --initrd alone ({' '.join(out.split())})",
-                 rc == 0 and out.split() == [want, "1"], out + err)
+        t.check(f"{arch}: the initramfs boots with --initrd alone ({' '.join(out.split())})",
+                rc == 0 and out.split() == [want, "1"], out + err)
     share = os.path.join(tmp, f"share-{arch}")
     os.makedirs(share)
     with open(os.path.join(share, "in"), "w") as f:
         f.write(f"from the host to {arch}\n")
     rc, out, err = run(arch, ["--share-rw", f"{share}:/data", "--", "sh", "-c",
                               "tr a-z A-Z < /data/in > /data/out; exit 7"])
-    vm.check(f"{arch}: exit 7 is status 7 (got {rc})", rc == 7, out + err)
+    t.check(f"{arch}: exit 7 is status 7 (got {rc})", rc == 7, out + err)
     try:
         with open(os.path.join(share, "out")) as f:
             back = f.read()
     except OSError as e:
         back = str(e)
-    vm.check(f"{arch}: --share-rw: what the guest wrote is on the host ({back.strip()})",
-             back == f"FROM THE HOST TO {arch.upper()}\n", out + err)
+    t.check(f"{arch}: --share-rw: what the guest wrote is on the host ({back.strip()})",
+            back == f"FROM THE HOST TO {arch.upper()}\n", out + err)
 
 
-tmp = vm.scratch()
+tmp = t.scratch()
 for arch in ARCHES:
     missing = [p for p in ("init", "rootfs.img", "vmlinuz") if not os.path.exists(os.path.join(B, arch, p))]
-    if not vm.check(f"{arch}: {os.path.join(B, arch)} holds init, rootfs.img and vmlinuz "
-                    f"(make ARCH={arch} && make kernel ARCH={arch})", not missing, f"missing: {missing}"):
+    if not t.check(f"{arch}: {os.path.join(B, arch)} holds init, rootfs.img and vmlinuz "
+                   f"(make ARCH={arch} && make kernel ARCH={arch})", not missing, f"missing: {missing}"):
         continue
     interactive(arch, tmp)
     commands(arch, tmp)
-vm.finish()
+t.finish()

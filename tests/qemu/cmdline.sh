@@ -3,7 +3,7 @@
 # The runner's QEMU and kernel command lines, checked with --print: no boot.
 # What the kernel must receive for each disk, the quoting of a command into
 # kernel words, and the clear refusals of what the kernel cannot express.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 RUN=$TOP/qemu/run-qemu
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 touch "$T/kernel" "$T/disk.img" "$T/initrd.cpio" "$T/a,b.img"

@@ -5,7 +5,7 @@
 # ttyS1 and so survives floods of console output and a missing final newline.
 # Also: failures to get there (kernel panic, timeout, signal), --initrd,
 # --snapshot, and --accel auto on this machine. Standard input is /dev/null.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 RUN=$TOP/qemu/run-qemu
 K=$B/vmlinuz I=$B/rootfs.img
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT

@@ -5,7 +5,7 @@
 # and their softdeps), and a second fetch that downloads and copies nothing.
 # qemu/kernel/install-modules refuses a tree without indexes and replaces a tree
 # as a whole. Needs make kernel-generic.
-source "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 cd "$TOP" || exit 1
 kernel=$B/vmlinuz-generic
 mods=$B/modules-generic

@@ -5,7 +5,7 @@
 # changed; the disk is packed once and then taken from the cache; bad
 # package names and packages the host lacks are refused before QEMU starts.
 # shellcheck disable=SC2016 # single quotes: these words are for the guest's shell
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 RUN=$TOP/qemu/run-qemu
 K=$B/vmlinuz
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT

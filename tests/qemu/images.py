@@ -10,10 +10,10 @@ The images are made rootless with mke2fs -d, and debugfs for /dev/console."""
 import os
 import subprocess
 
+import minroot_test as t
 import rootfs
-import vm
 
-tmp = vm.scratch()
+tmp = t.scratch()
 make_ext3 = rootfs.make_ext
 skeleton = rootfs.skeleton
 
@@ -21,28 +21,28 @@ skeleton = rootfs.skeleton
 print("# an image with our init and no shell")
 tree = os.path.join(tmp, "noshell")
 skeleton(tree)
-subprocess.run(["cp", os.path.join(vm.B, "init"), os.path.join(tree, "sbin", "init")], check=True)
+subprocess.run(["cp", os.path.join(t.B, "init"), os.path.join(tree, "sbin", "init")], check=True)
 img = make_ext3(tree, os.path.join(tmp, "noshell.img"))
-with vm.Console(img) as c:
-    seen = c.expect(r"init: error: [^\r\n]*[\r\n]", vm.BOOT_TIMEOUT)
-    vm.check("init's error is on the console (%s)" % (c.p.after.strip() if seen else "none"), seen, c.log())
+with t.Console(img) as c:
+    seen = c.expect(r"init: error: [^\r\n]*[\r\n]", t.BOOT_TIMEOUT)
+    t.check("init's error is on the console (%s)" % (c.p.after.strip() if seen else "none"), seen, c.log())
     st = c.wait_exit()
     log = c.log()
-    vm.check("QEMU powers off by itself; run-qemu exits 125 (got %s)" % st, st == 125, log)
-    vm.check("no kernel panic", "Kernel panic" not in log, log)
-    vm.check("run-qemu says why in one line",
-             len([l for l in log.splitlines() if l.startswith("run-qemu: init failed: ")]) == 1, log)
+    t.check("QEMU powers off by itself; run-qemu exits 125 (got %s)" % st, st == 125, log)
+    t.check("no kernel panic", "Kernel panic" not in log, log)
+    t.check("run-qemu says why in one line",
+            len([l for l in log.splitlines() if l.startswith("run-qemu: init failed: ")]) == 1, log)
 
 print("# an image with no init at all")
 tree = os.path.join(tmp, "noinit")
 skeleton(tree)
 img = make_ext3(tree, os.path.join(tmp, "noinit.img"))
-rc, out = vm.host(vm.RUN, "--accel", "tcg", "--kernel", vm.KERNEL, "--image", img,
-                  "--timeout", "600", "--", "true")
-vm.check("command mode: run-qemu exits 125 (got %d)" % rc, rc == 125, out)
-why = [l for l in vm.clean(out).splitlines() if l.startswith("run-qemu: ")]
-vm.check("... one line naming the kernel panic (%s)" % (why[0] if why else "none"),
-         len(why) == 1 and "the kernel panicked" in why[0] and "init" in why[0], out)
+rc, out = t.host(t.RUN, "--accel", "tcg", "--kernel", t.KERNEL, "--image", img,
+                 "--timeout", "600", "--", "true")
+t.check("command mode: run-qemu exits 125 (got %d)" % rc, rc == 125, out)
+why = [l for l in t.clean(out).splitlines() if l.startswith("run-qemu: ")]
+t.check("... one line naming the kernel panic (%s)" % (why[0] if why else "none"),
+        len(why) == 1 and "the kernel panicked" in why[0] and "init" in why[0], out)
 
 print("# an image made the blog's way, then mkrootfs --update")
 tree = os.path.join(tmp, "blog")
@@ -51,23 +51,23 @@ img = make_ext3(tree, os.path.join(tmp, "blog.img"))
 # --snapshot: busybox init powers off without remounting / read-only, which
 # would leave the journal needing recovery, and mkrootfs --update (rightly)
 # refuses such an image.
-with vm.Console(img, extra=["--snapshot"]) as c:
-    vm.busybox_init_session(c)
+with t.Console(img, extra=["--snapshot"]) as c:
+    t.busybox_init_session(c)
 
-rc, out = vm.host(os.path.join(vm.B, "mkrootfs"), "--update", img)
-vm.check("mkrootfs --update exits 0", rc == 0, out)
-with vm.Console(img) as c:
-    vm.check("after --update: our prompt, no key pressed", c.wait_prompt(), c.log())
-    vm.check("... no 'Please press Enter'", "Please press Enter" not in c.log(), c.log())
+rc, out = t.host(os.path.join(t.B, "mkrootfs"), "--update", img)
+t.check("mkrootfs --update exits 0", rc == 0, out)
+with t.Console(img) as c:
+    t.check("after --update: our prompt, no key pressed", c.wait_prompt(), c.log())
+    t.check("... no 'Please press Enter'", "Please press Enter" not in c.log(), c.log())
     out, st = c.run("readlink /proc/1/exe")
-    vm.check("... PID 1 is /sbin/init, not busybox (%s)" % out,
-             st == 0 and out and "busybox" not in out and out.endswith("init"), out or c.log())
+    t.check("... PID 1 is /sbin/init, not busybox (%s)" % out,
+            st == 0 and out and "busybox" not in out and out.endswith("init"), out or c.log())
     out, st = c.run("readlink /sbin/init.orig")
-    vm.check("... /sbin/init.orig keeps the old init (%s)" % out,
-             st == 0 and out and out.endswith("busybox"), out or c.log())
+    t.check("... /sbin/init.orig keeps the old init (%s)" % out,
+            st == 0 and out and out.endswith("busybox"), out or c.log())
     c.p.sendline("poweroff")
     st = c.wait_exit()
-    vm.check("... poweroff ends QEMU (exit %s)" % st, st == 0, c.log())
-rc, out = vm.host("e2fsck", "-fn", img)
-vm.check("the updated image is clean (e2fsck -fn)", rc == 0, out)
-vm.finish()
+    t.check("... poweroff ends QEMU (exit %s)" % st, st == 0, c.log())
+rc, out = t.host("e2fsck", "-fn", img)
+t.check("the updated image is clean (e2fsck -fn)", rc == 0, out)
+t.finish()

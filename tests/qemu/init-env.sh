@@ -5,7 +5,7 @@
 # minroot.timeout ending cleanly, the kernel's taint in the status line.
 # Checks run in the guest and answer with the command's exit status; no
 # double quotes (the kernel command line cannot carry them).
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 RUN=$TOP/qemu/run-qemu
 K=$B/vmlinuz MIN=$B/bzImage-min I=$B/rootfs.img
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT

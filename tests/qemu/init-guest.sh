@@ -5,7 +5,7 @@
 # log, hostname, minroot.tty, mounts and device nodes, the environment.
 # No double quotes in the guest commands: the kernel command line cannot
 # carry them.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 RUN=$TOP/qemu/run-qemu
 K=$B/vmlinuz I=$B/rootfs.img
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT

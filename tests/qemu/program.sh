@@ -3,8 +3,8 @@
 # mkrootfs --add-program (loader, libc, libm, libpthread and a library of
 # our own found through RUNPATH $ORIGIN/../lib), run by run-qemu with
 # arguments, its exit status back on the host; a #!/bin/bash script too.
-. "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/packer/dynprog.sh"
+. "$(dirname "$0")/../lib/report.sh"
+. "$(dirname "$0")/../lib/dynprog.sh"
 RUN=$TOP/qemu/run-qemu
 K=$B/vmlinuz
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT

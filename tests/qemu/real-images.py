@@ -15,16 +15,16 @@ import os
 import re
 import subprocess
 
+import minroot_test as t
 import rootfs
-import vm
 
-tmp = vm.scratch()
-MKROOTFS = os.path.join(vm.B, "mkrootfs")
+tmp = t.scratch()
+MKROOTFS = os.path.join(t.B, "mkrootfs")
 
 
 def update(img, what):
-    rc, out = vm.host(MKROOTFS, "--update", img)
-    vm.check("%s: mkrootfs --update exits 0" % what, rc == 0, out)
+    rc, out = t.host(MKROOTFS, "--update", img)
+    t.check("%s: mkrootfs --update exits 0" % what, rc == 0, out)
     return rc == 0
 
 
@@ -43,9 +43,9 @@ def debian_image(img):
     """The minbase tarball unpacked and made into ext4 with mke2fs -d; as a
     user, both in a user namespace where the user is root, so the files stay
     owned by root. /dev is left to init (devtmpfs)."""
-    rc, tarball = vm.host(os.path.join(vm.TOP, "tests", "qemu", "fetch-debian-root"))
-    if not vm.check("the Debian 12 minbase tarball is there (mmdebstrap, cached)", rc == 0, tarball):
-        vm.finish()
+    rc, tarball = t.host(os.path.join(t.TOP, "tests", "qemu", "fetch-debian-root"))
+    if not t.check("the Debian 12 minbase tarball is there (mmdebstrap, cached)", rc == 0, tarball):
+        t.finish()
     tarball = tarball.strip().splitlines()[-1]
     tree = os.path.join(tmp, "debian")
     os.makedirs(tree)
@@ -65,33 +65,33 @@ def test_debian():
     if not update(img, "Debian"):
         return
     data = "written in Debian before exit"
-    with vm.Console(img) as c:
-        # dash's prompt for root is "# ", which vm.PROMPT (a path first) does not match.
-        up = c.expect(r"(^|\n)# ", vm.BOOT_TIMEOUT)
-        vm.check("Debian: a shell prompt, no key pressed", up, c.log())
+    with t.Console(img) as c:
+        # dash's prompt for root is "# ", which t.PROMPT (a path first) does not match.
+        up = c.expect(r"(^|\n)# ", t.BOOT_TIMEOUT)
+        t.check("Debian: a shell prompt, no key pressed", up, c.log())
         out, st = c.run("readlink /proc/$$/exe; readlink /proc/1/exe; tty")
         # /sbin is a link to usr/sbin there (merged /usr).
-        vm.check("Debian: the shell is dash, PID 1 our init, on ttyS0 (%s)" % " ".join((out or "").split()),
-                 st == 0 and out.split() == ["/usr/bin/dash", "/usr/sbin/init", "/dev/ttyS0"],
-                 out or c.log())
+        t.check("Debian: the shell is dash, PID 1 our init, on ttyS0 (%s)" % " ".join((out or "").split()),
+                st == 0 and out.split() == ["/usr/bin/dash", "/usr/sbin/init", "/dev/ttyS0"],
+                out or c.log())
         c.p.sendline("sh -c 'echo S$((1+1))S; exec sleep 100'")
         started = c.expect("S2S")
         c.p.sendcontrol("c")
         c.p.sendline("echo A$((1+1))A $?")
         back = started and c.expect(r"A2A (\d+)[\r\n]", 30)
         status = c.p.match.group(1) if back else None
-        vm.check("Debian: job control, Ctrl-C ends a foreground sleep ($? = %s)" % status,
-                 status == "130", c.log())
+        t.check("Debian: job control, Ctrl-C ends a foreground sleep ($? = %s)" % status,
+                status == "130", c.log())
         out, st = c.run("echo '%s' >/root/data" % data)
         c.p.sendline("exit")
         st = c.wait_exit()
-        vm.check("Debian: exit powers off, run-qemu exits 0 (got %s)" % st, st == 0, c.log())
-        vm.check("Debian: no rc line (minbase has no inittab, rcS or rcK)",
-                 not re.search(r"init: (sysinit|shutdown):", c.log()), c.log())
+        t.check("Debian: exit powers off, run-qemu exits 0 (got %s)" % st, st == 0, c.log())
+        t.check("Debian: no rc line (minbase has no inittab, rcS or rcK)",
+                not re.search(r"init: (sysinit|shutdown):", c.log()), c.log())
     rootfs.clean_after_use(img, "Debian")
     got = rootfs.image_file(img, "/root/data")
-    vm.check("Debian: the file written before exit is on the image (%r)" % got,
-             got == data + "\n")
+    t.check("Debian: the file written before exit is on the image (%r)" % got,
+            got == data + "\n")
     test_debian_share_libs(img)
 
 
@@ -104,20 +104,20 @@ def test_debian_share_libs(img):
     with open(src, "w") as f:
         f.write('#include <math.h>\n#include <stdio.h>\n#include <stdlib.h>\n'
                 'int main(int c, char **v) { printf("cube: %g\\n", pow(atof(v[1]), 3)); return 6; }\n')
-    rc, out = vm.host("gcc", "-o", os.path.join(share, "cube"), src, "-lm")
-    if not vm.check("gcc builds a program with libm", rc == 0, out):
+    rc, out = t.host("gcc", "-o", os.path.join(share, "cube"), src, "-lm")
+    if not t.check("gcc builds a program with libm", rc == 0, out):
         return
     with open(os.path.join(share, "run.sh"), "w") as f:
         f.write('#!/bin/sh\n/t/cube 3; echo "cube exited $?"\nls /lib64 | wc -l\n')
     os.chmod(os.path.join(share, "run.sh"), 0o755)
-    r = subprocess.run([vm.RUN, "--accel", "tcg", "--kernel", vm.KERNEL, "--image", img, "--snapshot",
+    r = subprocess.run([t.RUN, "--accel", "tcg", "--kernel", t.KERNEL, "--image", img, "--snapshot",
                         "--timeout", "600", "--share", share + ":/t", "--share-libs", "--", "/t/run.sh"],
                        stdin=subprocess.DEVNULL, capture_output=True, encoding="utf-8", errors="replace")
-    lines = vm.clean(r.stdout).split()
-    vm.check("Debian --share-libs: the shared program ran with the host's libm, then the "
-             "root's own ls and wc (%s, exit %d)" % (" ".join(lines), r.returncode),
-             r.returncode == 0 and lines == ["cube:", "27", "cube", "exited", "6", "1"],
-             r.stdout + r.stderr)
+    lines = t.clean(r.stdout).split()
+    t.check("Debian --share-libs: the shared program ran with the host's libm, then the "
+            "root's own ls and wc (%s, exit %d)" % (" ".join(lines), r.returncode),
+            r.returncode == 0 and lines == ["cube:", "27", "cube", "exited", "6", "1"],
+            r.stdout + r.stderr)
 
 
 INITTAB = """\
@@ -240,54 +240,54 @@ def test_buildroot_style():
     img = busybox_image(os.path.join(tmp, "buildroot.img"))
     if not update(img, "busybox image"):
         return
-    with vm.Console(img) as c:
-        vm.check("busybox image: our prompt after the boot scripts", c.wait_prompt(), c.log())
+    with t.Console(img) as c:
+        t.check("busybox image: our prompt after the boot scripts", c.wait_prompt(), c.log())
         out, st = c.run("cat /var/log/markers; hostname")
         lines = (out or "").splitlines()
-        vm.check("the boot lines and rcS's S??* scripts ran, in order, the service runs (%s)"
-                 % "; ".join(lines),
-                 st == 0 and in_order(out, BOOT_MARKERS) and "markerd running" in lines,
-                 out or c.log())
-        vm.check("rcS has no controlling terminal and writes to the console",
-                 "rcS tty_nr=0 stdout=/dev/console" in lines, out or c.log())
-        vm.check("the sysinit line 'hostname -F /etc/hostname' ran (%s)" % lines[-1:],
-                 lines[-1:] == ["buildroot"], out or c.log())
+        t.check("the boot lines and rcS's S??* scripts ran, in order, the service runs (%s)"
+                % "; ".join(lines),
+                st == 0 and in_order(out, BOOT_MARKERS) and "markerd running" in lines,
+                out or c.log())
+        t.check("rcS has no controlling terminal and writes to the console",
+                "rcS tty_nr=0 stdout=/dev/console" in lines, out or c.log())
+        t.check("the sysinit line 'hostname -F /etc/hostname' ran (%s)" % lines[-1:],
+                lines[-1:] == ["buildroot"], out or c.log())
         out, st = c.run("pidof syslogd && logger -t rc-test hello-from-the-test")
-        vm.check("busybox syslogd runs (%s)" % out, st == 0, out or c.log())
+        t.check("busybox syslogd runs (%s)" % out, st == 0, out or c.log())
         out, st = c.run("p=$(pidof getty); echo $p $(readlink /proc/$p/fd/0) $(cat /proc/$p/stat | cut -d' ' -f7)")
         words = (out or "").split()
-        vm.check("the tty1 respawn line runs getty on /dev/tty1, its controlling tty (%s)" % out,
-                 st == 0 and len(words) == 3 and words[1] == "/dev/tty1" and words[2] == str(4 << 8 | 1),
-                 out or c.log())
+        t.check("the tty1 respawn line runs getty on /dev/tty1, its controlling tty (%s)" % out,
+                st == 0 and len(words) == 3 and words[1] == "/dev/tty1" and words[2] == str(4 << 8 | 1),
+                out or c.log())
         out, st = c.run("kill %s; i=0; while [ $i -lt 100 ]; do p=$(pidof getty) && [ \"$p\" != %s ] && break;"
                         " sleep 0.1; i=$((i+1)); done; echo new $p" % (words[0], words[0]) if words else "false")
-        vm.check("killed, the getty is respawned (%s)" % (out or "").splitlines()[-1:],
-                 st == 0 and re.search(r"^new \d+$", out or "", re.M) is not None, out or c.log())
+        t.check("killed, the getty is respawned (%s)" % (out or "").splitlines()[-1:],
+                st == 0 and re.search(r"^new \d+$", out or "", re.M) is not None, out or c.log())
         c.p.sendline("poweroff")
         st = c.wait_exit()
         log = c.log()
-        vm.check("busybox image: poweroff ends QEMU (exit %s)" % st, st == 0, log)
-        vm.check("the console getty line is named as not run, in one line",
-                 len(re.findall(r"^init: /etc/inittab line 13 not run \(respawn: the console has "
+        t.check("busybox image: poweroff ends QEMU (exit %s)" % st, st == 0, log)
+        t.check("the console getty line is named as not run, in one line",
+                len(re.findall(r"^init: /etc/inittab line 13 not run \(respawn: the console has "
                                 r"init's shell\): /sbin/getty -L  console 0 vt100$", log, re.M)) == 1, log)
         # Buildroot's "ln -sf /proc/self/fd /dev/fd" expects no /dev/fd yet; our
         # init made that link before, so ln puts "fd" inside /proc/self/fd and fails.
         bad = [l for l in log.splitlines()
                if re.match(r"init: .*(exit status \d+|still running|not run:|ignored)", l)]
-        vm.check("every boot and shutdown command succeeded but Buildroot's /dev/fd link (%s)"
-                 % bad, bad == ["init: /bin/ln -sf /proc/self/fd /dev/fd: exit status 1; going on"],
-                 log)
-        vm.check("after 'umount -a -r', init still unmounts and remounts / read-only",
-                 "read /proc/self/mounts" not in log and "remount / read-only" not in log, log)
+        t.check("every boot and shutdown command succeeded but Buildroot's /dev/fd link (%s)"
+                % bad, bad == ["init: /bin/ln -sf /proc/self/fd /dev/fd: exit status 1; going on"],
+                log)
+        t.check("after 'umount -a -r', init still unmounts and remounts / read-only",
+                "read /proc/self/mounts" not in log and "remount / read-only" not in log, log)
     rootfs.clean_after_use(img, "busybox image")
     markers = rootfs.image_file(img, "/var/log/markers") or ""
-    vm.check("rcK stopped the service while / was read-write, then the shutdown lines ran",
-             in_order(markers, BOOT_MARKERS + SHUTDOWN_MARKERS), markers)
+    t.check("rcK stopped the service while / was read-write, then the shutdown lines ran",
+            in_order(markers, BOOT_MARKERS + SHUTDOWN_MARKERS), markers)
     messages = rootfs.image_file(img, "/var/log/messages") or ""
-    vm.check("syslogd wrote the test's message to /var/log/messages",
-             "rc-test: hello-from-the-test" in messages, messages)
+    t.check("syslogd wrote the test's message to /var/log/messages",
+            "rc-test: hello-from-the-test" in messages, messages)
 
 
 test_buildroot_style()
 test_debian()
-vm.finish()
+t.finish()

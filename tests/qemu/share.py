@@ -9,13 +9,9 @@ import re
 import os
 import stat
 import subprocess
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import vm  # noqa: E402
-from vm import B, TOP  # noqa: E402
-
-RUN = os.path.join(TOP, "qemu", "run-qemu")
+import minroot_test as t
+from minroot_test import B, RUN
 
 
 def run(args, kernel=None):
@@ -85,7 +81,7 @@ md5sum big
 
 
 def main():
-    base = vm.scratch()
+    base = t.scratch()
     print("# --share: read-only")
     ro = os.path.join(base, "ro")
     os.makedirs(ro)
@@ -94,17 +90,17 @@ def main():
     before = tree(ro)
     rc, out, err = run(["--share", ro, "--", "sh", "-c",
                         'cat /mnt/ro/hello; echo x > /mnt/ro/new; echo "write: $?"'])
-    vm.check("the share is at /mnt/BASENAME and readable", rc == 0 and "hello from the host" in out, err + out)
-    vm.check("a write fails with EROFS", "Read-only file system" in out + err and "write: 1" in out, err + out)
-    vm.check("the host directory is unchanged", tree(ro) == before)
+    t.check("the share is at /mnt/BASENAME and readable", rc == 0 and "hello from the host" in out, err + out)
+    t.check("a write fails with EROFS", "Read-only file system" in out + err and "write: 1" in out, err + out)
+    t.check("the host directory is unchanged", tree(ro) == before)
     two = os.path.join(base, "two")
     os.makedirs(two)
     with open(os.path.join(two, "f"), "w") as f:
         f.write("second share\n")
     rc, out, err = run(["--share", ro, "--share", two + ":/data/two", "--", "sh", "-c",
                         "cat /mnt/ro/hello /data/two/f && exit 5"])
-    vm.check("--share is repeatable, one at /mnt/BASENAME, one at the GUESTDIR given (exit 5)",
-             rc == 5 and "hello from the host" in out and "second share" in out, err + out)
+    t.check("--share is repeatable, one at /mnt/BASENAME, one at the GUESTDIR given (exit 5)",
+            rc == 5 and "hello from the host" in out and "second share" in out, err + out)
 
     print("# --share-rw: a round trip")
     rw = os.path.join(base, "rw")
@@ -120,30 +116,30 @@ def main():
     outside_before = tree(outside)
     rc, out, err = run(["--share-rw", f"{rw}:/data", "--", "sh", "-c",
                         GUEST_WRITES + "echo pwned > /data/host-link/victim 2>/dev/null || true"])
-    vm.check("the guest's writes run (exit 0)", rc == 0, err + out)
+    t.check("the guest's writes run (exit 0)", rc == 0, err + out)
     after = tree(rw)
-    vm.check("a changed file is changed", open(os.path.join(rw, "many", "f0007")).read() == "file 7\nchanged\n")
-    vm.check("a deleted file is gone", "doomed" not in after and "sp ace" not in after)
-    vm.check("a mode change is kept", after.get("mode", ("", 0))[1] == 0o751, str(after.get("mode")))
-    vm.check("new directories and files are there",
-             open(os.path.join(rw, "newdir", "deep", "file")).read() == "deep\n")
-    vm.check("symlinks come back as symlinks",
-             after.get("rel-link") == ("link", "many/f0001") and after.get("abs-link") == ("link", "/etc/passwd"))
-    vm.check("an awkward name made in the guest survives",
-             open(os.path.join(rw, "guest sp ace\nname ✓")).read() == "made in the guest")
-    vm.check("the other awkward names survive", all(n in after for n in AWKWARD if n != "sp ace"))
-    vm.check("1,000 files came back", len(os.listdir(os.path.join(rw, "many"))) == 1000)
+    t.check("a changed file is changed", open(os.path.join(rw, "many", "f0007")).read() == "file 7\nchanged\n")
+    t.check("a deleted file is gone", "doomed" not in after and "sp ace" not in after)
+    t.check("a mode change is kept", after.get("mode", ("", 0))[1] == 0o751, str(after.get("mode")))
+    t.check("new directories and files are there",
+            open(os.path.join(rw, "newdir", "deep", "file")).read() == "deep\n")
+    t.check("symlinks come back as symlinks",
+            after.get("rel-link") == ("link", "many/f0001") and after.get("abs-link") == ("link", "/etc/passwd"))
+    t.check("an awkward name made in the guest survives",
+            open(os.path.join(rw, "guest sp ace\nname ✓")).read() == "made in the guest")
+    t.check("the other awkward names survive", all(n in after for n in AWKWARD if n != "sp ace"))
+    t.check("1,000 files came back", len(os.listdir(os.path.join(rw, "many"))) == 1000)
     with open(os.path.join(rw, "big"), "rb") as f:
         big = f.read()
     m = re.search(r"([0-9a-f]{32})  big", out)
     guest_md5 = m.group(1) if m else "(none)"
-    vm.check("the 50 MiB file, changed in its middle, is what the guest had (md5)",
-             len(big) == 50 << 20 and hashlib.md5(big).hexdigest() == guest_md5, out[-300:])
-    vm.check("symlink escapes changed nothing outside HOSTDIR", tree(outside) == outside_before,
-             str(tree(outside)))
-    vm.check("the host's own link is still a link", os.path.islink(os.path.join(rw, "host-link")))
-    vm.check("lost+found of the share disk is not copied back", "lost+found" not in after)
-    vm.finish()
+    t.check("the 50 MiB file, changed in its middle, is what the guest had (md5)",
+            len(big) == 50 << 20 and hashlib.md5(big).hexdigest() == guest_md5, out[-300:])
+    t.check("symlink escapes changed nothing outside HOSTDIR", tree(outside) == outside_before,
+            str(tree(outside)))
+    t.check("the host's own link is still a link", os.path.islink(os.path.join(rw, "host-link")))
+    t.check("lost+found of the share disk is not copied back", "lost+found" not in after)
+    t.finish()
 
 
 if __name__ == "__main__":

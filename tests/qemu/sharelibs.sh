@@ -4,8 +4,8 @@
 # that has no C library: their loader and libraries come on a disk of their
 # own, the loader shows at /lib64 for the run, the image is not changed.
 # Refusals before QEMU starts; a root without /lib64 says so in one line.
-. "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/packer/dynprog.sh"
+. "$(dirname "$0")/../lib/report.sh"
+. "$(dirname "$0")/../lib/dynprog.sh"
 RUN=$TOP/qemu/run-qemu
 K=$B/vmlinuz
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT

@@ -7,20 +7,20 @@ in the file."""
 import os
 import subprocess
 
-import guest
+import minroot_test as t
 
-N = 50 if guest.SOAK else 5
+N = 50 if t.SOAK else 5
 ENDINGS = ["poweroff", "exit", "reboot"]
 FILE = "/root/data-safety.log"
 
-tmp = guest.scratch()
+tmp = t.scratch()
 image = os.path.join(tmp, "rootfs.img")
-subprocess.run(["cp", "--sparse=always", guest.IMAGE, image], check=True)
+subprocess.run(["cp", "--sparse=always", t.IMAGE, image], check=True)
 
 
 def boot_and_append(i, ending):
     """One boot; None when it went well, else (reason, console log)."""
-    with guest.Guest(image) as g:
+    with t.long_console(image) as g:
         if not g.wait_prompt():
             return "no shell prompt", g.log()
         out, st = g.run("echo line-%d >>%s" % (i, FILE))
@@ -35,15 +35,15 @@ def boot_and_append(i, ending):
 
 def image_problems(i):
     """What is wrong with the image after boot i, or None."""
-    rc, out = guest.host("e2fsck", "-fn", image)
+    rc, out = t.host("e2fsck", "-fn", image)
     if rc != 0:
         return "e2fsck -fn exited %d" % rc, out
-    rc, out = guest.host("dumpe2fs", "-h", image)
+    rc, out = t.host("dumpe2fs", "-h", image)
     features = next((l for l in out.splitlines() if l.startswith("Filesystem features:")), "")
     state = next((l for l in out.splitlines() if l.startswith("Filesystem state:")), "")
     if rc != 0 or "needs_recovery" in features or "clean" not in state:
         return "the journal needs recovery or the state is not clean", out
-    rc, out = guest.host("debugfs", "-R", "cat %s" % FILE, image)
+    rc, out = t.host("debugfs", "-R", "cat %s" % FILE, image)
     lines = [l for l in out.splitlines() if l.startswith("line-")]
     want = ["line-%d" % k for k in range(1, i + 1)]
     if lines != want:
@@ -57,10 +57,10 @@ for i in range(1, N + 1):
     ending = ENDINGS[(i - 1) % len(ENDINGS)]
     bad = boot_and_append(i, ending) or image_problems(i)
     if bad:
-        guest.fail("boot %d/%d ended by `%s`: %s" % (i, N, ending, bad[0]), bad[1])
+        t.fail("boot %d/%d ended by `%s`: %s" % (i, N, ending, bad[0]), bad[1])
     else:
         clean += 1
-        guest.note("boot %d/%d ended by `%s`: e2fsck clean, %d lines there" % (i, N, ending, i))
-guest.check("data safety: %d/%d clean (poweroff, exit and reboot in turn; every line kept)"
-            % (clean, N), clean == N)
-guest.finish()
+        t.note("boot %d/%d ended by `%s`: e2fsck clean, %d lines there" % (i, N, ending, i))
+t.check("data safety: %d/%d clean (poweroff, exit and reboot in turn; every line kept)"
+        % (clean, N), clean == N)
+t.finish()

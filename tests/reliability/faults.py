@@ -6,31 +6,31 @@ namespace tests, tests/ns/init.sh):
 - the shell killed with SIGKILL under the default: QEMU powers off."""
 import re
 
-import guest
+import minroot_test as t
 
 
 def boot_to_prompt(g, what):
-    if guest.check("%s: shell prompt" % what, g.wait_prompt(), g.log()):
+    if t.check("%s: shell prompt" % what, g.wait_prompt(), g.log()):
         return True
     return False
 
 
 def read_only_root():
-    with guest.Guest(append="ro", snapshot=True) as g:
+    with t.long_console(append="ro", snapshot=True) as g:
         if not boot_to_prompt(g, "ro root"):
             return
         out, st = g.run("grep ' / ' /proc/mounts")
-        guest.check("ro root: / is mounted read-only (%s)" % (out or "").strip(),
-                    st == 0 and re.search(r" / \S+ ro[, ]", out), out or g.log())
+        t.check("ro root: / is mounted read-only (%s)" % (out or "").strip(),
+                st == 0 and re.search(r" / \S+ ro[, ]", out), out or g.log())
         out, st = g.run("touch /written-on-a-ro-root")
-        guest.check("ro root: writing fails as it should (status %s)" % st,
-                    st not in (0, None) and "Read-only file system" in (out or ""), out or g.log())
+        t.check("ro root: writing fails as it should (status %s)" % st,
+                st not in (0, None) and "Read-only file system" in (out or ""), out or g.log())
         out, st = g.run("echo works >/run/x && cat /run/x && uname -r")
-        guest.check("ro root: the shell runs commands and /run (tmpfs) is writable",
-                    st == 0 and "works" in (out or ""), out or g.log())
+        t.check("ro root: the shell runs commands and /run (tmpfs) is writable",
+                st == 0 and "works" in (out or ""), out or g.log())
         g.p.sendline("poweroff")
         st = g.wait_exit()
-        guest.check("ro root: poweroff ends QEMU (exit %s)" % st, st == 0, g.log())
+        t.check("ro root: poweroff ends QEMU (exit %s)" % st, st == 0, g.log())
 
 
 def shell_pid(g):
@@ -40,38 +40,38 @@ def shell_pid(g):
 
 def killed_shell_respawns():
     # quiet=0: init says what it does (run-qemu's console is quiet), the kernel stays quiet
-    with guest.Guest(append="minroot.onexit=respawn quiet=0", snapshot=True) as g:
+    with t.long_console(append="minroot.onexit=respawn quiet=0", snapshot=True) as g:
         if not boot_to_prompt(g, "respawn"):
             return
         first = shell_pid(g)
         g.p.sendline("kill -9 $$")
         came_back = g.expect("the shell ended with status 137 \\(minroot.onexit=respawn\\)") \
             and g.wait_prompt()
-        guest.check("respawn: init reports the SIGKILL (status 137) and a new prompt comes",
-                    came_back, g.log())
+        t.check("respawn: init reports the SIGKILL (status 137) and a new prompt comes",
+                came_back, g.log())
         second = shell_pid(g) if came_back else None
-        guest.check("respawn: a new shell (pid %s, then %s)" % (first, second),
-                    first and second and first != second, g.log())
+        t.check("respawn: a new shell (pid %s, then %s)" % (first, second),
+                first and second and first != second, g.log())
         g.p.sendline("poweroff")
         st = g.wait_exit()
-        guest.check("respawn: poweroff ends QEMU (exit %s)" % st, st == 0, g.log())
+        t.check("respawn: poweroff ends QEMU (exit %s)" % st, st == 0, g.log())
 
 
 def killed_shell_powers_off():
-    with guest.Guest(append="quiet=0", snapshot=True) as g:
+    with t.long_console(append="quiet=0", snapshot=True) as g:
         if not boot_to_prompt(g, "default onexit"):
             return
         g.p.sendline("kill -9 $$")
         st = g.wait_exit()
         log = g.log()
-        guest.check("default onexit: the shell killed by SIGKILL powers off (run-qemu exit %s)"
-                    % st, st == 0 and "reboot: Power down" in log, log)
-        guest.check("default onexit: init says why",
-                    "the shell ended with status 137 (minroot.onexit=poweroff)" in log, log)
-        guest.check("default onexit: no kernel panic", "Kernel panic" not in log, log)
+        t.check("default onexit: the shell killed by SIGKILL powers off (run-qemu exit %s)"
+                % st, st == 0 and "reboot: Power down" in log, log)
+        t.check("default onexit: init says why",
+                "the shell ended with status 137 (minroot.onexit=poweroff)" in log, log)
+        t.check("default onexit: no kernel panic", "Kernel panic" not in log, log)
 
 
 read_only_root()
 killed_shell_respawns()
 killed_shell_powers_off()
-guest.finish()
+t.finish()

@@ -5,7 +5,7 @@
 # "mkrootfs: error: ...", exit status 1, the user's file byte-for-byte as it
 # was and no temporary file left. What the user saw in each case is written
 # as a Markdown table to $BUILD/bench/mkrootfs-input.md.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib/report.sh"
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/minroot-input.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT

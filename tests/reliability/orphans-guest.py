@@ -5,9 +5,9 @@ the storm: init has reaped them all (only the shell is left as its child),
 no zombie anywhere, and PID 1's memory did not grow. Memory is read before
 and after from /proc/1/smaps_rollup (pages mapped) and /proc/1/status
 (VmRSS, which Linux 6.1 updates lazily for small processes: shown only)."""
-import guest
+import minroot_test as t
 
-N = 10000 if guest.SOAK else 1000
+N = 10000 if t.SOAK else 1000
 
 # Shell functions typed at the prompt, one per line.
 HELPERS = [
@@ -25,37 +25,37 @@ HELPERS = [
     ' echo "peak=$peak"; }',
 ]
 
-with guest.Guest(snapshot=True) as g:
+with t.long_console(snapshot=True) as g:
     if not g.wait_prompt():
-        guest.fail("boot to a shell prompt", g.log())
-        guest.finish()
+        t.fail("boot to a shell prompt", g.log())
+        t.finish()
     for line in HELPERS:
         g.p.sendline(line)
         g.wait_prompt()
     # A small storm first, so that the reaping code is already paged in.
     out, st = g.run("storm 20 >/dev/null; settle; mem before", timeout=600)
-    guest.check("warm-up storm of 20 orphans", st == 0, out or g.log())
-    guest.note("making %d orphans" % N)
+    t.check("warm-up storm of 20 orphans", st == 0, out or g.log())
+    t.note("making %d orphans" % N)
     out2, st2 = g.run("storm %d; settle; echo children=$(children); echo zombies=$(zombies);"
                       " mem after" % N, timeout=3600)
     text = (out or "") + "\n" + (out2 or "")
     if st2 != 0 or out2 is None:
-        guest.fail("the storm of %d orphans ran" % N, g.log())
-        guest.finish()
-    peak = guest.values(text, "peak")
-    guest.check("orphans were really made (up to %s waiting for init at once)" % (peak or ["?"])[0],
-                peak and peak[0] > 1, text)
-    guest.check("%d orphans reaped: only the shell is left as init's child" % N,
-                guest.values(text, "children") == [1], text)
-    guest.check("zombies after the storm: 0", guest.values(text, "zombies") == [0], text)
-    rss = guest.values(text, "rss-before") + guest.values(text, "rss-after")
-    vm = guest.values(text, "vmrss-before") + guest.values(text, "vmrss-after")
-    if len(rss) == 2 and len(vm) == 2:
-        guest.check("PID 1 memory did not grow: Rss %d kB before, %d kB after (VmRSS %d -> %d kB)"
-                    % (rss[0], rss[1], vm[0], vm[1]), rss[1] <= rss[0], text)
+        t.fail("the storm of %d orphans ran" % N, g.log())
+        t.finish()
+    peak = t.values(text, "peak")
+    t.check("orphans were really made (up to %s waiting for init at once)" % (peak or ["?"])[0],
+            peak and peak[0] > 1, text)
+    t.check("%d orphans reaped: only the shell is left as init's child" % N,
+            t.values(text, "children") == [1], text)
+    t.check("zombies after the storm: 0", t.values(text, "zombies") == [0], text)
+    rss = t.values(text, "rss-before") + t.values(text, "rss-after")
+    vmrss = t.values(text, "vmrss-before") + t.values(text, "vmrss-after")
+    if len(rss) == 2 and len(vmrss) == 2:
+        t.check("PID 1 memory did not grow: Rss %d kB before, %d kB after (VmRSS %d -> %d kB)"
+                % (rss[0], rss[1], vmrss[0], vmrss[1]), rss[1] <= rss[0], text)
     else:
-        guest.fail("PID 1 memory read before and after the storm", text)
+        t.fail("PID 1 memory read before and after the storm", text)
     g.p.sendline("poweroff")
     st = g.wait_exit()
-    guest.check("poweroff after the storm ends QEMU (exit %s)" % st, st == 0, g.log())
-guest.finish()
+    t.check("poweroff after the storm ends QEMU (exit %s)" % st, st == 0, g.log())
+t.finish()

@@ -3,14 +3,14 @@
 # SOAK=1: 10,000), each `(sleep 1 &)` so that it is handed to PID 1. After
 # the storm init has reaped them all, no zombie is left, and PID 1's memory
 # (Rss from /proc/1/smaps_rollup, VmRSS from /proc/1/status) did not grow.
-. "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/ns/nslib.sh"
+. "$(dirname "$0")/../lib/report.sh"
+. "$(dirname "$0")/../lib/ns.sh"
 
 if [ -n "${SOAK:-}" ] && [ "$SOAK" != 0 ]; then N=10000; else N=1000; fi
 R=$NS_TMP/root
 make_root "$R"
 # A hang is a failure; generous for a loaded machine.
-# shellcheck disable=SC2034 # read by nslib.sh's run_init
+# shellcheck disable=SC2034 # read by ns.sh's run_init
 NS_TIMEOUT=$((60 + N / 20))
 
 run_init "$R" "console=ttyS0 minroot.grace=500" sh -c '

@@ -10,6 +10,8 @@ import pytest
 from conftest import DATA
 from runqemu.console import KernelLog, Scan, replay
 from runqemu.options import parse_options
+from runqemu.results import ENDINGS
+from runqemu.verdict import ending as how_it_ended
 from runqemu.verdict import kernel_trouble, outcome
 
 
@@ -178,3 +180,44 @@ def test_outcome_of_a_timeout_in_the_guest():
     scan.line("init: timed out after 5 s")
     rc, lines = outcome(parse_options(["--timeout", "5", "--", "true"]), ending(124), scan, "LOG")
     assert (rc, lines) == (124, ["timed out after 5 s: the command was stopped in the guest"])
+
+
+def test_the_first_splats_lines_and_the_kernels_version():
+    """What --results keeps: every line of the first splat (not the console's
+    copies of them), the version the boot announced."""
+    scan, _ = replay(saved("warn.log"))
+    assert scan.kernel_version == "6.1.0-57-cloud-amd64"
+    assert scan.splat_lines[0] == scan.first_splat and scan.splat_lines[-1].startswith("---[ end trace")
+    # Once each: the console's copies of its first lines are not added.
+    assert len(scan.splat_lines) == len(set(scan.splat_lines)) == 44
+    oops, _ = replay(saved("oops.log"))
+    assert oops.splat_lines[0] == "BUG: kernel NULL pointer dereference, address: 0000000000000000"
+    # Its BUG line is in the log twice (the record, the console's copy): once here.
+    assert saved("oops.log").count(b"BUG: kernel NULL") == 2 and oops.splat_lines.count(oops.first_splat) == 1
+    clean, _ = replay(saved("clean.log"))
+    assert clean.splat_lines == [] and clean.kernel_version == "6.1.0-57-cloud-amd64"
+
+
+def test_only_the_first_splat_is_kept_whole():
+    scan = Scan()
+    for line in ["WARNING: CPU: 0 at a.c:1", "RIP: a", "---[ end trace 1 ]---", "WARNING: CPU: 0 at b.c:2", "RIP: b"]:
+        scan.line(line)
+    assert scan.splat_lines == ["WARNING: CPU: 0 at a.c:1", "RIP: a", "---[ end trace 1 ]---"]
+
+
+@pytest.mark.parametrize("end, argv, lines, expected", [
+    (ending(None, interrupted=2), ("--", "true"), [], "interrupted"),
+    (ending(None, host_timeout=True), ("--timeout", "5", "--", "true"), [], "timeout"),
+    (ending(124), ("--timeout", "5", "--", "true"), ["init: timed out after 5 s"], "timeout"),
+    (ending(124), ("--", "true"), [], "status"),
+    (ending(None, restarted=True), ("--", "true"), [], "restarted"),
+    (ending(None), ("--", "true"), ["Kernel panic - not syncing: x"], "panic"),
+    (ending(None), ("--", "true"), [], "no status"),
+    (ending(3), ("--", "true"), [], "status"),
+    (ending(None, qemu_status=0), (), [], "powered off"),
+    (ending(None), (), ["init: error: no init on the root"], "no status")])
+def test_how_a_run_ended(end, argv, lines, expected):
+    scan = Scan()
+    for line in lines:
+        scan.line(line)
+    assert how_it_ended(parse_options(list(argv)), end, scan) == expected and expected in ENDINGS

@@ -207,3 +207,49 @@ def test_kernels_md_print():
     shown = shlex.split(" ".join(line[2:] for line in m.group(2).splitlines()))
     o, plan = plan_for([a for a in argv if a != "--print"])
     assert elided(shown, plan.qemu_argv), f"{shown}\n{plan.qemu_argv}"
+
+
+# ------------------------------------------------------------ --results
+
+def results_section():
+    return section(page("docs/runner.md"), r"## Results for CI", r"## How run-qemu is built")
+
+
+def json_keys(value, prefix=""):
+    """Every key of results.json, but the suites' names of counts.by_suite."""
+    keys = set()
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if prefix.endswith("by_suite."):
+                keys |= json_keys(v, prefix)
+                continue
+            keys.add(k)
+            keys |= json_keys(v, prefix + k + ".")
+    elif isinstance(value, list):
+        for v in value:
+            keys |= json_keys(v, prefix)
+    return keys
+
+
+def test_every_results_json_field_is_documented():
+    from runqemu import results
+    from test_ktap import sample
+    facts = results.Facts(command_line=["run-qemu"], kernel_trouble="x", first_splat=["WARNING: x"],
+                          panic="Kernel panic - not syncing: y", durations={"boot": 1.0, "run": 2.0, "whole": 3.0},
+                          expected_suites=["timers", "nosuch"])
+    keys = json_keys(results.results_json(sample("truncated"), facts))
+    said = set(re.findall(r"`([A-Za-z_]+)`", results_section().split("**results.json**")[1]))
+    assert len(keys) > 40 and keys - said == set()
+
+
+def test_ci_snippets():
+    """The GitLab job reports the junit.xml that RESULTS= writes; the GitHub
+    step uploads its directory whatever the outcome."""
+    import yaml
+    gitlab, github = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", results_section(), re.S)]
+    job = gitlab["kselftest"]
+    out = re.search(r"RESULTS=(\S+)", job["script"][0]).group(1)
+    assert job["artifacts"]["reports"]["junit"] == out + "/junit.xml" and job["artifacts"]["when"] == "always"
+    run, upload = github["steps"]
+    assert out in run["run"] and upload["if"] == "always()" and upload["with"]["path"].rstrip("/") == out
+    assert upload["uses"].startswith("actions/upload-artifact@")

@@ -150,6 +150,10 @@ REFUSED_PATHS = [
     (["--modules", "{T}/d1"], "--modules {T}/d1: not a lib/modules/VERSION tree, nor a prefix holding exactly one "
                               "(0 found)"),
     (["--", ""], "the command is an empty word"),
+    (["--results", "{T}/kernel", "--", "true"], "--results {T}/kernel: not a directory"),
+    (["--results", "{T}/kernel/r", "--", "true"], "--results {T}/kernel/r: cannot write there: Not a directory"),
+    (["--expect-suites", "timers", "--", "true"], "--expect-suites says what --results is to show: give "
+                                                  "--results DIR too"),
 ]
 
 
@@ -187,3 +191,28 @@ def test_options_keep_nothing_a_run_decides():
     kept = set(vars(Options()))
     for decided in ("a", "prologue", "boot_kernel", "accel_chosen", "extra", "mounts", "request"):
         assert decided not in kept
+
+
+def test_results_dir_made_and_cleared_before_the_run(files):
+    d = files / "out" / "r"
+    o = parse_options(["--kernel", str(files / "kernel"), "--image", str(files / "disk.img"),
+                       "--results", str(d), "--expect-suites", "timers,exec", "--expect-suites", "kcmp", "--", "t"])
+    check_options(o, {})
+    assert d.is_dir() and o.expect_suites == ["timers", "exec", "kcmp"]
+    for name in ("junit.xml", "results.json", "results.ktap", "notes.txt"):
+        (d / name).write_text("an earlier run's")
+    check_options(o, {})
+    assert sorted(p.name for p in d.iterdir()) == ["notes.txt"]
+
+
+def test_results_dir_left_alone_when_another_check_refuses(files):
+    d = files / "never"
+    with pytest.raises(Usage):
+        check_options(parse_options(["--kernel", str(files / "none"), "--results", str(d)]), {})
+    with pytest.raises(Usage):
+        check_options(parse_options(["--kernel", str(files / "kernel"), "--image", str(files / "disk.img"),
+                                     "--results", str(d), "--", ""]), {})
+    assert not d.exists()
+    check_options(parse_options(["--kernel", str(files / "kernel"), "--image", str(files / "disk.img"),
+                                 "--results", str(d), "--print"]), {})
+    assert not d.exists()

@@ -1,6 +1,7 @@
 /* packer_test.c - unit tests of mkrootfs's pure parts: parsing, the
  * manifest, hashing, ELF headers, space estimates, options and cpio
  * headers. Prints "ok - ..." / "not ok - ..." lines for tests/run. */
+#include "check.h"
 #include "newc.h"
 #include "arch.h"
 #include "elf/elfinfo.h"
@@ -15,25 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-static void check(int cond, const char *what)
-{
-	printf("%s - %s\n", cond ? "ok" : "not ok", what);
-	if (!cond)
-		failures++;
-}
-
-static void check_str(const char *got, const char *want, const char *what)
-{
-	int same = got && want ? strcmp(got, want) == 0 : got == want;
-
-	check(same, what);
-	if (!same)
-		printf("    expected: %s\n    actual:   %s\n", want ? want : "(null)",
-		       got ? got : "(null)");
-}
 
 static void test_sizes(void)
 {
@@ -53,13 +35,13 @@ static void test_sizes(void)
 		uint64_t got = 0;
 
 		snprintf(name, sizeof(name), "parse_size accepts '%s'", good[i].s);
-		check(parse_size(good[i].s, &got, &why) == 0 && got == good[i].want, name);
+		CHECK(parse_size(good[i].s, &got, &why) == 0 && got == good[i].want, name);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		uint64_t got;
 
 		snprintf(name, sizeof(name), "parse_size refuses '%s'", bad[i]);
-		check(parse_size(bad[i], &got, &why) < 0 && why && *why, name);
+		CHECK(parse_size(bad[i], &got, &why) < 0 && why && *why, name);
 	}
 }
 
@@ -78,23 +60,23 @@ static void test_paths(void)
 		char *got = normalize_image_path(cases[i][0], &why), name[64];
 
 		snprintf(name, sizeof(name), "normalize_image_path '%s'", cases[i][0]);
-		check_str(got, cases[i][1], name);
+		CHECK_STR(got, cases[i][1], name);
 		free(got);
 	}
 	memset(longname, 'n', sizeof(longname));
 	longname[0] = '/';
 	longname[sizeof(longname) - 1] = '\0';
-	check(normalize_image_path(longname, &why) == NULL, "a name over 255 bytes is refused");
-	check(path_compare("/a", "/a/b") < 0 && path_compare("/a/b", "/a-b") < 0 &&
+	CHECK(normalize_image_path(longname, &why) == NULL, "a name over 255 bytes is refused");
+	CHECK(path_compare("/a", "/a/b") < 0 && path_compare("/a/b", "/a-b") < 0 &&
 	      path_compare("/", "/a") < 0 && path_compare("/a", "/a") == 0,
 	      "path_compare sorts depth-first: /a, /a/b, /a-b");
 	{
 		char *p = path_parent("/a/b"), *r = path_parent("/a"), *b = path_basename("x/y/");
 
-		check_str(p, "/a", "path_parent /a/b");
-		check_str(r, "/", "path_parent /a");
-		check_str(path_name("/a/b"), "b", "path_name /a/b");
-		check_str(b, "y", "path_basename x/y/");
+		CHECK_STR(p, "/a", "path_parent /a/b");
+		CHECK_STR(r, "/", "path_parent /a");
+		CHECK_STR(path_name("/a/b"), "b", "path_name /a/b");
+		CHECK_STR(b, "y", "path_basename x/y/");
 		free(p);
 		free(r);
 		free(b);
@@ -111,11 +93,11 @@ static void expect_spec(int (*parser)(const char *, char **, char **, char *),
 
 	snprintf(name, sizeof(name), "%s '%s'", label, arg);
 	if (err_part) {
-		check(rc < 0 && strstr(err, err_part) != NULL, name);
+		CHECK(rc < 0 && strstr(err, err_part) != NULL, name);
 		if (rc == 0 || !strstr(err, err_part))
 			printf("    expected an error with '%s', got '%s'\n", err_part, err);
 	} else {
-		check(rc == 0 && strcmp(s, src) == 0 && strcmp(d, dest) == 0, name);
+		CHECK(rc == 0 && strcmp(s, src) == 0 && strcmp(d, dest) == 0, name);
 	}
 	free(s);
 	free(d);
@@ -149,17 +131,17 @@ static void test_values(void)
 	uint32_t e = 0;
 	enum image_kind k;
 
-	check(parse_uuid("01234567-89ab-cdef-0123-456789ABCDEF", u) == 0, "parse_uuid accepts a UUID");
+	CHECK(parse_uuid("01234567-89ab-cdef-0123-456789ABCDEF", u) == 0, "parse_uuid accepts a UUID");
 	format_uuid(u, s);
-	check_str(s, "01234567-89ab-cdef-0123-456789abcdef", "format_uuid round trip");
-	check(parse_uuid("0123456789ab-cdef-0123-456789abcdef", u) < 0, "parse_uuid refuses misplaced dashes");
-	check(parse_uuid("01234567-89ab-cdef-0123-456789abcdeg", u) < 0, "parse_uuid refuses non-hex");
-	check(parse_epoch("1", &e) == 0 && e == 1, "SOURCE_DATE_EPOCH=1");
-	check(parse_epoch("2147483647", &e) == 0 && e == 2147483647u, "SOURCE_DATE_EPOCH=2^31-1");
-	check(parse_epoch("0", &e) < 0 && parse_epoch("2147483648", &e) < 0 &&
+	CHECK_STR(s, "01234567-89ab-cdef-0123-456789abcdef", "format_uuid round trip");
+	CHECK(parse_uuid("0123456789ab-cdef-0123-456789abcdef", u) < 0, "parse_uuid refuses misplaced dashes");
+	CHECK(parse_uuid("01234567-89ab-cdef-0123-456789abcdeg", u) < 0, "parse_uuid refuses non-hex");
+	CHECK(parse_epoch("1", &e) == 0 && e == 1, "SOURCE_DATE_EPOCH=1");
+	CHECK(parse_epoch("2147483647", &e) == 0 && e == 2147483647u, "SOURCE_DATE_EPOCH=2^31-1");
+	CHECK(parse_epoch("0", &e) < 0 && parse_epoch("2147483648", &e) < 0 &&
 	      parse_epoch("12a", &e) < 0 && parse_epoch("", &e) < 0 && parse_epoch("-1", &e) < 0,
 	      "bad SOURCE_DATE_EPOCH values are refused");
-	check(parse_kind("ext4", &k) == 0 && k == KIND_EXT4 && parse_kind("cpio", &k) == 0 &&
+	CHECK(parse_kind("ext4", &k) == 0 && k == KIND_EXT4 && parse_kind("cpio", &k) == 0 &&
 	      k == KIND_CPIO && parse_kind("xfs", &k) < 0, "parse_kind");
 }
 
@@ -194,29 +176,29 @@ static void test_base_manifest(void)
 
 	manifest_init(&m);
 	manifest_add_base(&m);
-	check(manifest_add_applets(&m, "usr/bin/[\nbin/sh\r\n\nbin/busybox\nsbin/init\n", err) == 0,
+	CHECK(manifest_add_applets(&m, "usr/bin/[\nbin/sh\r\n\nbin/busybox\nsbin/init\n", err) == 0,
 	      "applet list parses");
-	check(manifest_finish(&m, err) == 0, "base manifest finishes");
-	check(is_sorted_with_parents_first(&m), "entries sorted, every parent a directory before its children");
+	CHECK(manifest_finish(&m, err) == 0, "base manifest finishes");
+	CHECK(is_sorted_with_parents_first(&m), "entries sorted, every parent a directory before its children");
 	e = find(&m, "/dev/console");
-	check(e && e->type == E_CHAR && e->major == 5 && e->minor == 1 && e->mode == 0600,
+	CHECK(e && e->type == E_CHAR && e->major == 5 && e->minor == 1 && e->mode == 0600,
 	      "/dev/console is c 5 1 0600");
 	e = find(&m, "/dev/ttyS3");
-	check(e && e->major == 4 && e->minor == 67 && e->mode == 0660, "/dev/ttyS3 is c 4 67 0660");
+	CHECK(e && e->major == 4 && e->minor == 67 && e->mode == 0660, "/dev/ttyS3 is c 4 67 0660");
 	e = find(&m, "/tmp");
-	check(e && e->type == E_DIR && e->mode == 01777, "/tmp is 1777");
+	CHECK(e && e->type == E_DIR && e->mode == 01777, "/tmp is 1777");
 	e = find(&m, "/root");
-	check(e && e->mode == 0700, "/root is 0700");
+	CHECK(e && e->mode == 0700, "/root is 0700");
 	e = find(&m, "/etc/mtab");
-	check(e && e->type == E_SYMLINK && strcmp(e->target, "/proc/mounts") == 0, "/etc/mtab -> /proc/mounts");
+	CHECK(e && e->type == E_SYMLINK && strcmp(e->target, "/proc/mounts") == 0, "/etc/mtab -> /proc/mounts");
 	e = find(&m, "/usr/bin/[");
-	check(e && e->type == E_SYMLINK && strcmp(e->target, "/bin/busybox") == 0, "applet /usr/bin/[ links to busybox");
-	check(find(&m, "/bin/busybox") == NULL, "bin/busybox from the list is not made a link");
+	CHECK(e && e->type == E_SYMLINK && strcmp(e->target, "/bin/busybox") == 0, "applet /usr/bin/[ links to busybox");
+	CHECK(find(&m, "/bin/busybox") == NULL, "bin/busybox from the list is not made a link");
 	e = find(&m, "/etc/profile");
-	check(e && e->data && strstr(e->data, "\\u@\\h:\\w"), "/etc/profile sets a user@host:cwd prompt");
+	CHECK(e && e->data && strstr(e->data, "\\u@\\h:\\w"), "/etc/profile sets a user@host:cwd prompt");
 	for (size_t i = 0; i < m.n; i++)
 		owners &= m.e[i].uid == 0 && m.e[i].gid == 0;
-	check(owners, "every entry is owned 0:0");
+	CHECK(owners, "every entry is owned 0:0");
 	manifest_free(&m);
 }
 
@@ -231,30 +213,30 @@ static void test_manifest_rules(void)
 	e = manifest_add(&m, E_FILE, "/bin/sh", 0755, "--add sh:/bin/sh");
 	e->data = "#!";
 	manifest_add(&m, E_DIR, "/opt/deep/dir", 0700, "--add");
-	check(manifest_finish(&m, err) == 0, "a file may replace a symlink");
-	check(find(&m, "/bin/sh") && find(&m, "/bin/sh")->type == E_FILE, "the later entry wins");
-	check(find(&m, "/opt") && find(&m, "/opt")->mode == 0755 && find(&m, "/opt/deep") &&
+	CHECK(manifest_finish(&m, err) == 0, "a file may replace a symlink");
+	CHECK(find(&m, "/bin/sh") && find(&m, "/bin/sh")->type == E_FILE, "the later entry wins");
+	CHECK(find(&m, "/opt") && find(&m, "/opt")->mode == 0755 && find(&m, "/opt/deep") &&
 	      find(&m, "/") && find(&m, "/bin"), "missing parents are added as 0755 directories");
-	check(find(&m, "/opt/deep/dir")->mode == 0700, "explicit directory keeps its mode");
+	CHECK(find(&m, "/opt/deep/dir")->mode == 0700, "explicit directory keeps its mode");
 	manifest_free(&m);
 
 	manifest_init(&m);
 	manifest_add(&m, E_DIR, "/etc", 0755, "built-in");
 	manifest_add(&m, E_FILE, "/etc", 0644, "--add x:/etc")->data = "";
-	check(manifest_finish(&m, err) < 0 && strstr(err, "/etc") && strstr(err, "conflicts"),
+	CHECK(manifest_finish(&m, err) < 0 && strstr(err, "/etc") && strstr(err, "conflicts"),
 	      "a file may not replace a directory");
 	manifest_free(&m);
 
 	manifest_init(&m);
 	manifest_add_symlink(&m, "/lib", "usr/lib", "--add");
 	manifest_add(&m, E_FILE, "/lib/x", 0644, "--add")->data = "";
-	check(manifest_finish(&m, err) < 0 && strstr(err, "not a directory"),
+	CHECK(manifest_finish(&m, err) < 0 && strstr(err, "not a directory"),
 	      "an entry under a symlink is refused");
 	manifest_free(&m);
 
 	manifest_init(&m);
-	check(manifest_add_applets(&m, "\n\n", err) < 0, "an empty applet list is refused");
-	check(manifest_add_applets(&m, "bin/../../etc/x\n", err) < 0 && strstr(err, "unusable"),
+	CHECK(manifest_add_applets(&m, "\n\n", err) < 0, "an empty applet list is refused");
+	CHECK(manifest_add_applets(&m, "bin/../../etc/x\n", err) < 0 && strstr(err, "unusable"),
 	      "an applet path with .. is refused");
 	manifest_free(&m);
 }
@@ -314,32 +296,32 @@ static void test_hash(void)
 	struct hash h;
 
 	sha256_of("abc", 3, 3, da);
-	check(memcmp(da, abc, HASH_BYTES) == 0, "hash: SHA-256(\"abc\") is the FIPS 180-2 value");
+	CHECK(memcmp(da, abc, HASH_BYTES) == 0, "hash: SHA-256(\"abc\") is the FIPS 180-2 value");
 	sha256_of(text, strlen(text), strlen(text), da);
 	sha256_of(text, strlen(text), 3, db);
-	check(memcmp(da, db, HASH_BYTES) == 0, "hash: pieces give the same digest as the whole");
+	CHECK(memcmp(da, db, HASH_BYTES) == 0, "hash: pieces give the same digest as the whole");
 	sha256_of(text, strlen(text) - 1, 64, db);
-	check(memcmp(da, db, HASH_BYTES) != 0, "hash: one byte less, another digest");
+	CHECK(memcmp(da, db, HASH_BYTES) != 0, "hash: one byte less, another digest");
 	sha256_of("", 0, 1, db);
 	sha256_of("\0", 1, 1, da);
-	check(memcmp(da, db, HASH_BYTES) != 0, "hash: length counts (empty vs one NUL)");
+	CHECK(memcmp(da, db, HASH_BYTES) != 0, "hash: length counts (empty vs one NUL)");
 	hash_derive_uuid(da, "uuid", u);
-	check((u[6] & 0xf0) == 0x80 && (u[8] & 0xc0) == 0x80, "derived UUID is version 8, RFC variant");
+	CHECK((u[6] & 0xf0) == 0x80 && (u[8] & 0xc0) == 0x80, "derived UUID is version 8, RFC variant");
 	hash_derive_uuid(da, "hash seed", s);
-	check(memcmp(u, s, 16) != 0, "UUID and hash seed differ");
+	CHECK(memcmp(u, s, 16) != 0, "UUID and hash seed differ");
 	hash_derive_uuid(da, "uuid", s);
-	check(memcmp(u, s, 16) == 0, "the same digest gives the same UUID");
+	CHECK(memcmp(u, s, 16) == 0, "the same digest gives the same UUID");
 	hash_init(&h);
-	check(hash_reserve(&h, 16) == NULL, "hash: an unthreaded hash reserves nothing");
+	CHECK(hash_reserve(&h, 16) == NULL, "hash: an unthreaded hash reserves nothing");
 	hash_discard(&h);
 	threaded_and_plain(1 << 20, 24 << 20, da, db);
-	check(memcmp(da, db, HASH_BYTES) == 0, "hash: the threaded digest of 1 MiB chunks is the plain one");
+	CHECK(memcmp(da, db, HASH_BYTES) == 0, "hash: the threaded digest of 1 MiB chunks is the plain one");
 	threaded_and_plain(4097, 3 << 20, da, db);
-	check(memcmp(da, db, HASH_BYTES) == 0, "hash: and of odd-sized chunks");
+	CHECK(memcmp(da, db, HASH_BYTES) == 0, "hash: and of odd-sized chunks");
 	hash_init_threaded(&h);
 	hash_update(&h, "x", 1);
 	hash_discard(&h);
-	check(h.queue == NULL, "hash: a threaded hash can be dropped");
+	CHECK(h.queue == NULL, "hash: a threaded hash can be dropped");
 }
 
 static void put16(unsigned char *p, unsigned v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
@@ -356,27 +338,27 @@ static void test_elf(void)
 	h[32] = 64;		/* phoff */
 	put16(h + 54, 56);
 	put16(h + 56, 2);
-	check(elf_parse_header(h, sizeof(h), &info) == 0 && info.class64 && info.phnum == 2 &&
+	CHECK(elf_parse_header(h, sizeof(h), &info) == 0 && info.class64 && info.phnum == 2 &&
 	      info.phoff == 64 && info.machine == EM_AARCH64, "elf header parsed");
-	check_str(elf_machine_name(&info, buf), "aarch64", "machine name aarch64");
-	check(elf_is_executable(&info), "ET_EXEC is executable");
+	CHECK_STR(elf_machine_name(&info, buf), "aarch64", "machine name aarch64");
+	CHECK(elf_is_executable(&info), "ET_EXEC is executable");
 	ph[56] = PT_INTERP;
-	check(elf_has_interp(ph, sizeof(ph), &info), "PT_INTERP means dynamically linked");
+	CHECK(elf_has_interp(ph, sizeof(ph), &info), "PT_INTERP means dynamically linked");
 	ph[56] = PT_LOAD;
-	check(!elf_has_interp(ph, sizeof(ph), &info), "no PT_INTERP means static");
-	check(elf_parse_header((const unsigned char *)"#!/bin/sh\n", 10, &info) < 0,
+	CHECK(!elf_has_interp(ph, sizeof(ph), &info), "no PT_INTERP means static");
+	CHECK(elf_parse_header((const unsigned char *)"#!/bin/sh\n", 10, &info) < 0,
 	      "a script is not ELF");
 	h[EI_CLASS] = 7;
-	check(elf_parse_header(h, sizeof(h), &info) < 0, "a bad ELF class is not ELF");
+	CHECK(elf_parse_header(h, sizeof(h), &info) < 0, "a bad ELF class is not ELF");
 	h[EI_CLASS] = ELFCLASS64;
 	put16(h + 18, EM_X86_64);
 	elf_parse_header(h, sizeof(h), &info);
 #if defined(__x86_64__)
-	check(elf_is_native(&info) && strcmp(elf_native_name(), "x86-64") == 0, "x86-64 is native here");
+	CHECK(elf_is_native(&info) && strcmp(elf_native_name(), "x86-64") == 0, "x86-64 is native here");
 #endif
 	put16(h + 16, ET_REL);
 	elf_parse_header(h, sizeof(h), &info);
-	check(!elf_is_executable(&info), "an object file is not executable");
+	CHECK(!elf_is_executable(&info), "an object file is not executable");
 }
 
 static void test_plan(void)
@@ -386,15 +368,15 @@ static void test_plan(void)
 	char err[ERRLEN];
 	struct entry *e;
 
-	check(ext_file_blocks(0, 4096, 0) == 0, "empty file: no block");
-	check(ext_file_blocks(1, 4096, 0) == 1, "1 byte: one block");
-	check(ext_file_blocks(12 * 4096, 4096, 0) == 12, "12 blocks: no indirect block");
-	check(ext_file_blocks(13 * 4096, 4096, 0) == 14, "13 blocks: one indirect block");
-	check(ext_file_blocks((12 + 1024 + 1) * 4096ULL, 4096, 0) == 12 + 1024 + 1 + 1 + 2,
+	CHECK(ext_file_blocks(0, 4096, 0) == 0, "empty file: no block");
+	CHECK(ext_file_blocks(1, 4096, 0) == 1, "1 byte: one block");
+	CHECK(ext_file_blocks(12 * 4096, 4096, 0) == 12, "12 blocks: no indirect block");
+	CHECK(ext_file_blocks(13 * 4096, 4096, 0) == 14, "13 blocks: one indirect block");
+	CHECK(ext_file_blocks((12 + 1024 + 1) * 4096ULL, 4096, 0) == 12 + 1024 + 1 + 1 + 2,
 	      "past the single indirect: double indirect top and leaf");
-	check(ext_file_blocks(100 * 4096, 4096, 1) == 100, "ext4: a small file needs no extent block");
-	check(ext_dir_blocks(0, 4096, 0, 0) == 1, "an empty directory takes one block");
-	check(ext_dir_blocks(20000, 4096, 0, 0) >= 20000 / 4096 + 1, "a big directory takes enough blocks");
+	CHECK(ext_file_blocks(100 * 4096, 4096, 1) == 100, "ext4: a small file needs no extent block");
+	CHECK(ext_dir_blocks(0, 4096, 0, 0) == 1, "an empty directory takes one block");
+	CHECK(ext_dir_blocks(20000, 4096, 0, 0) >= 20000 / 4096 + 1, "a big directory takes enough blocks");
 	manifest_init(&m);
 	manifest_add(&m, E_DIR, "/", 0755, "t");
 	e = manifest_add(&m, E_FILE, "/big", 0644, "t");
@@ -404,8 +386,8 @@ static void test_plan(void)
 	manifest_add_symlink(&m, "/long", "/a/very/long/target/that/does/not/fit/in/the/inode/block/array/xx", "t");
 	manifest_finish(&m, err);
 	ext_estimate(&m, 4096, 0, 0, &need);
-	check(need.inodes == 3, "estimate: one inode per entry, the root's is reserved");
-	check(need.blocks == 10 + 1 + 1, "estimate: file blocks, a slow symlink's block, the root's block");
+	CHECK(need.inodes == 3, "estimate: one inode per entry, the root's is reserved");
+	CHECK(need.blocks == 10 + 1 + 1, "estimate: file blocks, a slow symlink's block, the root's block");
 	manifest_free(&m);
 }
 
@@ -431,7 +413,7 @@ static void expect_usage_error(const char *line, const char *part)
 	int rc = parse(line, &o, err);
 
 	snprintf(name, sizeof(name), "usage error: %s", line);
-	check(rc < 0 && strstr(err, part), name);
+	CHECK(rc < 0 && strstr(err, part), name);
 	if (rc == 0 || !strstr(err, part))
 		printf("    expected '%s' in '%s'\n", part, err);
 	options_free(&o);
@@ -442,18 +424,18 @@ static void test_options(void)
 	struct options o;
 	char err[ERRLEN];
 
-	check(parse("mkrootfs -t ext4 -s 1G -o x.img --add a:/b --overlay d -v", &o, err) == 0 &&
+	CHECK(parse("mkrootfs -t ext4 -s 1G -o x.img --add a:/b --overlay d -v", &o, err) == 0 &&
 	      o.kind == KIND_EXT4 && o.size == 1ULL << 30 && o.nsources == 2 &&
 	      strcmp(o.sources[1].dest, "/") == 0 && o.sources[1].overlay &&
 	      strcmp(o.output, "x.img") == 0 && o.verbosity == 2, "a full command line parses");
 	options_free(&o);
-	check(parse("mkrootfs -o x", &o, err) == 0 && o.kind == KIND_EXT3 && o.size == 128ULL << 20,
+	CHECK(parse("mkrootfs -o x", &o, err) == 0 && o.kind == KIND_EXT3 && o.size == 128ULL << 20,
 	      "defaults: ext3, 128M");
 	options_free(&o);
-	check(parse("mkrootfs --update x --no-backup -q", &o, err) == 0 && o.update && o.no_backup &&
+	CHECK(parse("mkrootfs --update x --no-backup -q", &o, err) == 0 && o.update && o.no_backup &&
 	      o.verbosity == 0, "--update parses");
 	options_free(&o);
-	check(parse("mkrootfs --help", &o, err) == 0 && o.help, "--help needs no image");
+	CHECK(parse("mkrootfs --help", &o, err) == 0 && o.help, "--help needs no image");
 	options_free(&o);
 	expect_usage_error("mkrootfs", "no image given");
 	expect_usage_error("mkrootfs -o a --update b", "cannot be used together");
@@ -479,26 +461,26 @@ static void test_cpio(void)
 	char buf[256];
 	size_t n = newc_header(buf, sizeof(buf), "bin/x", &f);
 
-	check(n == 116 && memcmp(buf, "070701", 6) == 0, "newc header is 110 bytes + name, 4-aligned");
-	check(memcmp(buf + 6, "00000001000081ED", 16) == 0, "ino and mode in 8 hex digits");
-	check(memcmp(buf + 94, "00000006", 8) == 0 && strcmp(buf + 110, "bin/x") == 0,
+	CHECK(n == 116 && memcmp(buf, "070701", 6) == 0, "newc header is 110 bytes + name, 4-aligned");
+	CHECK(memcmp(buf + 6, "00000001000081ED", 16) == 0, "ino and mode in 8 hex digits");
+	CHECK(memcmp(buf + 94, "00000006", 8) == 0 && strcmp(buf + 110, "bin/x") == 0,
 	      "namesize counts the NUL");
-	check(newc_header(buf, 100, "bin/x", &f) == 0, "a short buffer is refused");
-	check(newc_mode(&dev) == 020600, "character device mode");
-	check(archive_wants_gzip("a.cpio.gz") && !archive_wants_gzip("a.cpio") && !archive_wants_gzip(".gz"),
+	CHECK(newc_header(buf, 100, "bin/x", &f) == 0, "a short buffer is refused");
+	CHECK(newc_mode(&dev) == 020600, "character device mode");
+	CHECK(archive_wants_gzip("a.cpio.gz") && !archive_wants_gzip("a.cpio") && !archive_wants_gzip(".gz"),
 	      "gzip chosen by the .gz suffix");
 	{
 		struct newc_fields g;
 		size_t namesize = 0;
 
-		check(newc_parse(buf, n, &g, &namesize) == 0 && g.ino == 1 && g.mode == 0100755 &&
+		CHECK(newc_parse(buf, n, &g, &namesize) == 0 && g.ino == 1 && g.mode == 0100755 &&
 		      g.filesize == 5 && g.nlink == 1 && namesize == 6, "newc_parse reads what newc_header wrote");
 		buf[1] = '8';
-		check(newc_parse(buf, n, &g, &namesize) < 0, "newc_parse: another magic is refused");
+		CHECK(newc_parse(buf, n, &g, &namesize) < 0, "newc_parse: another magic is refused");
 		buf[1] = '7';
 		buf[20] = 'x';
-		check(newc_parse(buf, n, &g, &namesize) < 0, "newc_parse: a field that is not hex is refused");
-		check(newc_parse(buf, 100, &g, &namesize) < 0, "newc_parse: a short header is refused");
+		CHECK(newc_parse(buf, n, &g, &namesize) < 0, "newc_parse: a field that is not hex is refused");
+		CHECK(newc_parse(buf, 100, &g, &namesize) < 0, "newc_parse: a short header is refused");
 	}
 }
 
@@ -520,17 +502,17 @@ static void test_hard_links(void)
 	e->link_dev = 2, e->link_id = 7, e->data = "y", e->size = 1;
 	e = manifest_add(&m, E_FILE, "/m/middle", 0600, "t");	/* replaces a name */
 	e->data = "z", e->size = 1;
-	check(manifest_finish(&m, err) == 0, "a manifest with hard links is finished");
+	CHECK(manifest_finish(&m, err) == 0, "a manifest with hard links is finished");
 	a = manifest_find(&m, "/a/early");
 	b = manifest_find(&m, "/m/middle");
 	c = manifest_find(&m, "/z/late");
 	d = manifest_find(&m, "/m/other");
-	check(a && b && c && d, "hard-linked entries found");
-	check(a->nlink == 2 && c->nlink == 2, "a replaced name no longer counts as a link");
-	check(manifest_first_link(&m, c) == a && manifest_last_link(&m, a) == c,
+	CHECK(a && b && c && d, "hard-linked entries found");
+	CHECK(a->nlink == 2 && c->nlink == 2, "a replaced name no longer counts as a link");
+	CHECK(manifest_first_link(&m, c) == a && manifest_last_link(&m, a) == c,
 	      "first and last names in image order");
-	check(b->nlink == 1 && manifest_first_link(&m, b) == b, "the replacing entry is on its own");
-	check(d->nlink == 1, "same inode number on another device: another file");
+	CHECK(b->nlink == 1 && manifest_first_link(&m, b) == b, "the replacing entry is on its own");
+	CHECK(d->nlink == 1, "same inode number on another device: another file");
 	manifest_free(&m);
 }
 
@@ -545,7 +527,7 @@ static void expect_join(const char *dir, const char *rel, const char *want)
 	char *got = join_image_path(dir, rel), name[128];
 
 	snprintf(name, sizeof(name), "join_image_path %s + %s", dir, rel);
-	check_str(got, want, name);
+	CHECK_STR(got, want, name);
 	free(got);
 }
 
@@ -567,19 +549,19 @@ static void test_programs(void)
 	expect_join("/a/b", "/abs//c", "/abs/c");
 	expect_join("/a", ".", "/a");
 	expect_join("/a", "..", "/");
-	check(parse("mkrootfs -o x --add-program p --add-program q:/bin/q", &o, err) == 0 &&
+	CHECK(parse("mkrootfs -o x --add-program p --add-program q:/bin/q", &o, err) == 0 &&
 	      o.nsources == 2 && o.sources[0].program && !o.sources[0].overlay &&
 	      strcmp(o.sources[0].dest, "/usr/bin/p") == 0 &&
 	      strcmp(o.sources[1].dest, "/bin/q") == 0, "--add-program is repeatable");
 	options_free(&o);
-	check(parse("mkrootfs --list-program-deps p", &o, err) == 0 && o.list_deps,
+	CHECK(parse("mkrootfs --list-program-deps p", &o, err) == 0 && o.list_deps,
 	      "--list-program-deps needs no image");
 	options_free(&o);
-	check(parse("mkrootfs --list-program-deps p --list-program-deps q:/t/q", &o, err) == 0 &&
+	CHECK(parse("mkrootfs --list-program-deps p --list-program-deps q:/t/q", &o, err) == 0 &&
 	      o.nlist_deps == 2 && strcmp(o.list_deps[1], "q:/t/q") == 0 && !o.list_deps[2],
 	      "--list-program-deps is repeatable, the list NULL-terminated");
 	options_free(&o);
-	check(parse("mkrootfs --copy-out a.img:dir -q", &o, err) == 0 && o.copy_out,
+	CHECK(parse("mkrootfs --copy-out a.img:dir -q", &o, err) == 0 && o.copy_out,
 	      "--copy-out needs no -o");
 	options_free(&o);
 	expect_usage_error("mkrootfs --copy-out a:b -o x", "--copy-out works alone");
@@ -598,25 +580,25 @@ static void test_arches(void)
 	struct elf_info amd64 = { .class64 = 1, .machine = EM_X86_64, .type = ET_EXEC };
 	char buf[32];
 
-	check(arch_by_name("aarch64") && arch_by_name("aarch64") == arch_by_name("arm64"),
+	CHECK(arch_by_name("aarch64") && arch_by_name("aarch64") == arch_by_name("arm64"),
 	      "aarch64 is also called arm64");
-	check_str(arch_by_name("arm")->debian, "armhf", "32-bit ARM images are armhf's");
-	check(arch_by_name("riscv64") == NULL && arch_by_name("") == NULL, "unknown architectures");
-	check(arch_by_machine(EM_ARM, 0) == arch_by_name("armhf"), "EM_ARM, 32-bit: armhf");
-	check(arch_by_machine(EM_ARM, 1) == NULL && arch_by_machine(EM_RISCV, 1) == NULL,
+	CHECK_STR(arch_by_name("arm")->debian, "armhf", "32-bit ARM images are armhf's");
+	CHECK(arch_by_name("riscv64") == NULL && arch_by_name("") == NULL, "unknown architectures");
+	CHECK(arch_by_machine(EM_ARM, 0) == arch_by_name("armhf"), "EM_ARM, 32-bit: armhf");
+	CHECK(arch_by_machine(EM_ARM, 1) == NULL && arch_by_machine(EM_RISCV, 1) == NULL,
 	      "no images for a 64-bit EM_ARM or riscv64");
-	check(arch_target() == NULL, "no target before one is chosen");
+	CHECK(arch_target() == NULL, "no target before one is chosen");
 	arch_set_target(arch_by_name("aarch64"));
-	check(elf_is_native(&arm64) && !elf_is_native(&amd64) && !elf_is_native(&arm32),
+	CHECK(elf_is_native(&arm64) && !elf_is_native(&amd64) && !elf_is_native(&arm32),
 	      "an aarch64 image takes aarch64 programs only");
-	check_str(elf_native_name(), "aarch64", "the image's machine is named");
-	check_str(arch_target()->qemu_user, "qemu-aarch64-static", "its busybox runs under qemu");
+	CHECK_STR(elf_native_name(), "aarch64", "the image's machine is named");
+	CHECK_STR(arch_target()->qemu_user, "qemu-aarch64-static", "its busybox runs under qemu");
 	arch_set_target(arch_by_name("armhf"));
-	check(elf_is_native(&arm32) && !elf_is_native(&arm64), "an armhf image takes 32-bit ARM");
-	check_str(elf_machine_name(&arm32, buf), "arm", "machine name arm");
+	CHECK(elf_is_native(&arm32) && !elf_is_native(&arm64), "an armhf image takes 32-bit ARM");
+	CHECK_STR(elf_machine_name(&arm32, buf), "arm", "machine name arm");
 	arch_set_target(arch_by_name("x86_64"));
 #if defined(__x86_64__)
-	check(elf_target_is_host(), "x86-64 runs here");
+	CHECK(elf_target_is_host(), "x86-64 runs here");
 #endif
 }
 
@@ -636,5 +618,5 @@ int main(void)
 	test_programs();
 	test_hard_links();
 	test_arches();
-	return failures != 0;
+	return check_exit();
 }

@@ -1,8 +1,8 @@
-# common.sh - setup shared by the packer suites (sourced, not a suite).
+# packer.sh - setup shared by the packer suites (sourced, not a suite).
 # Images are built by an unprivileged user (nobody when the suites run as
 # root, as in CI) in a scratch directory, then checked with e2fsprogs' own
 # tools: e2fsck, debugfs, dumpe2fs.
-. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/report.sh"
 
 NOBODY=65534
 W=$(mktemp -d "${TMPDIR:-/tmp}/minroot-packer.XXXXXX") || exit 1

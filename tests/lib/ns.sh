@@ -1,8 +1,8 @@
-# Run build/init as PID 1 in new user, PID, mount, network, UTS and IPC
-# namespaces, chrooted into a test root: no VM, no root needed. There,
-# reboot(2) ends the namespace's init with SIGINT (power off, halt) or SIGHUP
-# (restart), so `unshare --fork` exits 130 or 129.
-# Source after tests/lib.sh.
+# ns.sh - build/init as PID 1 in new user, PID, mount, network, UTS and IPC
+# namespaces, chrooted into a test root: no VM, no root needed (sourced, not
+# a suite). There, reboot(2) ends the namespace's init with SIGINT (power
+# off, halt) or SIGHUP (restart), so `unshare --fork` exits 130 or 129.
+. "$(dirname "${BASH_SOURCE[0]}")/report.sh"
 
 BUSYBOX_STATIC=${BUSYBOX:-/bin/busybox}
 NS_TMP=$(mktemp -d "${TMPDIR:-/tmp}/minroot-ns.XXXXXX")

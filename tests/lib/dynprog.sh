@@ -1,4 +1,5 @@
 # dynprog.sh - a dynamically linked test program (sourced, not a suite).
+. "$(dirname "${BASH_SOURCE[0]}")/report.sh"
 # build_dynamic_program DIR: DIR/bin/prog needs libc, libm, libpthread and
 # DIR/lib/libown.so.1 (a link to libown.so.1.0), found through RUNPATH
 # $ORIGIN/../lib. It prints its arguments and exits with the first one.
@@ -40,7 +41,7 @@ C
 	[ $? -eq 3 ]
 }
 
-# dynamic_program_or_stop DIR FILE...: in a suite (tests/lib.sh), every FILE
+# dynamic_program_or_stop DIR FILE...: every FILE
 # the suite needs is built and the program builds into DIR, or the suite
 # ends there, failed.
 dynamic_program_or_stop() {

@@ -1,10 +1,11 @@
 """Root trees and ext images made the way users make them, never by our
 packer: a directory, `mke2fs -d`, and debugfs for /dev/console (mke2fs -d
-cannot make device nodes without root)."""
+cannot make device nodes without root). The second module of the test
+library: the QEMU suites boot these images."""
 import os
 import subprocess
 
-import vm
+import minroot_test as t
 
 BUSYBOX = "/bin/busybox"
 
@@ -33,18 +34,18 @@ def make_ext(tree, img, size="64M", fstype="ext3", mke2fs=None):
     mke2fs -d (argv to which the image is appended), e.g. in a user
     namespace. A failure ends the suite."""
     subprocess.run(["truncate", "-s", size, img], check=True)
-    rc, out = vm.host(*(mke2fs or ["mke2fs", "-q", "-F", "-t", fstype, "-d", tree]), img)
+    rc, out = t.host(*(mke2fs or ["mke2fs", "-q", "-F", "-t", fstype, "-d", tree]), img)
     if rc == 0 and not os.path.lexists(os.path.join(tree, "dev", "console")):
         # debugfs's mknod takes a name in the current directory, not a path.
         cmds = img + ".debugfs"
         with open(cmds, "w") as f:
             f.write("cd /dev\nmknod console c 5 1\nsif console mode 020600\n")
-        rc, out = vm.host("debugfs", "-w", "-f", cmds, img)
+        rc, out = t.host("debugfs", "-w", "-f", cmds, img)
     if rc == 0:
-        rc, out = vm.host("e2fsck", "-fn", img)
+        rc, out = t.host("e2fsck", "-fn", img)
     if rc != 0:
-        vm.fail("make the image %s" % os.path.basename(img), out)
-        vm.finish()
+        t.fail("make the image %s" % os.path.basename(img), out)
+        t.finish()
     return img
 
 
@@ -68,9 +69,9 @@ def image_file(img, path):
 
 def clean_after_use(img, what):
     """e2fsck -fn finds nothing and the journal needs no recovery."""
-    rc, out = vm.host("e2fsck", "-fn", img)
-    vm.check("%s: the image is clean (e2fsck -fn)" % what, rc == 0, out)
-    rc, out = vm.host("dumpe2fs", "-h", img)
+    rc, out = t.host("e2fsck", "-fn", img)
+    t.check("%s: the image is clean (e2fsck -fn)" % what, rc == 0, out)
+    rc, out = t.host("dumpe2fs", "-h", img)
     features = [l for l in out.splitlines() if l.startswith("Filesystem features:")]
-    vm.check("%s: no needs_recovery (%s)" % (what, features[0] if features else "no features line"),
-             rc == 0 and features and "needs_recovery" not in features[0], out)
+    t.check("%s: no needs_recovery (%s)" % (what, features[0] if features else "no features line"),
+            rc == 0 and features and "needs_recovery" not in features[0], out)

@@ -1,9 +1,8 @@
-# Sourced by each demo, tests/demo/NAME.sh: the init as built (the duty in)
-# and the init `make demo DUTY=NAME` builds without it, run the same way.
-# Each demo prints what it saw both times, and passes when the real init
-# did its duty and the other one showed the breakage.
-. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
-. "$TOP/tests/ns/nslib.sh"
+# demo.sh - sourced by each demo, tests/demo/NAME.sh (not a suite): the init
+# as built (the duty in) and the init `make demo DUTY=NAME` builds without
+# it, run the same way. Each demo prints what it saw both times, and passes
+# when the real init did its duty and the other one showed the breakage.
+. "$(dirname "${BASH_SOURCE[0]}")/ns.sh"
 
 DUTY=$(basename "$0" .sh)
 DEMO_INIT=$B/demo/init-$DUTY

@@ -1,4 +1,0 @@
-# The documentation's own tests: the PID 1 guide in both languages against
-# each other and the tree; README.md and docs/ against what the README named
-# before it was split into docs/ (tests/docs/readme-terms.txt), and their links.
-TEST_SUITES += tests/docs/pid1.py tests/docs/pages.py
