@@ -14,14 +14,14 @@ BUDGET ?=
 
 DEPS_KSELFTEST = linux-source-6.1 make gcc libc6-dev rsync xz-utils python3
 
-kselftest: $(BUILD)/rootfs.img $(BUILD)/mkrootfs $(RUN_KERNEL_DEP)
+kselftest: $(BUILD)/init $(BUILD)/mkrootfs $(RUN_KERNEL_DEP)
 	@scripts/deps $(DEPS_KSELFTEST) $(DEPS_RUN)
 	BUILD=$(BUILD) qemu/kselftest/kselftest --kernel $(KERNEL) $(if $(MODULES),--modules $(MODULES)) \
 		$(if $(BUDGET),--budget $(BUDGET)) --results $(RESULTS) $(TESTS)
 
 # Resumable: a collection already run (its summary in
 # $(BUILD)/kselftest-coverage/KERNEL/) is not run again.
-kselftest-coverage: $(BUILD)/rootfs.img $(BUILD)/mkrootfs $(BUILD)/vmlinuz $(BUILD)/vmlinuz-generic \
+kselftest-coverage: $(BUILD)/init $(BUILD)/mkrootfs $(BUILD)/vmlinuz $(BUILD)/vmlinuz-generic \
 		$(BUILD)/modules-generic
 	@scripts/deps $(DEPS_KSELFTEST) $(DEPS_RUN)
 	BUILD=$(BUILD) qemu/kselftest/kselftest-coverage
