@@ -5,6 +5,7 @@
 #   make kselftest RESULTS=DIR              junit.xml, results.json, results.ktap there
 #   make kselftest TESTS=net BUDGET=1200    no test starts after 1200 s
 #   make kselftest KERNEL=build/vmlinuz-generic MODULES=build/modules-generic
+#   make kselftest TESTS=cpu-hotplug SMP=2  guest CPUs
 #   make kselftest-coverage                 every collection on both default kernels
 #                                           (hours under TCG), the table in docs/kselftest.md
 .PHONY: kselftest kselftest-coverage
@@ -16,7 +17,7 @@ DEPS_KSELFTEST = linux-source-6.1 make gcc libc6-dev rsync xz-utils python3
 
 kselftest: $(BUILD)/init $(BUILD)/mkrootfs $(RUN_KERNEL_DEP)
 	@scripts/deps $(DEPS_KSELFTEST) $(DEPS_RUN)
-	BUILD=$(BUILD) qemu/kselftest/kselftest --kernel $(KERNEL) $(if $(MODULES),--modules $(MODULES)) \
+	BUILD=$(BUILD) qemu/kselftest/kselftest --kernel $(KERNEL) $(if $(MODULES),--modules $(MODULES)) $(if $(SMP),--smp $(SMP)) \
 		$(if $(BUDGET),--budget $(BUDGET)) --results $(RESULTS) $(TESTS)
 
 # Resumable: a collection already run (its summary in
