@@ -5,8 +5,8 @@ scripts may call without saying so) go on an ext4 disk, made once and
 cached by what it holds, that init mounts read-only over the guest's /usr;
 the guest shell's prologue then puts the host's loader at /lib64, the
 host's /usr/bin and /usr/sbin into /bin and /sbin (the root's own entries
-stay first) and /usr first in PATH. The root's own /usr is hidden for the
-run; the image is not changed."""
+stay first, but /bin/sh is the host's) and /usr first in PATH. The root's
+own /usr is hidden for the run; the image is not changed."""
 import hashlib
 import os
 import re
@@ -316,11 +316,15 @@ def host_tools_disk(names, tmp, print_only=False):
 # The guest's side, run by sh before the command (see programs.GRAFT):
 # the host's loader at /lib64 unless the root has one there already (a
 # root whose /lib64 leads into /usr has the host's now), and the host's
-# /usr/bin and /usr/sbin in a /bin and /sbin of the root's own.
+# /usr/bin and /usr/sbin in a /bin and /sbin of the root's own; /bin/sh
+# the host's too: busybox's sh runs its own applets before any program
+# of PATH (ip, ps, grep, awk: a #!/bin/sh script would never see the
+# host's).
 HOST_TOOLS_PROLOGUE = """\
 [ -e /lib64/ld-linux-x86-64.so.2 ] ||
 	graft --host-tools h0 /lib64 "" ld-linux-x86-64.so.2 /usr/lib64/ld-linux-x86-64.so.2
-[ -L /bin ] || graft --host-tools h1 /bin /usr/bin
+if [ -e /usr/bin/sh ]; then h_sh="sh /usr/bin/sh"; else h_sh=; fi
+[ -L /bin ] || graft --host-tools h1 /bin /usr/bin $h_sh
 [ -L /sbin ] || graft --host-tools h2 /sbin /usr/sbin
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 """

@@ -62,8 +62,9 @@ with its status.
                    all they depend on and the Essential ones, mounted
                    read-only over the guest's /usr (packed once into a
                    cached disk); /bin and /sbin gain the host's commands
-                   the root lacks, PATH puts /usr first, the host's
-                   loader is at /lib64; repeatable (see run-qemu(1))
+                   the root lacks, /bin/sh is the host's, PATH puts /usr
+                   first, the host's loader is at /lib64; repeatable (see
+                   run-qemu(1))
   --net            a NIC on QEMU's user network, configured by init
                    (10.0.2.15/24, gateway 10.0.2.2, DNS 10.0.2.3)
   --accel auto|kvm|tcg

@@ -31,7 +31,8 @@ ShareLibs = namedtuple("ShareLibs", "disk uuid prologue")
 # FILL it lacks, and NAME, a link to TARGET, with no write to the root:
 # DIR's original is bound (with what is mounted below it) at
 # /run/minroot-graftN/orig, a directory of links is made in /run's tmpfs,
-# then bound over DIR in one step. links FROM TO [-q]: a link in TO to
+# then bound over DIR in one step (NAME is the loader, or the shell).
+# links FROM TO [-q]: a link in TO to
 # each entry of FROM that TO lacks, most by one ln (-q: quietly, as a
 # name TO has already fails).
 GRAFT = r"""fail() { echo "run-qemu: $*" >&2; exit 127; }
@@ -55,7 +56,7 @@ graft() {
 	mkdir -p "$o" "$n" && mount -o rbind "$3" "$o" || fail "$1: cannot bind $3 at $o"
 	links "$o" "$n" || fail "$1: cannot link the entries of $3"
 	[ -z "$4" ] || links "$4" "$n" -q
-	[ -z "$5" ] || ln -sf "$6" "$n/$5" || fail "$1: cannot put the loader $6 at $3/$5"
+	[ -z "$5" ] || ln -sf "$6" "$n/$5" || fail "$1: cannot put $6 at $3/$5"
 	mount -o bind "$n" "$3" || fail "$1: cannot bind $n over $3"
 }
 """

@@ -4,7 +4,9 @@
 # where they can be (dynamic ones with run-qemu --share-libs), run in the guest; the per-suite totals the host prints are checked, and so
 # is the KTAP they came from, and the results a CI reads (RESULTS=DIR: read
 # by junitparser, xmlschema and the kernel's kunit.py, see check-results).
-# Also: a run that cannot finish (and its results), a suspend to RAM in the
+# Also: more collections (static libcap and popt, rseq's librseq.so beside its
+# programs, a script for the host's bash), a run that cannot finish (and its
+# results), a time budget and a cap on a test, a suspend to RAM in the
 # guest, the build's cache, and bad input.
 . "$(dirname "$0")/../lib/report.sh"
 BUILD=${BUILD:-build}
@@ -77,6 +79,26 @@ echo "# timers:valid-adjtimex, dynamic, not in the runner's list (it sets the cl
 expect_eq "valid-adjtimex exits 0 in the guest" 0 $?
 has "... its frequency checks pass" "$T/adj.out" "Testing ADJ_FREQ... [OK]"
 has "... and its clock offsets" "$T/adj.out" "Testing ADJ_SETOFFSET... [OK]"
+
+echo "# more collections: static libcap and popt, a library beside its program, the host's bash"
+more='clone3:clone3 clone3:clone3_set_tid mqueue:mq_open_tests rseq:basic_test cgroup:test_cpuset_prs.sh sigaltstack'
+make -s -C "$TOP" kselftest BUILD="$BUILD" KERNEL="$B/vmlinuz" RESULTS="$T/more-results" TESTS="$more" \
+	>"$T/more.out" 2>&1
+rc=$?
+if [ $rc -eq 0 ]; then ok "make kselftest TESTS='$more' exits 0"; else fail "it exits $rc"; evidence "$T/more.out" 60; fi
+has "5 suites, 6 tests, all ok" "$T/more.out" "kselftest: 5 suites, 6 tests: 6 ok, 0 not ok, 0 skip: PASS"
+for p in clone3/clone3 clone3/clone3_set_tid mqueue/mq_open_tests; do
+	check "$p is a static program (libcap, popt: Debian's archives, installed by scripts/deps)" \
+		sh -c "file '$B/kselftest/$p' | grep -q 'statically linked'"
+done
+has "rseq's tests are dynamic, their Makefile says so" "$T/more.out" \
+	"build-kselftest: linked without -static: rseq/basic_test: dynamic, its loader and libraries from run-qemu --share-libs (its Makefile's recipe leaves out -static)"
+check "... and basic_test finds librseq.so beside it (-rpath=./)" \
+	grep -qE '^ok [0-9]+ selftests: rseq: basic_test$' <(tr -d '\r' <"$B/kselftest.log")
+check "a #!/bin/bash script runs with the host's bash" \
+	grep -qE '^ok [0-9]+ selftests: cgroup: test_cpuset_prs.sh$' <(tr -d '\r' <"$B/kselftest.log")
+expect_eq "the guest had the packages build-kselftest listed" "bash coreutils iproute2 perl python3" \
+	"$(grep -xE 'bash|coreutils|iproute2|perl|python3' "$B/kselftest/minroot/host-tools.txt" | tr '\n' ' ' | sed 's/ $//')"
 
 echo "# a run that does not finish"
 BUILD=$BUILD "$TOP/qemu/kselftest/kselftest" --kernel "$B/vmlinuz" --timeout 40 --log "$T/slow.log" \

@@ -1,7 +1,8 @@
 #!/bin/bash
 # run-qemu --host-tools: the host's bash, python3 and perl run in a guest
 # whose root has busybox alone, called by name and through a script's
-# #!/bin/bash; the root's own /bin/sh stays busybox; the image is not
+# #!/bin/bash; /bin/sh is the host's, so a #!/bin/sh script reaches them
+# too (busybox's sh would run its own applets first); the image is not
 # changed; the disk is packed once and then taken from the cache; bad
 # package names and packages the host lacks are refused before QEMU starts.
 # shellcheck disable=SC2016 # single quotes: these words are for the guest's shell
@@ -29,9 +30,12 @@ echo "bash=$BASH_VERSION"
 python3 -c 'import json, sys; print("python3=" + json.dumps(sys.version_info[:2]))'
 perl -e 'printf "perl=%vd\n", $^V'
 echo "sh=$(realpath /bin/sh)"
+echo "mount=$(realpath /bin/mount)"
+printf '#!/bin/sh\nps --version >/dev/null 2>&1 && echo "sh-ps=$(basename "$(realpath "$(command -v ps)")")"\n' >/run/s.sh
+chmod +x /run/s.sh && /run/s.sh
 echo "PATH=$PATH"
 SH
-"$RUN" --accel tcg --kernel "$K" --image "$IMG" --timeout 600 --host-tools bash,python3,perl \
+"$RUN" --accel tcg --kernel "$K" --image "$IMG" --timeout 600 --host-tools bash,python3,perl,procps \
 	-- bash -c "$(cat "$T/cmd")" </dev/null >"$T/out" 2>"$T/err"
 expect_eq "run-qemu exits 0" 0 $?
 tr -d '\r' <"$T/out" >"$T/out.txt"
@@ -43,7 +47,9 @@ has "the host's bash" "bash=$(/usr/bin/bash -c 'echo $BASH_VERSION')"
 has "the host's python3, with its standard library" "python3=$(/usr/bin/python3 -c 'import json, sys; print(json.dumps(sys.version_info[:2]))')"
 has "the host's perl" "perl=$(/usr/bin/perl -e 'printf "%vd", $^V')"
 has "PATH puts the host's /usr first" "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
-check "the root's own /bin/sh is still busybox" grep -qE '^sh=/run/minroot-graft[^ ]*/busybox$' "$T/out.txt"
+has "/bin/sh is the host's (busybox's sh runs its applets before PATH's programs)" "sh=$(realpath /usr/bin/sh)"
+check "... the root's other commands stay busybox's" grep -qE '^mount=/run/minroot-graft[^ ]*/busybox$' "$T/out.txt"
+has "... and a #!/bin/sh script calls the host's programs" "sh-ps=$(basename "$(realpath /usr/bin/ps)")"
 expect_eq "the disk was packed once, saying so in one line" 1 "$(grep -c '^run-qemu: --host-tools: packing [0-9]* files of the host' "$T/err")"
 image_listing "$IMG" >"$T/after" 2>/dev/null
 if cmp -s "$T/before" "$T/after"; then ok "the image's files are unchanged ($(wc -l <"$T/before") entries)"
@@ -51,7 +57,7 @@ else fail "the image's files are unchanged"; diff "$T/before" "$T/after" | head 
 
 echo "# a script's #!/bin/bash, the disk from the cache"
 printf '#!/bin/bash\nset -o pipefail\necho "script: ${BASH_VERSINFO[0]} $(printf %%s "$1" | tr a-z A-Z)"\n' >"$T/s.sh"
-"$RUN" --accel tcg --kernel "$K" --image "$B/rootfs.img" --snapshot --timeout 600 --host-tools perl,bash,python3 \
+"$RUN" --accel tcg --kernel "$K" --image "$B/rootfs.img" --snapshot --timeout 600 --host-tools perl,procps,bash,python3 \
 	--script "$T/s.sh" -- hello </dev/null >"$T/out" 2>"$T/err"
 expect_eq "run-qemu exits 0" 0 $?
 tr -d '\r' <"$T/out" >"$T/out.txt"
