@@ -4,9 +4,10 @@ of every package they depend on and of the Essential ones (what Debian's
 scripts may call without saying so) go on an ext4 disk, made once and
 cached by what it holds, that init mounts read-only over the guest's /usr;
 the guest shell's prologue then puts the host's loader at /lib64, the
-host's /usr/bin and /usr/sbin into /bin and /sbin (the root's own entries
-stay first, but /bin/sh is the host's) and /usr first in PATH. The root's
-own /usr is hidden for the run; the image is not changed."""
+host's /usr/bin and /usr/sbin into /bin and /sbin and the packages' /etc
+files into /etc (the root's own entries stay first, but /bin/sh is the
+host's) and /usr first in PATH. The root's own /usr is hidden for the
+run; the image is not changed."""
 import hashlib
 import os
 import re
@@ -119,10 +120,14 @@ def closure(installed, provides, wanted):
 
 def image_path(path):
     """Where a path dpkg lists goes on the disk (whose root is the guest's
-    /usr): /usr/bin/x and /bin/x both at /bin/x; None for what is not
-    under /usr (/etc, /var) or left out (documentation)."""
+    /usr): /usr/bin/x and /bin/x both at /bin/x; a package's /etc/x at
+    /etc/x (the guest's /usr/etc, grafted into its /etc); None for what
+    is elsewhere (/var), made by update-alternatives, or left out
+    (documentation)."""
     if path in MERGED:
         return None     # usrmerge's link itself (dpkg lists the directory)
+    if path.startswith("/etc/"):
+        return None if path.startswith("/etc/alternatives/") else path
     path = usr_path(path)
     if not path.startswith("/usr/"):
         return None
@@ -146,7 +151,12 @@ def link_entry(host, image, target, resolved):
     is RESOLVED (None: dangling): kept when it stays under /usr
     (relative, or absolute into /usr or a merged directory, rewritten);
     one through /etc/alternatives, or any other out of /usr, points at
-    RESOLVED when that is under /usr; else None."""
+    RESOLVED when that is under /usr; else None. A relative link in /etc
+    is made absolute: on the disk /etc is one level deeper."""
+    if not target.startswith("/") and host.startswith("/etc/"):
+        target = os.path.normpath(os.path.join(os.path.dirname(host), target))
+        if target.startswith("/etc/"):
+            return Entry("link", host, image, "/usr" + target)
     if not target.startswith("/"):
         return Entry("link", host, image, target)
     if usr_path(target).startswith("/usr/"):
@@ -316,7 +326,9 @@ def host_tools_disk(names, tmp, print_only=False):
 # The guest's side, run by sh before the command (see programs.GRAFT):
 # the host's loader at /lib64 unless the root has one there already (a
 # root whose /lib64 leads into /usr has the host's now), and the host's
-# /usr/bin and /usr/sbin in a /bin and /sbin of the root's own; /bin/sh
+# /usr/bin and /usr/sbin in a /bin and /sbin of the root's own, the
+# packages' files of /etc (protocols, services, iproute2/) in its /etc;
+# /bin/sh
 # the host's too: busybox's sh runs its own applets before any program
 # of PATH (ip, ps, grep, awk: a #!/bin/sh script would never see the
 # host's).
@@ -326,6 +338,7 @@ HOST_TOOLS_PROLOGUE = """\
 if [ -e /usr/bin/sh ]; then h_sh="sh /usr/bin/sh"; else h_sh=; fi
 [ -L /bin ] || graft --host-tools h1 /bin /usr/bin $h_sh
 [ -L /sbin ] || graft --host-tools h2 /sbin /usr/sbin
+[ ! -d /usr/etc ] || graft --host-tools h3 /etc /usr/etc
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 """
 

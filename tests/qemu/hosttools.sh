@@ -31,11 +31,13 @@ python3 -c 'import json, sys; print("python3=" + json.dumps(sys.version_info[:2]
 perl -e 'printf "perl=%vd\n", $^V'
 echo "sh=$(realpath /bin/sh)"
 echo "mount=$(realpath /bin/mount)"
+grep -m1 '^tcp' /etc/protocols
+grep '^root:' /etc/passwd
 printf '#!/bin/sh\nps --version >/dev/null 2>&1 && echo "sh-ps=$(basename "$(realpath "$(command -v ps)")")"\n' >/run/s.sh
 chmod +x /run/s.sh && /run/s.sh
 echo "PATH=$PATH"
 SH
-"$RUN" --accel tcg --kernel "$K" --image "$IMG" --timeout 600 --host-tools bash,python3,perl,procps \
+"$RUN" --accel tcg --kernel "$K" --image "$IMG" --timeout 600 --host-tools bash,python3,perl,procps,netbase \
 	-- bash -c "$(cat "$T/cmd")" </dev/null >"$T/out" 2>"$T/err"
 expect_eq "run-qemu exits 0" 0 $?
 tr -d '\r' <"$T/out" >"$T/out.txt"
@@ -50,6 +52,8 @@ has "PATH puts the host's /usr first" "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
 has "/bin/sh is the host's (busybox's sh runs its applets before PATH's programs)" "sh=$(realpath /usr/bin/sh)"
 check "... the root's other commands stay busybox's" grep -qE '^mount=/run/minroot-graft[^ ]*/busybox$' "$T/out.txt"
 has "... and a #!/bin/sh script calls the host's programs" "sh-ps=$(basename "$(realpath /usr/bin/ps)")"
+has "/etc has the packages' files (netbase's protocols)" "$(grep -m1 '^tcp' /etc/protocols)"
+has "... and the root's own first" "root:x:0:0:root:/root:/bin/sh"
 expect_eq "the disk was packed once, saying so in one line" 1 "$(grep -c '^run-qemu: --host-tools: packing [0-9]* files of the host' "$T/err")"
 image_listing "$IMG" >"$T/after" 2>/dev/null
 if cmp -s "$T/before" "$T/after"; then ok "the image's files are unchanged ($(wc -l <"$T/before") entries)"
@@ -57,7 +61,7 @@ else fail "the image's files are unchanged"; diff "$T/before" "$T/after" | head 
 
 echo "# a script's #!/bin/bash, the disk from the cache"
 printf '#!/bin/bash\nset -o pipefail\necho "script: ${BASH_VERSINFO[0]} $(printf %%s "$1" | tr a-z A-Z)"\n' >"$T/s.sh"
-"$RUN" --accel tcg --kernel "$K" --image "$B/rootfs.img" --snapshot --timeout 600 --host-tools perl,procps,bash,python3 \
+"$RUN" --accel tcg --kernel "$K" --image "$B/rootfs.img" --snapshot --timeout 600 --host-tools perl,netbase,procps,bash,python3 \
 	--script "$T/s.sh" -- hello </dev/null >"$T/out" 2>"$T/err"
 expect_eq "run-qemu exits 0" 0 $?
 tr -d '\r' <"$T/out" >"$T/out.txt"

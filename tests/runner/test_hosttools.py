@@ -59,7 +59,8 @@ def test_closure_follows_depends_alternatives_provides_and_essential():
 @pytest.mark.parametrize("path, image", [
     ("/bin/bash", "/bin/bash"), ("/usr/bin/bash", "/bin/bash"), ("/lib64/ld-linux-x86-64.so.2",
                                                                   "/lib64/ld-linux-x86-64.so.2"),
-    ("/usr/lib/python3.11/os.py", "/lib/python3.11/os.py"), ("/etc/bash.bashrc", None), ("/var/lib/x", None),
+    ("/usr/lib/python3.11/os.py", "/lib/python3.11/os.py"), ("/etc/bash.bashrc", "/etc/bash.bashrc"),
+    ("/etc/alternatives/awk", None), ("/var/lib/x", None),
     ("/usr/share/doc/bash/README", None), ("/usr/share/man/man1/bash.1.gz", None), ("/bin", None),
     ("/usr", None), ("/usr/share/perl5/x.pm", "/share/perl5/x.pm")])
 def test_image_path(path, image):
@@ -75,6 +76,14 @@ def test_image_path(path, image):
 def test_links_are_rewritten_for_the_guest(target, resolved, kept):
     e = ht.link_entry("/usr/bin/x", "/bin/x", target, resolved)
     assert (e.target if e else None) == kept
+
+
+def test_a_relative_link_in_etc_is_made_absolute():
+    """On the disk, /etc is /usr/etc: one level deeper than on the host."""
+    e = ht.link_entry("/etc/ssl/certs/x.pem", "/etc/ssl/certs/x.pem", "../private/x.pem", None)
+    assert e.target == "/usr/etc/ssl/private/x.pem"
+    e = ht.link_entry("/etc/os-release", "/etc/os-release", "../usr/lib/os-release", "/usr/lib/os-release")
+    assert e.target == "/usr/lib/os-release"
 
 
 def test_collect(tmp_path, monkeypatch):
