@@ -3,11 +3,11 @@ The files under /usr of the named Debian packages installed on the host,
 of every package they depend on and of the Essential ones (what Debian's
 scripts may call without saying so) go on an ext4 disk, made once and
 cached by what it holds, that init mounts read-only over the guest's /usr;
-the guest shell's prologue then puts the host's loader at /lib64, the
-host's /usr/bin and /usr/sbin into /bin and /sbin and the packages' /etc
-files into /etc (the root's own entries stay first, but /bin/sh is the
-host's) and /usr first in PATH. The root's own /usr is hidden for the
-run; the image is not changed."""
+the guest shell's prologue then puts the host's loader at /lib64, makes
+/bin and /sbin the host's /usr/bin and /usr/sbin with the root's own
+commands the host lacks, adds the packages' /etc files the root lacks to
+its /etc, and puts /usr first in PATH. The root's own /usr is hidden for
+the run; the image is not changed."""
 import hashlib
 import os
 import re
@@ -325,20 +325,18 @@ def host_tools_disk(names, tmp, print_only=False):
 
 # The guest's side, run by sh before the command (see programs.GRAFT):
 # the host's loader at /lib64 unless the root has one there already (a
-# root whose /lib64 leads into /usr has the host's now), and the host's
-# /usr/bin and /usr/sbin in a /bin and /sbin of the root's own, the
-# packages' files of /etc (protocols, services, iproute2/) in its /etc;
-# /bin/sh
-# the host's too: busybox's sh runs its own applets before any program
-# of PATH (ip, ps, grep, awk: a #!/bin/sh script would never see the
-# host's).
+# root whose /lib64 leads into /usr has the host's now); /bin and /sbin
+# the host's /usr/bin and /usr/sbin, with the root's own commands the host
+# lacks (the host's first: busybox's sh runs its own applets before any
+# program of PATH, and tests call /sbin/modprobe by its path); /etc the
+# root's own, with the packages' files it lacks (protocols, services,
+# iproute2/).
 HOST_TOOLS_PROLOGUE = """\
 [ -e /lib64/ld-linux-x86-64.so.2 ] ||
-	graft --host-tools h0 /lib64 "" ld-linux-x86-64.so.2 /usr/lib64/ld-linux-x86-64.so.2
-if [ -e /usr/bin/sh ]; then h_sh="sh /usr/bin/sh"; else h_sh=; fi
-[ -L /bin ] || graft --host-tools h1 /bin /usr/bin $h_sh
-[ -L /sbin ] || graft --host-tools h2 /sbin /usr/sbin
-[ ! -d /usr/etc ] || graft --host-tools h3 /etc /usr/etc
+	graft --host-tools h0 /lib64 = "" ld-linux-x86-64.so.2 /usr/lib64/ld-linux-x86-64.so.2
+[ -L /bin ] || graft --host-tools h1 /bin /usr/bin =
+[ -L /sbin ] || graft --host-tools h2 /sbin /usr/sbin =
+[ ! -d /usr/etc ] || graft --host-tools h3 /etc = /usr/etc
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 """
 

@@ -61,8 +61,8 @@ with its status.
                    the host's programs of these Debian packages, with
                    all they depend on and the Essential ones, mounted
                    read-only over the guest's /usr (packed once into a
-                   cached disk); /bin and /sbin gain the host's commands
-                   the root lacks, /bin/sh is the host's, PATH puts /usr
+                   cached disk); /bin and /sbin are the host's with the
+                   root's own commands the host lacks, PATH puts /usr
                    first, the host's loader is at /lib64; repeatable (see
                    run-qemu(1))
   --net            a NIC on QEMU's user network, configured by init

@@ -26,15 +26,14 @@ ShareLibs = namedtuple("ShareLibs", "disk uuid prologue")
 
 # The guest's side of --share-libs and --host-tools, run by sh before the
 # command (busybox's or the root's own: the root's is dynamic, so nothing
-# it runs may lack its loader at any moment). graft OPT N DIR [FILL [NAME
-# TARGET]]: DIR shows its own entries, links to those of the directory
-# FILL it lacks, and NAME, a link to TARGET, with no write to the root:
-# DIR's original is bound (with what is mounted below it) at
-# /run/minroot-graftN/orig, a directory of links is made in /run's tmpfs,
-# then bound over DIR in one step (NAME is the loader, or the shell).
-# links FROM TO [-q]: a link in TO to
-# each entry of FROM that TO lacks, most by one ln (-q: quietly, as a
-# name TO has already fails).
+# it runs may lack its loader at any moment). graft OPT N DIR FIRST THEN
+# [NAME TARGET]: DIR shows the entries of the directory FIRST, then those
+# of THEN it lacks ("=" stands for DIR's own, "" for none), and NAME, a
+# link to TARGET (the loader), with no write to the root: DIR's original
+# is bound (with what is mounted below it) at /run/minroot-graftN/orig, a
+# directory of links is made in /run's tmpfs, then bound over DIR in one
+# step. links FROM TO [-q]: a link in TO to each entry of FROM that TO
+# lacks, most by one ln (-q: quietly, as a name TO has already fails).
 GRAFT = r"""fail() { echo "run-qemu: $*" >&2; exit 127; }
 links() {
 	for e in "$1"/*; do
@@ -51,12 +50,15 @@ links() {
 }
 graft() {
 	o=/run/minroot-graft$2/orig n=/run/minroot-graft$2/dir
-	[ -d "$3" ] || fail "$1: the guest's root has no directory $3${5:+ for the loader $3/$5}" \
+	[ -d "$3" ] || fail "$1: the guest's root has no directory $3${6:+ for the loader $3/$6}" \
 		"(an image made by an older mkrootfs? create $3 in it)"
 	mkdir -p "$o" "$n" && mount -o rbind "$3" "$o" || fail "$1: cannot bind $3 at $o"
-	links "$o" "$n" || fail "$1: cannot link the entries of $3"
-	[ -z "$4" ] || links "$4" "$n" -q
-	[ -z "$5" ] || ln -sf "$6" "$n/$5" || fail "$1: cannot put $6 at $3/$5"
+	f=$4 t=$5
+	[ "$f" != = ] || f=$o
+	[ "$t" != = ] || t=$o
+	[ -z "$f" ] || links "$f" "$n" || fail "$1: cannot link the entries of $f in $3"
+	[ -z "$t" ] || links "$t" "$n" -q
+	[ -z "$6" ] || ln -sf "$7" "$n/$6" || fail "$1: cannot put $7 at $3/$6"
 	mount -o bind "$n" "$3" || fail "$1: cannot bind $n over $3"
 }
 """
@@ -222,7 +224,7 @@ def share_libs_prologue(interps, entries, paths):
     lines = []
     for n, interp in enumerate(sorted(interps)):
         at = loader_on_disk(interp, entries)
-        lines.append(shell_quote(["graft", "--share-libs", str(n), os.path.dirname(interp), "",
+        lines.append(shell_quote(["graft", "--share-libs", str(n), os.path.dirname(interp), "=", "",
                                   os.path.basename(interp), SHARE_LIBS_DIR + at]))
     dirs = library_dirs(SHARE_LIBS_DIR, sorted(paths))
     lines.append(f"export LD_LIBRARY_PATH={shell_quote([':'.join(dirs)])}"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # run-qemu --host-tools: the host's bash, python3 and perl run in a guest
 # whose root has busybox alone, called by name and through a script's
-# #!/bin/bash; /bin/sh is the host's, so a #!/bin/sh script reaches them
+# #!/bin/bash; /bin and /sbin are the host's with the root's own commands
+# the host lacks, so /bin/sh is dash and a #!/bin/sh script reaches them
 # too (busybox's sh would run its own applets first); the image is not
 # changed; the disk is packed once and then taken from the cache; bad
 # package names and packages the host lacks are refused before QEMU starts.
@@ -30,7 +31,8 @@ echo "bash=$BASH_VERSION"
 python3 -c 'import json, sys; print("python3=" + json.dumps(sys.version_info[:2]))'
 perl -e 'printf "perl=%vd\n", $^V'
 echo "sh=$(realpath /bin/sh)"
-echo "mount=$(realpath /bin/mount)"
+echo "ls=$(realpath /bin/ls)"
+echo "busybox=$(realpath /bin/busybox)"
 grep -m1 '^tcp' /etc/protocols
 grep '^root:' /etc/passwd
 printf '#!/bin/sh\nps --version >/dev/null 2>&1 && echo "sh-ps=$(basename "$(realpath "$(command -v ps)")")"\n' >/run/s.sh
@@ -50,7 +52,8 @@ has "the host's python3, with its standard library" "python3=$(/usr/bin/python3 
 has "the host's perl" "perl=$(/usr/bin/perl -e 'printf "%vd", $^V')"
 has "PATH puts the host's /usr first" "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
 has "/bin/sh is the host's (busybox's sh runs its applets before PATH's programs)" "sh=$(realpath /usr/bin/sh)"
-check "... the root's other commands stay busybox's" grep -qE '^mount=/run/minroot-graft[^ ]*/busybox$' "$T/out.txt"
+has "... and so is /bin/ls (the host's first in /bin)" "ls=$(realpath /usr/bin/ls)"
+check "... the root's own commands the host lacks stay" grep -qE '^busybox=/run/minroot-graft[^ ]*/orig/busybox$' "$T/out.txt"
 has "... and a #!/bin/sh script calls the host's programs" "sh-ps=$(basename "$(realpath /usr/bin/ps)")"
 has "/etc has the packages' files (netbase's protocols)" "$(grep -m1 '^tcp' /etc/protocols)"
 has "... and the root's own first" "root:x:0:0:root:/root:/bin/sh"
