@@ -222,11 +222,54 @@ def stage1_section(args, imgs, failures, work):
             "kernel with the same image.\n\n" + report.table(["boot", "median", "runs"], rows) + "\n")
 
 
+# What make kselftest gives its guests, for the --host-tools rows.
+HOST_TOOLS = "bash,python3,perl,coreutils,procps,psmisc,util-linux,kmod,iproute2,gawk,bc,file"
+
+
+def hosttools_section(args, imgs, failures, work):
+    """--host-tools: its disk packed once into a cache of its own (timed),
+    then what a boot with it costs, by name and with a python3 started in
+    the guest."""
+    base = ["--kernel", args.kernel, "--image", imgs["ours"], "--snapshot"]
+    cache = os.path.join(work, "host-tools-cache")
+    env = dict(os.environ, MINROOT_CACHE=cache)
+
+    def boot(argv):
+        t = time.monotonic()
+        p = subprocess.run([RUN, "--accel", "tcg"] + base + argv, env=env, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=STEP_TIMEOUT)
+        if p.returncode != 0:
+            raise RunFailed("run-qemu exited %d" % p.returncode, (p.stdout + p.stderr).decode(errors="replace"))
+        return time.monotonic() - t
+    try:
+        first = boot(["--host-tools", HOST_TOOLS, "--", "true"])     # packs the disk into the cache
+    except (RunFailed, subprocess.TimeoutExpired) as e:
+        failures.add("host tools: the first run", getattr(e, "reason", str(e)), getattr(e, "log", ""))
+        return "## --host-tools\n\nNot measured: its first run failed (see the failures below).\n"
+    disks = [os.path.join(cache, "host-tools", n) for n in os.listdir(os.path.join(cache, "host-tools"))]
+    size = sum(os.stat(d).st_blocks * 512 for d in disks)
+    c = [("`-- true`", lambda: boot(["--", "true"])),
+         ("`--host-tools ... -- true`", lambda: boot(["--host-tools", HOST_TOOLS, "--", "true"])),
+         ("`--host-tools ... -- python3 -c pass`",
+          lambda: boot(["--host-tools", HOST_TOOLS, "--", "python3", "-c", "pass"]))]
+    med, n = measure(c, args.runs, failures, "host tools")
+    rows = [[name, report.seconds(med[name]), n[name]] for name, _ in c]
+    a, b = med[c[0][0]], med[c[1][0]]
+    rows.append(["**cost of --host-tools per boot**", "—" if a is None or b is None else "%+.2f s" % (b - a), ""])
+    rows.append(["the first run, packing the disk", report.seconds(first), 1])
+    rows.append(["its disk in the cache (allocated)", "%d MiB" % (size >> 20), len(disks)])
+    return ("## --host-tools: the host's programs in the guest\n\n"
+            "The packages `make kselftest` gives its guests (%s) and everything they depend "
+            "on: the disk is packed once into the cache, then each boot mounts it.\n\n" % HOST_TOOLS +
+            report.table(["run", "median", "runs"], rows) + "\n")
+
+
 def sections(args, imgs, failures, work):
     out = []
     for name, fn in (("the boot floor", firmware_section), ("the accelerator", accel_section),
                      ("--share", share_section), ("the command channel", channel_section),
-                     ("stage 1", stage1_section)):
+                     ("stage 1", stage1_section),
+                     ("--host-tools", hosttools_section)):
         print("run-qemu: %s, %d rounds" % (name, args.runs), flush=True)
         out.append(fn(args, imgs, failures) if fn in (firmware_section, accel_section)
                    else fn(args, imgs, failures, work))

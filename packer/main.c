@@ -112,6 +112,7 @@ static int add_sources(struct manifest *m, const struct options *o)
 		const struct source_arg *s = &o->sources[i];
 		int rc = s->program ? addprog_add(m, s->src, s->dest, s->origin,
 						  o->update ? image_has : NULL, (void *)o->update)
+			 : s->list ? source_add_list(m, s->src, s->origin)
 			 : s->overlay ? source_add_overlay(m, s->src, s->origin)
 				      : source_add(m, s->src, s->dest, s->origin);
 

@@ -7,8 +7,8 @@
 #include <string.h>
 
 /* A host program with its libraries, and the two modes that write no image. */
-enum { OPT_ADD_PROGRAM = 512, OPT_LIST_DEPS, OPT_COPY_OUT };
-enum source_kind { SOURCE_ADD, SOURCE_OVERLAY, SOURCE_PROGRAM };
+enum { OPT_ADD_PROGRAM = 512, OPT_LIST_DEPS, OPT_COPY_OUT, OPT_ADD_LIST };
+enum source_kind { SOURCE_ADD, SOURCE_OVERLAY, SOURCE_PROGRAM, SOURCE_LIST };
 
 enum { OPT_INIT = 256, OPT_BUSYBOX, OPT_ADD, OPT_OVERLAY, OPT_UPDATE,
        OPT_NO_BACKUP, OPT_UUID, OPT_VERSION, OPT_MODULES, OPT_DISK, OPT_BARE, OPT_ARCH, OPT_WITH_MODULE };
@@ -21,6 +21,7 @@ static const struct option long_options[] = {
 	{ "busybox", required_argument, NULL, OPT_BUSYBOX },
 	{ "arch", required_argument, NULL, OPT_ARCH },
 	{ "add", required_argument, NULL, OPT_ADD },
+	{ "add-list", required_argument, NULL, OPT_ADD_LIST },
 	{ "overlay", required_argument, NULL, OPT_OVERLAY },
 	{ "update", required_argument, NULL, OPT_UPDATE },
 	{ "no-backup", no_argument, NULL, OPT_NO_BACKUP },
@@ -56,6 +57,8 @@ const char options_usage[] =
 	"                         for another architecture, its Debian busybox-static, cached)\n"
 	"      --arch ARCH        x86_64, aarch64, armhf or riscv64 (default: the init's)\n"
 	"      --add SRC:DEST     copy a file, symlink or directory tree to DEST (repeatable)\n"
+	"      --add-list FILE    --add for each line of FILE (SRC:DEST), for lists too long\n"
+	"                         for a command line (repeatable)\n"
 	"      --overlay DIR      copy DIR's contents onto the image root (repeatable)\n"
 	"      --update IMAGE     replace /sbin/init in IMAGE (old one kept as /sbin/init.orig;\n"
 	"                         in an archive /init too)\n"
@@ -86,9 +89,16 @@ const char options_usage[] =
 static int add_source(struct options *o, enum source_kind kind, const char *arg, char *err)
 {
 	struct source_arg s = { .overlay = kind == SOURCE_OVERLAY,
-				.program = kind == SOURCE_PROGRAM };
+				.program = kind == SOURCE_PROGRAM,
+				.list = kind == SOURCE_LIST };
 
-	if (s.program) {
+	if (s.list) {
+		/* read when the image is made: parsing makes no system call */
+		if (!*arg)
+			return seterr(err, "--add-list: the file name is empty");
+		s.src = xstrdup(arg);
+		s.origin = xasprintf("--add-list %s", arg);
+	} else if (s.program) {
 		if (parse_program_spec(arg, &s.src, &s.dest, err) < 0)
 			return -1;
 		s.origin = xasprintf("--add-program %s", arg);
@@ -132,6 +142,7 @@ static int take_option(struct options *o, int c, const char *arg, char *err)
 	case OPT_ADD: return add_source(o, SOURCE_ADD, arg, err);
 	case OPT_OVERLAY: return add_source(o, SOURCE_OVERLAY, arg, err);
 	case OPT_ADD_PROGRAM: return add_source(o, SOURCE_PROGRAM, arg, err);
+	case OPT_ADD_LIST: return add_source(o, SOURCE_LIST, arg, err);
 	case OPT_LIST_DEPS:
 		o->list_deps = xrealloc(o->list_deps, (o->nlist_deps + 2) * sizeof(*o->list_deps));
 		o->list_deps[o->nlist_deps++] = arg;

@@ -11,6 +11,7 @@
 struct source_arg {
 	int overlay;		/* --overlay DIR (dest "/") or --add SRC:DEST */
 	int program;		/* --add-program PATH[:DEST] */
+	int list;		/* --add-list FILE: src is FILE, dest NULL */
 	char *src, *dest;
 	char *origin;		/* the option as given, for messages */
 };

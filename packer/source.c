@@ -1,11 +1,13 @@
 /* source.c - walking host files into the manifest. */
 #include "source.h"
+#include "parse.h"
 #include "util.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -198,4 +200,50 @@ int source_add_overlay(struct manifest *m, const char *dir, const char *origin)
 		return -1;
 	}
 	return add_children(m, AT_FDCWD, dir, dir, "/", origin);
+}
+
+/* One line of an --add-list file, as --add takes it. */
+static int add_list_line(struct manifest *m, const char *line, const char *file,
+			 size_t n, const char *origin)
+{
+	char err[ERRLEN], *src, *dest;
+	int rc;
+
+	if (parse_add_spec(line, &src, &dest, err) < 0) {
+		/* its message names --add */
+		errorf("--add-list %s, line %zu: %s", file, n, err + strlen("--add "));
+		return -1;
+	}
+	rc = source_add(m, src, dest, origin);
+	free(src);
+	free(dest);
+	return rc;
+}
+
+int source_add_list(struct manifest *m, const char *file, const char *origin)
+{
+	FILE *f = fopen(file, "r");
+	char *line = NULL;
+	size_t cap = 0, n = 0;
+	ssize_t len;
+	int rc = 0;
+
+	if (!f) {
+		errorf("%s: %s", origin, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
+		n++;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len > 0)
+			rc = add_list_line(m, line, file, n, origin);
+	}
+	if (rc == 0 && ferror(f)) {
+		errorf("%s: reading: %s", origin, strerror(errno));
+		rc = -1;
+	}
+	free(line);
+	fclose(f);
+	return rc;
 }

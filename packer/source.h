@@ -16,4 +16,8 @@ int source_add(struct manifest *m, const char *src, const char *dest,
  * the root keeps its own mode). */
 int source_add_overlay(struct manifest *m, const char *dir, const char *origin);
 
+/* --add for each line of FILE ("SRC:DEST"; empty lines are skipped): a
+ * list of thousands of files, too long for a command line. */
+int source_add_list(struct manifest *m, const char *file, const char *origin);
+
 #endif

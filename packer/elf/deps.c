@@ -136,10 +136,12 @@ fail:
 }
 
 /* One element of a DT_RPATH/DT_RUNPATH list, with $ORIGIN expanded for
- * each side. Elements the guest's loader would take relative to its
- * working directory, or with $LIB or $PLATFORM, are not searched. */
+ * each side. An element the loader takes relative to the working
+ * directory (rseq's selftests link with -rpath=./) is taken relative to
+ * the program's directory PROG: test suites run their programs from
+ * there. Elements with $LIB or $PLATFORM are not searched. */
 static int expand_element(const char *elem, size_t len, const struct object *o,
-			  struct dir_pair *d)
+			  const struct object *prog, struct dir_pair *d)
 {
 	char *e = xasprintf("%.*s", (int)len, elem), *rest = e;
 	char *ho = dir_of(o->host), *io = dir_of(o->image);
@@ -157,6 +159,18 @@ static int expand_element(const char *elem, size_t len, const struct object *o,
 		d->host = xstrdup(e);
 		d->image = join_image_path("/", e);
 		ok = 1;
+	} else if (e[0] && e[0] != '$' && !strchr(e, '$')) {
+		char *hp = dir_of(prog->host), *ip = dir_of(prog->image);
+		size_t l = strlen(e);
+
+		while (l > 1 && e[l - 1] == '/')	/* "./" is "." */
+			e[--l] = '\0';
+
+		d->host = xasprintf("%s/%s", hp, e);
+		d->image = join_image_path(ip, e);
+		free(hp);
+		free(ip);
+		ok = 1;
 	}
 	free(e);
 	free(ho);
@@ -165,13 +179,13 @@ static int expand_element(const char *elem, size_t len, const struct object *o,
 }
 
 static void add_path_list(struct dir_pair **dirs, size_t *n, const char *list,
-			  const struct object *o)
+			  const struct object *o, const struct object *prog)
 {
 	for (const char *p = list; p && *p;) {
 		size_t len = strcspn(p, ":");
 		struct dir_pair d;
 
-		if (expand_element(p, len, o, &d)) {
+		if (expand_element(p, len, o, prog, &d)) {
 			*dirs = xrealloc(*dirs, (*n + 1) * sizeof(**dirs));
 			(*dirs)[(*n)++] = d;
 		}
@@ -187,8 +201,8 @@ static void own_dirs(const struct closure *c, size_t i, struct dir_pair **dirs, 
 
 	if (!o->dyn.runpath)
 		for (size_t j = i; j != NO_LOADER; j = c->obj[j].loader)
-			add_path_list(dirs, n, c->obj[j].dyn.rpath, &c->obj[j]);
-	add_path_list(dirs, n, o->dyn.runpath, o);
+			add_path_list(dirs, n, c->obj[j].dyn.rpath, &c->obj[j], &c->obj[0]);
+	add_path_list(dirs, n, o->dyn.runpath, o, &c->obj[0]);
 }
 
 static void free_dirs(struct dir_pair *dirs, size_t n)

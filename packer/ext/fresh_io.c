@@ -110,14 +110,20 @@ static void keep_blocks(io_channel ch, unsigned long long block, int count, cons
 		return;
 	kept_size = ch->block_size;
 	for (int i = 0; i < count; i++) {
-		struct kept *k;
+		struct kept *k = kept_cap ? kept_slot(block + i) : NULL;
 
-		if (2 * (kept_n + 1) > kept_cap) {
+		/* A block kept already gets the new bytes even when the copies
+		 * take all their room: else reads would serve the old ones
+		 * (a directory's new entries lost on an image of 80,000+
+		 * files). A new block past the room is not kept: it is read
+		 * from the file. */
+		if (!k || !k->key) {
 			if ((kept_n + 1) * (uint64_t)kept_size > KEPT_MAX_BYTES)
-				return;
-			kept_grow();
+				continue;
+			if (2 * (kept_n + 1) > kept_cap)
+				kept_grow();
+			k = kept_slot(block + i);
 		}
-		k = kept_slot(block + i);
 		if (!k->key) {
 			k->key = block + i + 1;
 			k->data = xmalloc(kept_size);

@@ -12,17 +12,31 @@
 #                                           with qemu/kselftest/merge-results DIR... -o OUT
 #   make kselftest DURATIONS=FILE           balance guests and shards by a results.json's times
 #                                           (default: qemu/kselftest/durations)
+#   make kselftest TESTS=net BUDGET=1200    no test starts after 1200 s (in each guest)
+#   make kselftest KERNEL=build/vmlinuz-generic MODULES=build/modules-generic
+#   make kselftest TESTS=cpu-hotplug SMP=2  guest CPUs
+#   make kselftest-coverage                 every collection on both default kernels
+#                                           (hours under TCG), the table in docs/kselftest.md
 # (qemu/kselftest/kselftest-jobs; docs/kselftest.md, docs/ci.md)
-.PHONY: kselftest
+.PHONY: kselftest kselftest-coverage
 TESTS ?=
 RESULTS ?= $(KERNEL_BUILD)/results/kselftest
 JOBS ?= $(shell nproc)
 SHARD ?=
 DURATIONS ?=
+BUDGET ?=
 
 DEPS_KSELFTEST = linux-source-6.1 make gcc libc6-dev rsync xz-utils python3
 
-kselftest: $(BUILD)/rootfs.img $(BUILD)/mkrootfs $(RUN_KERNEL_DEP)
+kselftest: $(BUILD)/init $(BUILD)/mkrootfs $(RUN_KERNEL_DEP)
 	@scripts/deps $(DEPS_KSELFTEST) $(DEPS_RUN)
 	DEBIAN=$(DEBIAN) BUILD=$(BUILD) qemu/kselftest/kselftest-jobs --jobs $(JOBS) $(if $(SHARD),--shard $(SHARD)) \
-		$(if $(DURATIONS),--durations $(DURATIONS)) --kernel $(KERNEL) --results $(RESULTS) $(TESTS)
+		$(if $(DURATIONS),--durations $(DURATIONS)) --kernel $(KERNEL) $(if $(MODULES),--modules $(MODULES)) \
+		$(if $(SMP),--smp $(SMP)) $(if $(BUDGET),--budget $(BUDGET)) --results $(RESULTS) $(TESTS)
+
+# Resumable: a collection already run (its summary in
+# $(BUILD)/kselftest-coverage/KERNEL/) is not run again.
+kselftest-coverage: $(BUILD)/init $(BUILD)/mkrootfs $(BUILD)/vmlinuz $(BUILD)/vmlinuz-generic \
+		$(BUILD)/modules-generic
+	@scripts/deps $(DEPS_KSELFTEST) $(DEPS_RUN)
+	BUILD=$(BUILD) qemu/kselftest/kselftest-coverage

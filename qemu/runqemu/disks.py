@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from . import mkrootfs as packer
 from .drives import Disk
 from .modules import cached_modules, prepare_modules
-from .programs import PROGRAM_DIR, SHARE_LIBS_DIR, prepare_program, prepare_share_libs, shares_have_programs
+from .hosttools import placeholder_host_tools, prepare_host_tools
+from .programs import GRAFT, PROGRAM_DIR, SHARE_LIBS_DIR, prepare_program, prepare_share_libs, shares_have_programs
 from .status import say
 
 # What init mounts (the request's "mount" entries): read-only or not, the
@@ -28,7 +29,7 @@ class Disks:
     copy_back: list = field(default_factory=list)   # CopyBack
     initrd: str | None = None   # the stage-1 initramfs --modules brought
     argv: list | None = None    # the command as --program makes it
-    prologue: str | None = None  # --share-libs: sh code run before the command
+    prologue: str | None = None  # --share-libs, --host-tools: sh code run before the command
 
 
 def pack_share(host, image, disk_uuid, writable):
@@ -83,18 +84,31 @@ def add_shares(o, arch, tmp, d):
             d.copy_back.append(CopyBack(host, image))
 
 
+def add_prologue(d, code):
+    d.prologue = (d.prologue or GRAFT) + code
+
+
 def add_share_libs(o, arch, tmp, d):
     libs = prepare_share_libs(o, tmp)
     if libs:
-        d.prologue = libs.prologue
+        add_prologue(d, libs.prologue)
         d.extra.append(Disk(libs.disk, False))
         d.mounts.append(Mount(True, libs.uuid, "", SHARE_LIBS_DIR))
+
+
+def add_host_tools(o, arch, tmp, d):
+    tools = prepare_host_tools(o, tmp)
+    add_prologue(d, tools.prologue)
+    # Shared by every run from the cache: nothing the guest does reaches it.
+    d.extra.append(Disk(tools.disk, True))
+    d.mounts.append(Mount(True, tools.uuid, "", "/usr"))
 
 
 # In this order: it is the order of the extra disks on the bus (each is
 # found in the guest by its UUID, never by its place).
 STEPS = ((lambda o: o.modules, add_modules), (lambda o: o.program, add_program),
-         (lambda o: o.shares, add_shares), (lambda o: o.share_libs, add_share_libs))
+         (lambda o: o.shares, add_shares), (lambda o: o.share_libs, add_share_libs),
+         (lambda o: o.host_tools, add_host_tools))
 
 
 def prepare_disks(o, arch, tmp):
@@ -103,6 +117,8 @@ def prepare_disks(o, arch, tmp):
     for wanted, add in STEPS:
         if wanted(o):
             add(o, arch, tmp, d)
+    if d.prologue:
+        d.prologue += 'exec "$@"\n'
     return d
 
 
@@ -118,4 +134,6 @@ def placeholder_disks(o, arch, run_dir, modules=cached_modules):
     d.extra += [Disk(os.path.join(run_dir, f"share{n}.img"), False) for n, _ in enumerate(o.shares)]
     if o.share_libs and shares_have_programs(o.shares):
         d.extra.append(Disk(os.path.join(run_dir, "libs.img"), False))
+    if o.host_tools:
+        d.extra.append(Disk(placeholder_host_tools(o), True))
     return d

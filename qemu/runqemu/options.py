@@ -67,6 +67,14 @@ with its status.
                    them: no disk, no init; kunit_shutdown=poweroff powers the
                    kernel off after its tests, the console (at info level,
                    read by run-qemu, not shown) carries their KTAP
+  --host-tools PKG[,PKG...]
+                   the host's programs of these Debian packages, with
+                   all they depend on and the Essential ones, mounted
+                   read-only over the guest's /usr (packed once into a
+                   cached disk); /bin and /sbin are the host's with the
+                   root's own commands the host lacks, PATH puts /usr
+                   first, the host's loader is at /lib64; repeatable (see
+                   run-qemu(1))
   --net            a NIC on QEMU's user network, configured by init
                    (10.0.2.15/24, gateway 10.0.2.2, DNS 10.0.2.3)
   --accel auto|kvm|tcg
@@ -130,10 +138,12 @@ the command's status); 124 on --timeout; 125 when the guest stops without a
 status (kernel panic, init error, QEMU failure), with a one-line reason, or
 when the run could not happen (QEMU not found or not starting, mkrootfs not
 found or unable to write a disk); 2 for a usage error, a missing kernel,
-image, initrd or directory, or (--share-libs) a shared program for another
-machine or a library not found; 129/130/143 when run-qemu gets SIGHUP, SIGINT
-or SIGTERM (it stops QEMU). Environment: MINROOT_KERNEL, MINROOT_ACCEL,
-MINROOT_CACHE, BUSYBOX, QEMU (the program), TMPDIR.
+image, initrd or directory, or (--host-tools) a package not installed on the
+host; 129/130/143 when run-qemu gets SIGHUP, SIGINT or SIGTERM (it stops
+QEMU). A --share-libs program whose loader or libraries cannot be found, or
+that is for another machine, is named in one line and the run goes on.
+Environment: MINROOT_KERNEL, MINROOT_ACCEL, MINROOT_CACHE, BUSYBOX, QEMU (the
+program), TMPDIR.
 """
 
 DISKS = ("nvme", "ide", "virtio")
@@ -141,7 +151,7 @@ ACCELS = ("auto", "kvm", "tcg")
 # Options that take a value (--opt VALUE or --opt=VALUE).
 VALUED = {"--arch", "--kernel", "--image", "--initrd", "--disk", "--accel", "--mem", "--smp", "--append",
           "--timeout", "--script", "--share", "--share-rw", "--modules", "--log", "--bios", "--program",
-          "--results", "--expect-suites"}
+          "--results", "--expect-suites", "--host-tools"}
 # Options kept as given, and flags, by the attribute they set.
 SIMPLE = {"--arch": "arch", "--kernel": "kernel", "--initrd": "initrd", "--disk": "disk", "--accel": "accel",
           "--mem": "mem", "--smp": "smp", "--append": "append", "--timeout": "timeout",
@@ -176,6 +186,7 @@ class Options:
         self.program = None
         self.shares = []        # (hostdir, guestdir, writable)
         self.share_libs = False
+        self.host_tools = []    # --host-tools values, as given
         self.modules = None
         self.net = False
         self.allow_warn = False
@@ -240,6 +251,8 @@ def take_option(o, opt, val):
         o.image, o.image_given = val, True
     elif opt in ("--share", "--share-rw"):
         o.shares.append(parse_share(opt, val))
+    elif opt == "--host-tools":
+        o.host_tools.append(val)
     elif opt in FLAGS:
         setattr(o, FLAGS[opt], True)
     elif opt == "--expect-suites":
@@ -406,6 +419,17 @@ def check_shares(o):
         raise Usage(f"--share-libs brings the host's own loader and libraries: {HOST_ARCH} guests only")
     if o.share_libs and not o.command_mode():
         raise Usage("--share-libs prepares a command's run: give -- COMMAND, --script or --program")
+    check_host_tools(o)
+
+
+def check_host_tools(o):
+    if not o.host_tools:
+        return
+    if o.arch != HOST_ARCH:
+        raise Usage(f"--host-tools brings the host's own programs: {HOST_ARCH} guests only")
+    if not o.command_mode():
+        raise Usage("--host-tools prepares a command's run: give -- COMMAND (-- bash for a shell), "
+                    "--script or --program")
 
 
 def modules_tree(path):

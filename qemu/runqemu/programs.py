@@ -12,6 +12,7 @@ from collections import namedtuple
 
 from . import mkrootfs as packer
 from .qemuline import shell_quote
+from .status import say
 
 PROGRAM_DIR = "/run/minroot-program"
 SHARE_LIBS_DIR = "/run/minroot-libs"
@@ -23,23 +24,42 @@ LIST_BATCH = 256
 Program = namedtuple("Program", "disk uuid argv")
 ShareLibs = namedtuple("ShareLibs", "disk uuid prologue")
 
-# The guest's side of --share-libs, run by sh before the command (busybox's
-# or the root's own: the root's is dynamic, so nothing it runs may lack its
-# loader at any moment). graft N DIR NAME TARGET: DIR shows its own entries
-# plus NAME, a link to TARGET, with no write to the root: DIR's original is
-# bound (with what is mounted below it) at /run/minroot-graftN/orig, a
-# directory of links to its entries and NAME is made in /run's tmpfs, then
-# bound over DIR in one step.
-SHARE_LIBS_PROLOGUE = r"""fail() { echo "run-qemu: --share-libs: $*" >&2; exit 127; }
-graft() {
-	o=/run/minroot-graft$1/orig n=/run/minroot-graft$1/dir
-	[ -d "$2" ] || fail "the guest's root has no directory $2 for the loader $2/$3" \
-		"(an image made by an older mkrootfs? create $2 in it)"
-	mkdir -p "$o" "$n" && mount -o rbind "$2" "$o" || fail "cannot bind $2 at $o"
-	for e in "$o"/* "$o"/.[!.]* "$o"/..?*; do
-		if [ -e "$e" ] || [ -L "$e" ]; then ln -s "$e" "$n/${e##*/}" || fail "cannot link $e"; fi
+# The guest's side of --share-libs and --host-tools, run by sh before the
+# command (busybox's or the root's own: the root's is dynamic, so nothing
+# it runs may lack its loader at any moment). graft OPT N DIR FIRST THEN
+# [NAME TARGET]: DIR shows the entries of the directory FIRST, then those
+# of THEN it lacks ("=" stands for DIR's own, "" for none), and NAME, a
+# link to TARGET (the loader), with no write to the root: DIR's original
+# is bound (with what is mounted below it) at /run/minroot-graftN/orig, a
+# directory of links is made in /run's tmpfs, then bound over DIR in one
+# step. links FROM TO [-q]: a link in TO to each entry of FROM that TO
+# lacks, most by one ln (-q: quietly, as a name TO has already fails).
+GRAFT = r"""fail() { echo "run-qemu: $*" >&2; exit 127; }
+links() {
+	for e in "$1"/*; do
+		if [ -e "$e" ] || [ -L "$e" ]; then
+			if [ -n "$3" ]; then ln -s "$1"/* "$2/" 2>/dev/null; else ln -s "$1"/* "$2/" || return 1; fi
+		fi
+		break
 	done
-	ln -sf "$4" "$n/$3" && mount -o bind "$n" "$2" || fail "cannot put the loader $4 at $2/$3"
+	for e in "$1"/.[!.]* "$1"/..?*; do
+		{ [ -e "$e" ] || [ -L "$e" ]; } && ! [ -e "$2/${e##*/}" ] && ! [ -L "$2/${e##*/}" ] &&
+			{ ln -s "$e" "$2/" || return 1; }
+	done
+	return 0
+}
+graft() {
+	o=/run/minroot-graft$2/orig n=/run/minroot-graft$2/dir
+	[ -d "$3" ] || fail "$1: the guest's root has no directory $3${6:+ for the loader $3/$6}" \
+		"(an image made by an older mkrootfs? create $3 in it)"
+	mkdir -p "$o" "$n" && mount -o rbind "$3" "$o" || fail "$1: cannot bind $3 at $o"
+	f=$4 t=$5
+	[ "$f" != = ] || f=$o
+	[ "$t" != = ] || t=$o
+	[ -z "$f" ] || links "$f" "$n" || fail "$1: cannot link the entries of $f in $3"
+	[ -z "$t" ] || links "$t" "$n" -q
+	[ -z "$6" ] || ln -sf "$7" "$n/$6" || fail "$1: cannot put $7 at $3/$6"
+	mount -o bind "$n" "$3" || fail "$1: cannot bind $n over $3"
 }
 """
 
@@ -135,24 +155,45 @@ def dynamic_programs(host):
     return found
 
 
+def list_specs(specs):
+    """mkrootfs's closures of the --list-program-deps SPECS: (entries,
+    {spec: why} for each program it cannot place). A failing batch is
+    halved until the programs that fail are alone."""
+    args = [w for spec in specs for w in ("--list-program-deps", spec)]
+    r = packer.run(["-q"] + args, "--share-libs")
+    if r.returncode == 0:
+        return [tuple(line.split("\t")) for line in r.stdout.splitlines()], {}
+    if r.returncode < 0:
+        raise packer.refuse(r, "--share-libs", "mkrootfs was killed")
+    if len(specs) == 1:
+        why = re.sub(r"^mkrootfs: error: --list-program-deps (.*?):/\S*: ", r"\1: ", r.stderr.strip())
+        return [], {specs[0]: why.splitlines()[0] if why else f"mkrootfs exited {r.returncode}"}
+    half = len(specs) // 2
+    entries, failed = list_specs(specs[:half])
+    more, failed_more = list_specs(specs[half:])
+    return entries + more, {**failed, **failed_more}
+
+
 def list_share_programs(shares):
     """mkrootfs's closure of every dynamic program of every share, at its
-    guest path: [(kind, host or link target, guest path)], and the
-    programs' interpreters."""
-    specs, interps = [], set()
+    guest path: [(kind, host or link target, guest path)], the
+    interpreters of the programs placed, and why each program left out
+    could not be placed (its loader or a library not found, another
+    machine's program): {host path: why}."""
+    specs, interps = {}, {}
     for host, guest, _ in shares:
         for path, rel in dynamic_programs(host):
-            specs.append(f"{os.path.abspath(path)}:{guest}/{rel}")
-            interps.add(elf_interpreter(path))
-    entries = []
-    for at in range(0, len(specs), LIST_BATCH):
-        args = [w for spec in specs[at:at + LIST_BATCH] for w in ("--list-program-deps", spec)]
-        r = packer.run(["-q"] + args, "--share-libs")
-        if r.returncode != 0:
-            why = re.sub(r"^mkrootfs: error: --list-program-deps (.*?):/\S*: ", r"\1: ", r.stderr.strip())
-            raise packer.refuse(r, "--share-libs", why)
-        entries += [tuple(line.split("\t")) for line in r.stdout.splitlines()]
-    return entries, interps
+            spec = f"{os.path.abspath(path)}:{guest}/{rel}"
+            specs[spec] = path
+            interps[spec] = elf_interpreter(path)
+    entries, failed = [], {}
+    order = list(specs)
+    for at in range(0, len(order), LIST_BATCH):
+        more, failed_more = list_specs(order[at:at + LIST_BATCH])
+        entries += more
+        failed.update(failed_more)
+    placed = {interps[spec] for spec in order if spec not in failed}
+    return entries, placed, {specs[spec]: why for spec, why in failed.items()}
 
 
 def share_libs_stage(shares, entries, tmp):
@@ -177,26 +218,31 @@ def share_libs_stage(shares, entries, tmp):
 
 
 def share_libs_prologue(interps, entries, paths):
-    """The guest shell's code before the command: each loader grafted at
-    its path, LD_LIBRARY_PATH naming the disk's library directories."""
-    lines = [SHARE_LIBS_PROLOGUE]
+    """The guest shell's code before the command (after GRAFT): each
+    loader grafted at its path, LD_LIBRARY_PATH naming the disk's library
+    directories."""
+    lines = []
     for n, interp in enumerate(sorted(interps)):
         at = loader_on_disk(interp, entries)
-        lines.append(shell_quote(["graft", str(n), os.path.dirname(interp), os.path.basename(interp),
-                                  SHARE_LIBS_DIR + at]))
+        lines.append(shell_quote(["graft", "--share-libs", str(n), os.path.dirname(interp), "=", "",
+                                  os.path.basename(interp), SHARE_LIBS_DIR + at]))
     dirs = library_dirs(SHARE_LIBS_DIR, sorted(paths))
     lines.append(f"export LD_LIBRARY_PATH={shell_quote([':'.join(dirs)])}"
                  "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
-    lines.append('exec "$@"')
     return "\n".join(lines) + "\n"
 
 
 def prepare_share_libs(o, tmp):
     """--share-libs: the loaders and libraries of the shares' dynamic
     programs, at their host paths on a disk mounted at SHARE_LIBS_DIR, and
-    the guest shell's prologue that makes them found. None when the shares
-    hold no dynamic program. Returns ShareLibs."""
-    entries, interps = list_share_programs(o.shares)
+    the guest shell's prologue that makes them found. A program whose
+    loader or libraries cannot be placed is named in one line and left
+    as it is (in the guest it fails to start, with the loader's reason);
+    the others run. None when no dynamic program can be placed. Returns
+    ShareLibs."""
+    entries, interps, failed = list_share_programs(o.shares)
+    for _, why in sorted(failed.items()):
+        say(f"--share-libs: {why} (left out: it cannot start in the guest)")
     if not entries:
         return None
     adds, paths, size = share_libs_stage(o.shares, entries, tmp)

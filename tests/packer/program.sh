@@ -138,6 +138,18 @@ same_file "it is at the cache's path" "$OUT/cache.img" "$R/cache/libcached.so.1"
 expect_entry "$OUT/cache.img" "$LIBDIR/libcached.so.1 symlink 0777 0 0 - $R/cache/libcached.so.1"
 expect_eq "the CPU-level variant is left out" "? ? ? ? - -" "$(describe "$OUT/cache.img" "$R/v3/libcached.so.1" | cut -d' ' -f2-)"
 
+echo "# a run path relative to the working directory (rseq's selftests: -rpath=./)"
+mkdir -p "$R/dot"
+echo 'int deep(void); int main(void) { return deep(); }' >"$R/dot.c"
+gcc -shared -fPIC -o "$R/dot/libdot.so" "$R/deep.c" &&
+	gcc -o "$R/dot/prog" "$R/dot.c" -L"$R/dot" -ldot -Wl,-rpath=./ ||
+	fail "the program with -rpath=./ builds"
+give -R "$R"
+pack dotlist --list-program-deps "$R/dot/prog:/t/dot/prog"
+if [ "$rc" -eq 0 ] && grep -qxF "file	$R/dot/./libdot.so	/t/dot/libdot.so" "$W/dotlist.log"; then
+	ok "the library is found beside the program, where it runs from"
+else fail "the library is found beside the program (exit $rc)"; evidence "$W/dotlist.log"; fi
+
 echo "# refusals"
 mkdir -p "$S/broken/bin"
 cp "$T/bin/prog" "$S/broken/bin/prog"

@@ -14,7 +14,8 @@ SUITES_arch += tests/qemu/arch-cmdline.sh tests/qemu/arch.py
 # The runner: its command lines first, then boots.
 SUITES_run-qemu += tests/qemu/cmdline.sh tests/qemu/command.sh tests/qemu/console.py \
 	tests/qemu/images.py tests/qemu/real-images.py tests/qemu/generic.sh \
-	tests/qemu/channel.py tests/qemu/share.py tests/qemu/sharelibs.sh tests/qemu/verdict.py \
+	tests/qemu/channel.py tests/qemu/share.py tests/qemu/sharelibs.sh tests/qemu/hosttools.sh \
+	tests/qemu/verdict.py \
 	tests/qemu/modules.py
 # make install into a temporary prefix, run-qemu run from elsewhere.
 SUITES_run-qemu += tests/qemu/install.sh

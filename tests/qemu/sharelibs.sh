@@ -75,7 +75,6 @@ if [ $got = 127 ] && cat "$T/out" "$T/err" | tr -d '\r' | grep -qxF -- "$want"; 
 	ok "no /lib64 in the root: exit 127 and one line saying so"
 else fail "no /lib64 in the root: expected exit 127 and '$want', got $got"; evidence "$T/out"; evidence "$T/err" 5; fi
 
-echo "# refusals, before QEMU starts"
 # refused WHAT TEXT ARGS...: exit 2, one line holding TEXT.
 refused() {
 	local what=$1 text=$2 got; shift 2
@@ -90,13 +89,32 @@ gcc -shared -fPIC -Wl,-soname,libgone.so.1 -o "$T/gone/lib/libgone.so.1" "$T/p/s
 	gcc -o "$T/gone/bin/prog" "$T/p/src/prog.c" -L"$T/gone/lib" -l:libgone.so.1 -lm \
 		-Wl,--enable-new-dtags,-rpath,'$ORIGIN/../lib' || fail "gcc of the program with libgone"
 rm -f "$T/gone/lib/libgone.so.1"
-refused "a library that cannot be found is named" "$T/gone/bin/prog: library libgone.so.1 (needed by $T/gone/bin/prog) not found" \
-	--share "$T/gone:/t" --share-libs -- /t/bin/prog
 mkdir -p "$T/foreign"
 cp "$T/t/b" "$T/foreign/b"
 printf '\267\000' | dd of="$T/foreign/b" bs=1 seek=18 conv=notrunc status=none	# e_machine 183: aarch64
-refused "a program for another architecture" "$T/foreign/b: is a program for aarch64, but this image is for x86-64" \
-	--share "$T/foreign:/t" --share-libs -- /t/b
+
+echo "# programs that cannot be placed are named, and the others run"
+mkdir -p "$T/mixed"
+cp "$T/gone/bin/prog" "$T/mixed/gone" && cp "$T/foreign/b" "$T/mixed/foreign" && cp "$T/t/b" "$T/mixed/b"
+"$RUN" --accel tcg --kernel "$K" --image "$B/rootfs.img" --snapshot --timeout 600 --share "$T/mixed:/m" \
+	--share-libs -- sh -c '/m/b fine 0; /m/gone; echo "gone exited $?"' </dev/null >"$T/out" 2>"$T/err"
+got=$?
+tr -d '\r' <"$T/out" >"$T/out.txt"
+expect_eq "the command's own status comes back" 0 "$got"
+left_out="(left out: it cannot start in the guest)"
+for line in "$T/mixed/gone: library libgone.so.1 (needed by $T/mixed/gone) not found; searched $T/mixed/../lib, " \
+	"$T/mixed/foreign: is a program for aarch64, but this image is for x86-64 "; do
+	if tr -d '\r' <"$T/err" | grep -F -- "run-qemu: --share-libs: $line" | grep -qF -- "$left_out"; then
+		ok "named in one line: $line... $left_out"
+	else fail "no line 'run-qemu: --share-libs: $line... $left_out'"; evidence "$T/err" 10; fi
+done
+expect_eq "... one line each" 2 "$(grep -c '^run-qemu: --share-libs: ' "$T/err")"
+check "the placeable program ran" grep -qxF "b: argc=3 [fine]" "$T/out.txt"
+check "the one left out fails to start in the guest, with the loader's reason" \
+	grep -qE "libgone.so.1: cannot open shared object file" "$T/out.txt"
+check "... and its status, 127" grep -qxF "gone exited 127" "$T/out.txt"
+
+echo "# refusals, before QEMU starts"
 refused "--share-libs without a share" "--share-libs brings the libraries of shared programs" \
 	--share-libs -- true
 refused "--share-libs for another architecture's guest" "x86_64 guests only" \

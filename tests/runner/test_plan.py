@@ -162,10 +162,9 @@ def test_share_libs_prologue():
                ("file", "/lib/x86_64-linux-gnu/libc.so.6", "/lib/x86_64-linux-gnu/libc.so.6")]
     text = share_libs_prologue({"/lib64/ld-linux-x86-64.so.2"}, entries, {e[2] for e in entries})
     lines = text.splitlines()
-    assert lines[-3].startswith("graft 0 /lib64 ld-linux-x86-64.so.2 /run/minroot-libs/")
-    assert lines[-2] == ("export LD_LIBRARY_PATH=/run/minroot-libs/lib/x86_64-linux-gnu"
+    assert lines[-2].startswith("graft --share-libs 0 /lib64 = '' ld-linux-x86-64.so.2 /run/minroot-libs/")
+    assert lines[-1] == ("export LD_LIBRARY_PATH=/run/minroot-libs/lib/x86_64-linux-gnu"
                          "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
-    assert lines[-1] == 'exec "$@"'
 
 
 def test_elf_interpreter(tmp_path):
