@@ -71,7 +71,7 @@ def test_print_shows_the_disks_in_a_real_runs_order(tmp_path):
                                         f"{RUN_DIR}/share1.img"]
     assert d.initrd == "CACHED-STAGE1" and d.extra[0].snapshot and not d.extra[1].snapshot
     assert [w for w, _ in STEPS] and [add.__name__ for _, add in STEPS] == [
-        "add_modules", "add_program", "add_shares", "add_share_libs"]
+        "add_modules", "add_program", "add_shares", "add_share_libs", "add_host_tools"]
 
 
 def test_make_disks_keeps_the_users_command_and_initrd():
