@@ -126,9 +126,10 @@ readable_copy() {
 	cp -a "$1" "$2"
 }
 
-# make_foreign DEST: a copy of the init claiming to be for riscv64 (e_machine
-# 243), an architecture mkrootfs packs no images for.
+# make_foreign DEST: a copy of the init claiming to be for s390x (e_machine
+# 22), an architecture mkrootfs packs no images for (riscv64, once used
+# here, is one it packs for since Debian 13).
 make_foreign() {
 	cp "$INIT" "$1"
-	printf '\363\000' | dd of="$1" bs=1 seek=18 conv=notrunc status=none
+	printf '\026\000' | dd of="$1" bs=1 seek=18 conv=notrunc status=none
 }

@@ -49,14 +49,14 @@ bad "--init a FIFO" 1 "--init $S/fifo: is not a regular file" --init "$S/fifo" -
 bad "--busybox a FIFO" 1 "--busybox $S/fifo: is not a regular file" --busybox "$S/fifo" -o "$KEEP"
 bad "--init dynamically linked" 1 "is dynamically linked; PID 1 must be statically linked" --init "$DYNAMIC" -o "$KEEP"
 bad "--init not an ELF" 1 "--init $S/script: is not an ELF executable" --init "$S/script" -o "$KEEP"
-bad "--init for another machine" 1 "is a program for riscv64, but this image is for x86-64" --init "$S/foreign" -o "$KEEP"
+bad "--init for another machine" 1 "is a program for s390x, but this image is for x86-64" --init "$S/foreign" -o "$KEEP"
 
 echo "# busybox"
 bad "--busybox missing" 1 "--busybox $S/nope: No such file or directory" --busybox "$S/nope" -o "$KEEP"
 bad "--busybox unreadable" 1 "Permission denied" --busybox "$S/busybox.noread" -o "$KEEP"
 bad "--busybox dynamically linked" 1 "is dynamically linked; install busybox-static or pass --busybox" --busybox "$DYNAMIC" -o "$KEEP"
 bad "--busybox not an ELF" 1 "is not an ELF executable" --busybox "$S/script" -o "$KEEP"
-bad "--busybox for another machine (it cannot be run for its applet list)" 1 "is a program for riscv64" --busybox "$S/foreign" -o "$KEEP"
+bad "--busybox for another machine (it cannot be run for its applet list)" 1 "is a program for s390x" --busybox "$S/foreign" -o "$KEEP"
 bad "\$BUSYBOX dynamically linked" 1 "\$BUSYBOX $DYNAMIC: is dynamically linked; install busybox-static" BUSYBOX="$DYNAMIC" -o "$KEEP"
 bad "only a dynamic busybox in PATH" 1 "busybox found in PATH at $S/pathbb/busybox: is dynamically linked; install busybox-static or pass --busybox" \
 	PATH="$S/pathbb" -o "$KEEP"

@@ -171,7 +171,7 @@ bad "a missing library is named, with the paths searched" \
 	"library libown.so.1 (needed by $S/broken/bin/prog) not found; searched $S/broken/bin/../lib, the loader's cache, " \
 	-o "$OUT/bad.img" --add-program "$S/broken/bin/prog"
 grep -q -F "$LIBDIR" "$W/bad.log" && ok "the searched paths include the system's $LIBDIR" || fail "the searched paths include $LIBDIR"
-bad "a program for another architecture" "--add-program $S/foreign: is a program for riscv64, but this image is for x86-64" \
+bad "a program for another architecture" "--add-program $S/foreign: is a program for s390x, but this image is for x86-64" \
 	-o "$OUT/bad.img" --add-program "$S/foreign"
 bad "not ELF and not a script" "--add-program $S/text: is neither an ELF program nor a #! script" \
 	-o "$OUT/bad.img" --add-program "$S/text"

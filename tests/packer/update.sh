@@ -115,7 +115,7 @@ refused "a directory under a file" "the image has a non-directory there" "$IMG" 
 fallocate -l 200M "$S/huge"; give "$S/huge"	# allocated: counted in full
 refused "more than the free space" "not enough room" "$IMG" --add "$S/huge:/huge"
 make_foreign "$W/bin/foreign"
-refused "an init for another machine" "is a program for riscv64" "$IMG" --init "$W/bin/foreign"
+refused "an init for another machine" "is a program for s390x" "$IMG" --init "$W/bin/foreign"
 chmod 0444 "$IMG"
 [ "$(id -u)" -ne 0 ] || chown root "$IMG"
 refused "an image the user cannot write" "Permission denied" "$IMG"
