@@ -8,7 +8,10 @@
 . "$(dirname "$0")/../lib/report.sh"
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 chmod 755 "$T"
-HELPER=$TOP/scripts/debian-package
+# A copy nobody can run: the clone may be in a directory only root enters
+# (mktemp -d makes it 0700).
+HELPER=$T/debian-package
+cp "$TOP/scripts/debian-package" "$HELPER" && chmod 755 "$HELPER"
 
 # apt_state: what the machine's apt and dpkg hold, file by file (name,
 # size, modification time, content digest).
