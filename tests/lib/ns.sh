@@ -13,7 +13,7 @@ trap 'rm -rf "$NS_TMP"' EXIT
 # null, zero and urandom onto (mknod is not allowed in a user namespace),
 # unless --empty-dev leaves /dev empty for init to fill.
 make_root() {
-	local r=$1 opt
+	local r=$1
 	mkdir -p "$r"/{bin,sbin,dev,etc,proc,sys,tmp,root,run}
 	cp "$B/init" "$r/sbin/init"
 	[[ " $* " == *" --empty-dev "* ]] || touch "$r"/dev/{null,zero,urandom}

@@ -30,7 +30,7 @@ need_tools
 # as_builder CMD...: run CMD as an unprivileged user. ${BUILDER[@]} is the
 # bare prefix, for commands that must be the direct child of the suite.
 BUILDER=()
-[ "$(id -u)" -ne 0 ] || BUILDER=(setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups --)
+[ "$(id -u)" -ne 0 ] || BUILDER=(setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups --)
 as_builder() { "${BUILDER[@]}" "$@"; }
 
 # pack NAME [VAR=VALUE...] ARGS...: run mkrootfs as the builder, with those

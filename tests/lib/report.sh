@@ -17,8 +17,8 @@ evidence() { sed -e 's/^/    | /' "$1" | tail -n "${2:-40}"; }
 # check WHAT CMD...: run CMD, pass if it exits 0.
 check() {
 	local what=$1; shift
-	local out; out=$("$@" 2>&1)
-	if [ $? -eq 0 ]; then ok "$what"; else fail "$what"; printf '%s\n' "$out" | sed 's/^/    | /' | tail -n 40; fi
+	local out
+	if out=$("$@" 2>&1); then ok "$what"; else fail "$what"; printf '%s\n' "$out" | sed 's/^/    | /' | tail -n 40; fi
 }
 
 # expect_eq WHAT EXPECTED ACTUAL

@@ -18,9 +18,9 @@ out=$("$B/init" 2>&1); r=$?
 expect_eq "not PID 1: exit status 1" 1 "$r"
 case $out in *"must be run as PID 1"*) ok "not PID 1: says why" ;; *) fail "not PID 1: says why"; echo "    $out" ;; esac
 out=$("$B/init" --help); r=$?
-[ $r -eq 0 ] && [[ $out == Usage:* ]] && ok "--help" || { fail "--help"; echo "    $out"; }
+if [ $r -eq 0 ] && [[ $out == Usage:* ]]; then ok "--help"; else fail "--help"; echo "    $out"; fi
 out=$("$B/init" --version); r=$?
-[ $r -eq 0 ] && [[ $out == "minroot init "* ]] && ok "--version" || { fail "--version"; echo "    $out"; }
+if [ $r -eq 0 ] && [[ $out == "minroot init "* ]]; then ok "--version"; else fail "--version"; echo "    $out"; fi
 
 echo "# command mode"
 for code in 0 3 255; do

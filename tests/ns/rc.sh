@@ -33,7 +33,7 @@ in_order() {
 
 # no_line WHAT TEXT [-x]: no line of the last run's output holds TEXT (is TEXT).
 no_line() {
-	if grep -qF ${3:-} -- "$2" "$NS_TMP/out"; then fail "$1"; evidence "$NS_TMP/out"; else ok "$1"; fi
+	if grep -qF ${3:+"$3"} -- "$2" "$NS_TMP/out"; then fail "$1"; evidence "$NS_TMP/out"; else ok "$1"; fi
 }
 
 echo "# no inittab: /etc/init.d/rcS at boot, rcK at shutdown"

@@ -66,5 +66,5 @@ if [ -x "$B/aarch64/init" ]; then
 		"1 mkrootfs: error: the cached busybox $W/badcache/busybox-static.arm64: is not an ELF executable" \
 		"$rc $(cat "$W/bad-cache.log")"
 fi
-[ ! -e "$OUT/bad.img" ] && ok "no image was written by a refused run" || fail "no image was written by a refused run"
+if [ ! -e "$OUT/bad.img" ]; then ok "no image was written by a refused run"; else fail "no image was written by a refused run"; fi
 finish

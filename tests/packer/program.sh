@@ -57,8 +57,8 @@ expect_eq "--list-program-deps exits 0" 0 "$rc"
 expect_eq "the program comes first" "file	$T/bin/prog	/usr/bin/prog" "$(head -n 1 "$W/list.log")"
 expect_eq "libown's link and file" "link	libown.so.1.0	/usr/lib/libown.so.1
 file	$T/bin/../lib/libown.so.1.0	/usr/lib/libown.so.1.0" "$(grep libown "$W/list.log")"
-awk -F '\t' 'NF != 3 || ($1 != "file" && $1 != "link") || $3 !~ /^\// { bad = 1 } END { exit bad }' "$W/list.log" &&
-	ok "every line is file|link, TAB, source, TAB, image path" || { fail "every line is file|link TAB source TAB image path"; evidence "$W/list.log"; }
+if awk -F '\t' 'NF != 3 || ($1 != "file" && $1 != "link") || $3 !~ /^\// { bad = 1 } END { exit bad }' "$W/list.log"; then
+	ok "every line is file|link, TAB, source, TAB, image path"; else fail "every line is file|link TAB source TAB image path"; evidence "$W/list.log"; fi
 lines=$(awk -F '\t' '{ print $3 }' "$W/list.log" | sort)
 in_image=$(walk "$IMG" | awk '{ print $1 }' | grep -x -F -f <(printf '%s\n' "$lines") | sort)
 expect_eq "the list names exactly what --add-program put in the image" "$lines" "$in_image"
@@ -170,7 +170,7 @@ bad() {
 bad "a missing library is named, with the paths searched" \
 	"library libown.so.1 (needed by $S/broken/bin/prog) not found; searched $S/broken/bin/../lib, the loader's cache, " \
 	-o "$OUT/bad.img" --add-program "$S/broken/bin/prog"
-grep -q -F "$LIBDIR" "$W/bad.log" && ok "the searched paths include the system's $LIBDIR" || fail "the searched paths include $LIBDIR"
+if grep -q -F "$LIBDIR" "$W/bad.log"; then ok "the searched paths include the system's $LIBDIR"; else fail "the searched paths include $LIBDIR"; fi
 bad "a program for another architecture" "--add-program $S/foreign: is a program for s390x, but this image is for x86-64" \
 	-o "$OUT/bad.img" --add-program "$S/foreign"
 bad "not ELF and not a script" "--add-program $S/text: is neither an ELF program nor a #! script" \

@@ -126,7 +126,7 @@ mounted_refusal() {
 	local what=$1 mountcmd=$2 img=$OUT/mounted.img mnt=$W/mnt
 	cp "$IMG" "$img"; chmod 0644 "$img"; mkdir -p "$mnt"
 	cp "$img" "$W/copy"
-	unshare -m ${UNSHARE_USER:-} sh -c "$mountcmd && \"\$1\" --update \"\$2\"; rc=\$?; umount \"\$3\" 2>/dev/null; exit \$rc" \
+	unshare -m ${UNSHARE_USER:+"$UNSHARE_USER"} sh -c "$mountcmd && \"\$1\" --update \"\$2\"; rc=\$?; umount \"\$3\" 2>/dev/null; exit \$rc" \
 		sh "$MKROOTFS" "$img" "$mnt" >"$W/mounted.log" 2>&1
 	rc=$?
 	if [ "$rc" -eq 1 ] && grep -q "is mounted" "$W/mounted.log" && cmp -s "$img" "$W/copy"; then
