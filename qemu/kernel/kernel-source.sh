@@ -9,6 +9,7 @@
 #   13  linux-source-6.12 of Debian 13, downloaded into the cache by
 #       scripts/debian-package (never installed); its tarball is read from the .deb
 # Sets debian_release and debian_pkg, or fails naming the known releases.
+# shellcheck shell=bash # sourced by bash scripts
 
 debian_release=${DEBIAN:-12}
 case $debian_release in

@@ -1,6 +1,7 @@
 # kunit-source.sh: where qemu/kunit/kunit and qemu/kunit/kunitpy read the
 # kunitconfigs and Kconfig files from. Sourced after
 # qemu/kernel/kernel-source.sh; the caller defines die, bad_input and step.
+# shellcheck shell=bash # sourced by bash scripts
 
 # check_kernel_src: KERNEL_SRC, when set, names a kernel tree (made
 # absolute); bad input otherwise.
@@ -8,6 +9,7 @@ check_kernel_src() {
 	[ -n "${KERNEL_SRC:-}" ] || return 0
 	local dir
 	dir=$(cd "$KERNEL_SRC" 2>/dev/null && pwd) || bad_input "KERNEL_SRC=$KERNEL_SRC: no such directory"
+	# shellcheck disable=SC2015 # both files must be there
 	[ -f "$dir/Makefile" ] && [ -f "$dir/arch/x86/Kconfig" ] ||
 		bad_input "KERNEL_SRC=$KERNEL_SRC: not a Linux source tree (no Makefile or arch/x86/Kconfig)"
 	[ ! -e "$dir/.config" ] ||
@@ -27,6 +29,7 @@ kunit_tree() {
 		echo "$KERNEL_SRC"
 		return
 	fi
+	# shellcheck disable=SC2154 # debian_pkg: set by kernel-source.sh, sourced first
 	local version tarball=/usr/src/$debian_pkg.tar.xz index tmp
 	version=$(debian_source_version)
 	index=$(minroot_cache_dir)/kunit/$debian_pkg-$version-index
@@ -34,6 +37,7 @@ kunit_tree() {
 		[ -r "$tarball" ] || die "$tarball: not found (install $debian_pkg, or set KERNEL_SRC=/path/to/linux)"
 		step "indexing the kunitconfigs and Kconfig files of $tarball (once; takes some seconds)"
 		tmp=$index.tmp.$$
+		# shellcheck disable=SC2015 # die if either fails
 		rm -rf "$tmp" && mkdir -p "$tmp" || die "cannot create $tmp"
 		tar -xJf "$tarball" -C "$tmp" --wildcards '*/.kunitconfig' '*/Kconfig*' \
 			"$debian_pkg/tools/testing/kunit/configs/*" ||

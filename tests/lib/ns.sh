@@ -2,6 +2,7 @@
 # namespaces, chrooted into a test root: no VM, no root needed (sourced, not
 # a suite). There, reboot(2) ends the namespace's init with SIGINT (power
 # off, halt) or SIGHUP (restart), so `unshare --fork` exits 130 or 129.
+# shellcheck shell=bash # sourced by bash scripts
 . "$(dirname "${BASH_SOURCE[0]}")/report.sh"
 
 BUSYBOX_STATIC=${BUSYBOX:-/bin/busybox}

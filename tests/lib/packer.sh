@@ -2,6 +2,7 @@
 # Images are built by an unprivileged user (nobody when the suites run as
 # root, as in CI) in a scratch directory, then checked with e2fsprogs' own
 # tools: e2fsck, debugfs, dumpe2fs.
+# shellcheck shell=bash # sourced by bash scripts
 . "$(dirname "${BASH_SOURCE[0]}")/report.sh"
 
 NOBODY=65534
@@ -110,6 +111,7 @@ same_file() {
 # no_temp_files DIR WHAT: nothing like IMAGE.tmp-XXXXXX was left behind.
 no_temp_files() {
 	local left; left=$(find "$1" -name '*.tmp-*' 2>/dev/null)
+	# shellcheck disable=SC2001 # sed puts a prefix on each line
 	if [ -z "$left" ]; then ok "$2"; else fail "$2"; echo "$left" | sed 's/^/    | /'; fi
 }
 

@@ -2,9 +2,11 @@
 # Every check prints "ok - WHAT" or "not ok - WHAT" (tests/run counts these)
 # and a failure shows its evidence indented below it. The other files of
 # tests/lib/ source this one first.
+# shellcheck shell=bash # sourced by bash scripts
 [ -z "${MINROOT_REPORT_SH:-}" ] || return 0
 MINROOT_REPORT_SH=1
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck disable=SC2034 # B: for the suites that source this
 B=$TOP/${BUILD:-build}
 _failures=0
 

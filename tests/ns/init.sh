@@ -63,6 +63,7 @@ run_init "$R" "" sh -c 'cut -d" " -f2,3 /proc/mounts; ls -l /dev/fd /dev/stdin' 
 expect_run "init mounts /proc itself (host command line)" 130 "/proc proc"
 E=$NS_TMP/emptydev
 make_root "$E" --empty-dev
+# shellcheck disable=SC2016 # single quotes: for the init's shell
 run_init "$E" "$LOUD" sh -c 'cut -d" " -f2,3 /proc/mounts; grep -c " /proc " /proc/mounts; for l in fd stdin stdout stderr ptmx; do readlink /dev/$l; done' </dev/null
 expect_run "mounts: /sys /dev /dev/pts /dev/shm /run" 130 "/sys sysfs" "/dev tmpfs" \
 	"/dev/pts devpts" "/dev/shm tmpfs" "/run tmpfs"
@@ -93,6 +94,7 @@ else fail "init opens /dev/console itself"; evidence "$NS_TMP/console.out"; fi
 echo "# reaping"
 # Each (sleep &) leaves an orphan that init inherits; wait until only this
 # shell is left as init's child, then count zombies anywhere.
+# shellcheck disable=SC2016 # single quotes: for the init's shell
 run_init "$R" "$LOUD" sh -c '
 	orphans() { grep -l "^PPid:	1\$" /proc/[0-9]*/status 2>/dev/null | wc -l; }
 	i=0; while [ $i -lt 1000 ]; do (sleep 5 </dev/null &); i=$((i+1)); done

@@ -86,6 +86,7 @@ same_file "--update added libown" "$OUT/upd.img" /usr/lib/libown.so.1.0 "$T/lib/
 same_file "--update added the loader" "$OUT/upd.img" "$LOADER" "$(readlink -f "$INTERP")"
 
 echo "# scripts"
+# shellcheck disable=SC2016 # single quotes: the script's text
 printf '#!/bin/bash\necho "bash $BASH_VERSION: $*"\n' >"$S/hello.sh"
 printf '#!/bin/sh\necho sh\n' >"$S/plain.sh"
 chmod 755 "$S/hello.sh" "$S/plain.sh"; give "$S/hello.sh" "$S/plain.sh"
@@ -99,6 +100,7 @@ missing=""
 for l in $bashlibs; do
 	[ "$(describe "$OUT/script.img" "$l" | awk '{ print $2 }')" != "?" ] || missing="$missing $l"
 done
+# shellcheck disable=SC2086,SC2116 # echo puts the list on one line
 expect_eq "bash's libraries are there ($(echo $bashlibs))" "" "$missing"
 expect_entry "$OUT/script.img" "/bin/sh symlink 0777 0 0 - /bin/busybox"
 
@@ -113,6 +115,7 @@ echo 'int deep(void); int mid(void) { return deep(); }' >"$R/mid.c"
 echo 'int mid(void); int main(void) { return mid(); }' >"$R/main.c"
 echo 'int cached(void) { return 6; }' >"$R/cached.c"
 echo 'int cached(void); int main(void) { return cached(); }' >"$R/usecache.c"
+# shellcheck disable=SC2015,SC2016 # fail if any build fails; $ORIGIN is for the dynamic linker
 gcc -shared -fPIC -o "$R/lib2/libdeep.so" "$R/deep.c" &&
 gcc -shared -fPIC -o "$R/lib2/libmid.so" "$R/mid.c" -L"$R/lib2" -ldeep &&
 gcc -o "$R/bin/rpath" "$R/main.c" -L"$R/lib2" -lmid -Wl,--disable-new-dtags,-rpath,'$ORIGIN/../lib2' &&
@@ -141,6 +144,7 @@ expect_eq "the CPU-level variant is left out" "? ? ? ? - -" "$(describe "$OUT/ca
 echo "# a run path relative to the working directory (rseq's selftests: -rpath=./)"
 mkdir -p "$R/dot"
 echo 'int deep(void); int main(void) { return deep(); }' >"$R/dot.c"
+# shellcheck disable=SC2015 # fail if either build fails
 gcc -shared -fPIC -o "$R/dot/libdot.so" "$R/deep.c" &&
 	gcc -o "$R/dot/prog" "$R/dot.c" -L"$R/dot" -ldot -Wl,-rpath=./ ||
 	fail "the program with -rpath=./ builds"

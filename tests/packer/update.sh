@@ -134,9 +134,11 @@ mounted_refusal() {
 	else fail "$what (exit $rc)"; evidence "$W/mounted.log"; fi
 }
 [ "$(id -u)" -eq 0 ] || UNSHARE_USER="-r"
+# shellcheck disable=SC2016 # single quotes: for the sh -c that mounts
 mounted_refusal "an image named as a mount's source (as FUSE mounts show it)" \
 	'mount -t tmpfs "$2" "$3"'
 if [ "$(id -u)" -eq 0 ]; then
+	# shellcheck disable=SC2016 # single quotes: for the sh -c that mounts
 	mounted_refusal "an image mounted through a loop device" 'mount -o loop,ro "$2" "$3"'
 fi
 no_temp_files "$OUT" "no temporary file is left"

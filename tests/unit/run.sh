@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # single quotes: these words are for the made-up suites and sh -c
 # The test runner itself: tests/run on made-up suites, one passing, one
 # failing, one hanging past its time limit (with a child in a session of its
 # own, as pexpect starts QEMU, and one that ignores SIGTERM), one reporting
