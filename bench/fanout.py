@@ -22,10 +22,13 @@ class RunFailed(Exception):
         self.reason, self.log = reason, log
 
 
-def build_dir(work, image, kernel):
+def build_dir(work, image, kernel, build):
+    """The guests boot a root image kselftest makes from BUILD's init and
+    mkrootfs: those are linked in too."""
     d = os.path.join(work, "kselftest-build")
     os.makedirs(d, exist_ok=True)
-    for name, target in (("rootfs.img", image), ("vmlinuz", kernel)):
+    for name, target in (("rootfs.img", image), ("vmlinuz", kernel), ("init", os.path.join(build, "init")),
+                         ("mkrootfs", os.path.join(build, "mkrootfs"))):
         path = os.path.join(d, name)
         if not os.path.lexists(path):
             os.symlink(os.path.abspath(target), path)
@@ -49,7 +52,7 @@ def run(build, kernel, jobs, extra=()):
 
 
 def section(args, imgs, failures, work):
-    build = build_dir(work, imgs["ours"], args.kernel)
+    build = build_dir(work, imgs["ours"], args.kernel, args.build)
     # The tests built (copied from the cache) once, before any timing.
     subprocess.run([JOBS, "--plan"], env=dict(os.environ, BUILD=build), capture_output=True)
     rounds = min(args.runs, MAX_ROUNDS)
