@@ -18,12 +18,12 @@ DEPS_TEST += $(DEPS_KUNIT)
 
 kunit: $(BUILD)/rootfs.img $(BUILD)/mkrootfs
 	@scripts/deps $(DEPS_KUNIT) $(DEPS_RUN)
-	BUILD=$(BUILD) KERNEL_SRC='$(KERNEL_SRC)' RUN_FLAGS='$(RUN_FLAGS)' qemu/kunit/kunit \
-		$(if $(filter 1,$(MODULES)),--modules) --results $(or $(RESULTS),$(BUILD)/results/kunit) $(KUNITCONFIG)
+	DEBIAN=$(DEBIAN) BUILD=$(BUILD) KERNEL_SRC='$(KERNEL_SRC)' RUN_FLAGS='$(RUN_FLAGS)' qemu/kunit/kunit \
+		$(if $(filter 1,$(MODULES)),--modules) --results $(or $(RESULTS),$(KERNEL_BUILD)/results/kunit) $(KUNITCONFIG)
 
 kunit-py:
 	@scripts/deps $(DEPS_KUNIT) qemu-system-x86
-	KERNEL_SRC='$(KERNEL_SRC)' qemu/kunit/kunitpy $(KUNITCONFIG)
+	DEBIAN=$(DEBIAN) KERNEL_SRC='$(KERNEL_SRC)' qemu/kunit/kunitpy $(KUNITCONFIG)
 
 # Both kernels make bench's KUnit row boots, built (or taken from the cache), not run.
 .PHONY: kunit-kernels

@@ -90,6 +90,12 @@ refused "DEBIAN=11 build-kernel" "known: 12 for linux-source-6.1, 13 for linux-s
 	env DEBIAN=11 "$TOP/qemu/kernel/build-kernel" -n -o "$T/out"
 refused "DEBIAN=11 kselftest" "known: 12 for linux-source-6.1, 13 for linux-source-6.12" \
 	env DEBIAN=11 BUILD="$T/out" "$TOP/qemu/kselftest/kselftest" kcmp
+refused "DEBIAN=11 kunit" "known: 12 for linux-source-6.1, 13 for linux-source-6.12" \
+	env DEBIAN=11 BUILD="$T/out" "$TOP/qemu/kunit/kunit"
+refused "DEBIAN=11 kunitpy" "known: 12 for linux-source-6.1, 13 for linux-source-6.12" \
+	env DEBIAN=11 "$TOP/qemu/kunit/kunitpy"
+refused "DEBIAN=11 make kunit" "DEBIAN=11: unknown Debian release (known: 12 for bookworm, 13 for trixie)" \
+	env DEBIAN=11 make -s -C "$TOP" kunit BUILD="$T/out"
 refused "make kernel DEBIAN=11" "DEBIAN=11: unknown Debian release (known: 12 for bookworm, 13 for trixie)" \
 	make -s -C "$TOP" kernel DEBIAN=11 BUILD="$T/out"
 refused "make ARCH=riscv64 DEBIAN=12" "Debian 12's packages for x86_64 aarch64 armhf, Debian 13's for x86_64 riscv64" \
