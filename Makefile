@@ -5,7 +5,7 @@
 include config.mk
 
 .DELETE_ON_ERROR:
-.PHONY: all install uninstall test list-suites run bench clean deps
+.PHONY: all install uninstall test list-suites run bench clean deps lint
 
 all:
 
@@ -57,7 +57,13 @@ uninstall:
 	rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null || true
 
 deps:
-	@scripts/deps $(DEPS_INIT) $(DEPS_PACKER) $(DEPS_RUN) $(DEPS_TEST)
+	@scripts/deps $(DEPS_INIT) $(DEPS_PACKER) $(DEPS_RUN) $(DEPS_TEST) $(DEPS_LINT)
+
+# shellcheck over every shell script in git, pyflakes3 over every Python one.
+DEPS_LINT = shellcheck pyflakes3
+lint:
+	@scripts/deps $(DEPS_LINT)
+	@scripts/lint
 
 # The init's size limit reaches the suites that check it from here only.
 test: deps all $(TEST_DEPS)

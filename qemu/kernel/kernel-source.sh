@@ -11,6 +11,7 @@
 # Sets debian_release and debian_pkg, or fails naming the known releases.
 # A message that suggests a tree of one's own names the caller's variable
 # for it: tree_variable (default KSRC).
+# shellcheck shell=bash # sourced by bash scripts
 
 debian_release=${DEBIAN:-12}
 case $debian_release in

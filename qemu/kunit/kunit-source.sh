@@ -1,6 +1,7 @@
 # kunit-source.sh: where qemu/kunit/kunit and qemu/kunit/kunitpy read the
 # kunitconfigs and Kconfig files from. Sourced after
 # qemu/kernel/kernel-source.sh; the caller defines die, bad_input and step.
+# shellcheck shell=bash # sourced by bash scripts
 
 # Their own tree is KERNEL_SRC (kernel-source.sh's messages name it).
 # shellcheck disable=SC2034 # read by kernel-source.sh's messages
@@ -12,6 +13,7 @@ check_kernel_src() {
 	[ -n "${KERNEL_SRC:-}" ] || return 0
 	local dir
 	dir=$(cd "$KERNEL_SRC" 2>/dev/null && pwd) || bad_input "KERNEL_SRC=$KERNEL_SRC: no such directory"
+	# shellcheck disable=SC2015 # both files must be there
 	[ -f "$dir/Makefile" ] && [ -f "$dir/arch/x86/Kconfig" ] ||
 		bad_input "KERNEL_SRC=$KERNEL_SRC: not a Linux source tree (no Makefile or arch/x86/Kconfig)"
 	[ ! -e "$dir/.config" ] ||
@@ -32,12 +34,14 @@ kunit_tree() {
 		echo "$KERNEL_SRC"
 		return
 	fi
+	# shellcheck disable=SC2154 # debian_pkg: set by kernel-source.sh, sourced first
 	local version index tmp
 	version=$(debian_source_version) || exit 1
 	index=$(minroot_cache_dir)/kunit/$debian_pkg-$version-index
 	if [ ! -d "$index" ]; then
 		step "indexing the kunitconfigs and Kconfig files of $debian_pkg $version (once)"
 		tmp=$index.tmp.$$
+		# shellcheck disable=SC2015 # die if either fails
 		rm -rf "$tmp" && mkdir -p "$tmp" || die "cannot create $tmp"
 		(extract_source_into "$tmp" "$version" '*/.kunitconfig' '*/Kconfig*' \
 			"$debian_pkg/tools/testing/kunit/configs/*") || { rm -rf "$tmp"; exit 1; }

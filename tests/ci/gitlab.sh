@@ -62,7 +62,7 @@ expect_eq "... the shard with execveat failed, the others passed, the merge ran 
 	"$(echo "$want" | sort | paste -sd'|')" "$jobs"
 
 echo "# the same tests in one guest, unsharded"
-mkdir -p "$T/build" && ln -s "$B/rootfs.img" "$B/vmlinuz" "$T/build/"
+mkdir -p "$T/build" && ln -s "$B/rootfs.img" "$B/vmlinuz" "$B/init" "$B/mkrootfs" "$T/build/"
 # shellcheck disable=SC2086 # the set's words
 BUILD=$T/build "$TOP/qemu/kselftest/kselftest-jobs" --jobs 1 --kernel "$T/build/vmlinuz" --results "$T/one" \
 	$SET >"$T/one.out" 2>&1

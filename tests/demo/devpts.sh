@@ -9,6 +9,7 @@ script=$(command -v script) || { fail "$DUTY: util-linux's script is installed";
 for f in "$script" $(ldd "$script" | grep -o '/[^ ]*'); do cp -L --parents "$f" "$R"; done
 for side in with without; do
 	use_init "$R" $side
+	# shellcheck disable=SC2016 # single quotes: for sh, then script's shell
 	run_init "$R" "console=ttyS0" sh -c "$script"' -qc "echo inside a pty: \$(tty)" /dev/null' </dev/null
 	saw $side "$(grep -m1 -e '^inside' -e '^script' "$NS_TMP/out")"
 	if [ $side = with ]; then

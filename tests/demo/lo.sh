@@ -7,6 +7,7 @@ R=$NS_TMP/root
 make_root "$R"
 for side in with without; do
 	use_init "$R" $side
+	# shellcheck disable=SC2016 # single quotes: for the init's shell
 	run_init "$R" "console=ttyS0" sh -c 'ip link show lo | grep -o "<[A-Z_,]*>"
 		if ping -c1 -W5 127.0.0.1 >/dev/null 2>"/tmp/err"; then echo "127.0.0.1 answers"
 		else echo "ping 127.0.0.1 fails: $(head -n1 /tmp/err)"; fi' </dev/null

@@ -8,6 +8,7 @@ for side in with without; do
 	boot $side "$NS_TMP/root.img" -- sh -c 'exit 3'
 	saw $side "run-qemu exits $rc; $(grep -m1 -o 'Kernel panic.*' "$NS_TMP/log" || echo 'no panic')"
 	if [ $side = with ]; then
+		# shellcheck disable=SC2016 # single quotes: for eval, later
 		judge with "the command's status comes back (3), no panic" \
 			eval '[ $rc -eq 3 ] && ! grep -q "Kernel panic" "$NS_TMP/log"'
 	else

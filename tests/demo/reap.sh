@@ -6,6 +6,7 @@ title "reaping orphans (init/supervise.c, reap_children)"
 # is running any more, count the zombies left (waiting up to 5 s for them to go).
 R=$NS_TMP/root
 make_root "$R"
+# shellcheck disable=SC2016 # single quotes: for the init's shell
 make_orphans='i=0; while [ $i -lt 100 ]; do (usleep 200000 </dev/null &); i=$((i+1)); done
 	running() { grep -l "^State:	[^Z]" $(grep -l "^Name:	usleep" /proc/[0-9]*/status) 2>/dev/null | wc -l; }
 	zombies() { grep -l "^State:	Z" /proc/[0-9]*/status 2>/dev/null | wc -l; }

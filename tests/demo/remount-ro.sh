@@ -13,8 +13,10 @@ for side in with without; do
 	*) saw $side "run-qemu exits $rc; the image's journal: clean" ;;
 	esac
 	if [ $side = with ]; then
+		# shellcheck disable=SC2016 # single quotes: for eval, later
 		judge with "the journal is clean" eval '[ $rc -eq 0 ] && [ -n "$features" ] && [[ " $features " != *" needs_recovery "* ]]'
 	else
+		# shellcheck disable=SC2016 # single quotes: for eval, later
 		judge without "the journal needs recovery" eval '[[ " $features " == *" needs_recovery "* ]]'
 	fi
 done

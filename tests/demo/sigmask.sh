@@ -9,6 +9,7 @@ R=$NS_TMP/root
 make_root "$R"
 for side in with without; do
 	use_init "$R" $side
+	# shellcheck disable=SC2016 # single quotes: for the init's shell
 	run_init "$R" "console=ttyS0" sh -c 'grep SigBlk /proc/self/status
 		sleep 30 & pid=$!; kill $pid
 		alive() { [ -e /proc/$pid ] && ! grep -q "^State:	Z" /proc/$pid/status 2>/dev/null; }

@@ -44,7 +44,7 @@ def links(text):
 
 def main():
     docs = {lang: read(path) for lang, path in (("en", "docs/pid1.md"), ("zh-TW", "docs/pid1.zh-TW.md"))}
-    en, zh = docs["en"], docs["zh-TW"]
+    en = docs["en"]
     duties = demo_duties()
     # In the sections' order: what comes before the first section is an example.
     body = {lang: t[t.index('<a id="'):] for lang, t in docs.items()}

@@ -61,6 +61,7 @@ fuzz() {
 	else
 		fail "fuzz_$t: crash (input in ${art#"$TOP"/}/; once fixed, keep it in" \
 			"tests/fuzz/regressions/$t/)"
+		# shellcheck disable=SC2012 # ls: for the reader only
 		ls "$art" | sed 's/^/    input: /'
 		crash_report "$log"
 	fi

@@ -59,6 +59,7 @@ if [ -n "$release" ] && [ -f "$tree/modules.dep" ]; then
 	ok "$B/modules-mod holds the modules of $mod's version $release"
 else
 	fail "$B/modules-mod/lib/modules/VERSION for $mod (version '$release')"
+	# shellcheck disable=SC2012 # ls: for the reader only
 	ls -R "$B/modules-mod" 2>&1 | head -n 20
 fi
 deps=$(PATH=$PATH:/usr/sbin:/sbin modprobe -d "$B/modules-mod" -S "$release" \

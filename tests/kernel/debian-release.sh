@@ -31,7 +31,8 @@ as_user() {
 }
 
 echo "# a Debian 13 package into an empty cache, as an unprivileged user"
-mkdir -p "$T/cache" && [ "$(id -u)" -ne 0 ] || chown 65534:65534 "$T/cache"
+mkdir -p "$T/cache"
+[ "$(id -u)" -ne 0 ] || chown 65534:65534 "$T/cache"
 apt_state >"$T/before"
 as_user env MINROOT_CACHE="$T/cache" HOME="$T" "$HELPER" -r 13 -a riscv64 download busybox-static \
 	>"$T/deb" 2>"$T/err"

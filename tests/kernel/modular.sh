@@ -14,6 +14,7 @@ if [ ! -s "$kernel" ] || [ ! -d "$mods" ]; then
 	fail "$kernel and $mods exist (make kernel-src-mod)"; finish
 fi
 # The root's device, the loaded modules, and the tree of the running kernel.
+# shellcheck disable=SC2016 # single quotes: for the guest's shell
 probe='echo "root=$(awk "\$2 == \"/\" {print \$1}" /proc/mounts)"
 echo "loaded=$(cut -d " " -f 1 /proc/modules | sort | tr "\n" " ")"
 test -f /lib/modules/$(uname -r)/modules.dep && echo tree=yes

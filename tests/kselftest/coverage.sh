@@ -10,6 +10,7 @@
 REPORT=$TOP/qemu/kselftest/kselftest-coverage-report
 S=$TOP/tests/kselftest/samples/coverage
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+# shellcheck disable=SC2054 # cloud,generic: one argument, as --kernels takes it
 args=(--dir "$S" --kernels cloud,generic --excluded "$S/excluded" --explained "$S/explained" alpha net/sub)
 
 echo "# the table of a made-up run"
@@ -17,9 +18,13 @@ echo "# the table of a made-up run"
 expect_eq "the report exits 0" 0 $?
 if diff -u "$S/expected.md" "$T/out" >"$T/diff"; then ok "the section equals the one kept (tests/kselftest/samples/coverage/expected.md)"
 else fail "the section differs from the one kept"; evidence "$T/diff"; fi
+# shellcheck disable=SC2016 # backticks: Markdown in the report
 check "a stub counts as built no more, with its reason" grep -qF '`alpha:four` (cloud, generic): not built: needs /usr/bin/nosuch' "$T/out"
+# shellcheck disable=SC2016 # backticks: Markdown in the report
 check "tests the budget left out are not run" grep -qF '`net/sub:six` (cloud): not run: the time budget' "$T/out"
+# shellcheck disable=SC2016 # backticks: Markdown in the report
 check "a failure without an explanation is marked so" grep -qF '`alpha:three.sh` (generic): not ok: TIMEOUT 45 seconds (not yet explained)' "$T/out"
+# shellcheck disable=SC2016 # backticks: Markdown in the report
 check "... and one with an explanation shows it" grep -qF '`alpha:three.sh` (cloud): not ok: the test'"'"'s own bug' "$T/out"
 
 echo "# the section replaced in a page"

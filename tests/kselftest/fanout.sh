@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../lib/report.sh"
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 for f in "$B/vmlinuz" "$B/rootfs.img"; do [ -s "$f" ] || { fail "missing $f (make $f)"; finish; }; done
-mkdir -p "$T/build" && ln -s "$B/rootfs.img" "$B/vmlinuz" "$T/build/"
+mkdir -p "$T/build" && ln -s "$B/rootfs.img" "$B/vmlinuz" "$B/init" "$B/mkrootfs" "$T/build/"
 JOBS_CMD=$TOP/qemu/kselftest/kselftest-jobs
 SAME=$TOP/tests/kselftest/same-results
 SET=(kcmp size exec:null-argv exec:execveat timers:threadtest)

@@ -162,6 +162,7 @@ for i in 0 1 2 3 4 5 6 7 8 9; do
 done
 MINROOT_CACHE=$T/cache "$TOP/qemu/kselftest/build-kselftest" -o "$T/tree3" kcmp size >"$T/build3.out" 2>&1
 expect_eq "build-kselftest with ten older trees in its cache" 0 $?
+# shellcheck disable=SC2012 # ls: the cache's own names, plain words
 expect_eq "... eight trees are left: this one and the seven used last" "$key older-3 older-4 older-5 older-6 older-7 older-8 older-9" \
 	"$(cd "$T/cache/kselftest/installs" && ls -d ./*/ | sed 's|^\./||; s|/$||' | sort | sed -n "/^$key$/p; /^older/p" | tr '\n' ' ' | sed 's/ $//')"
 

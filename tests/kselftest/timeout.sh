@@ -20,6 +20,7 @@ status_of 124 "a test still running at its limit: 124" --foreground 2 "$TO" 2 sl
 status_of 124 "... also when it ignores SIGTERM (killed 5 s later)" 1 sh -c 'trap "" TERM; sleep 30'
 status_of 143 "a test that kills itself with SIGTERM before its limit: 143, no timeout" 20 sh -c 'kill -TERM $$'
 status_of 0 "0 means no limit, as in GNU timeout" 0 sleep 1
+# shellcheck disable=SC2016 # single quotes: for the test's sh
 "$TO" 0 sh -c 'echo "$0 $1"' 'an arg' 'with spaces' >"$T/args"
 expect_eq "arguments reach the test whole" "an arg with spaces" "$(cat "$T/args")"
 finish

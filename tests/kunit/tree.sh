@@ -29,6 +29,7 @@ fingerprint() {
 
 if [ ! -f "$tree/Makefile" ]; then
 	echo "# extracting the tree once: $tree"
+	# shellcheck disable=SC2015 # fail if any step fails
 	rm -rf "$tree.tmp" && mkdir -p "$tree.tmp" &&
 		tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$tree.tmp" &&
 		rm -rf "$tree" && mv "$tree.tmp/linux-source-6.1" "$tree" && rmdir "$tree.tmp" ||

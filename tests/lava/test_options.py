@@ -94,7 +94,7 @@ def test_the_kernel_line():
     t = kinds.command(["sh", "-c", "echo a  b; exit 3", ""])
     line = cmdline.kernel_line(t, True, 600)
     assert line == ("console=ttyS0 loglevel=5 root=/dev/nvme0n1 rw panic=-1 nohz=off highres=off "
-                    'no_timer_check edd=off minroot.timeout=600 -- sh -c "echo a  b; exit 3" ""')
+                    'watchdog_thresh=60 no_timer_check edd=off minroot.timeout=600 -- sh -c "echo a  b; exit 3" ""')
     assert "root=" not in cmdline.kernel_line(t, False, 600)
     k = cmdline.kernel_line(kinds.kunit("ext4_*"), True, 60)
     assert "loglevel=7" in k and "kunit.filter_glob=ext4_* --" in k and k.endswith("-- true")

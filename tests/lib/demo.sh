@@ -2,6 +2,7 @@
 # as built (the duty in) and the init `make demo DUTY=NAME` builds without
 # it, run the same way. Each demo prints what it saw both times, and passes
 # when the real init did its duty and the other one showed the breakage.
+# shellcheck shell=bash # sourced by bash scripts
 . "$(dirname "${BASH_SOURCE[0]}")/ns.sh"
 
 DUTY=$(basename "$0" .sh)

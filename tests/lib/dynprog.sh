@@ -1,4 +1,5 @@
 # dynprog.sh - a dynamically linked test program (sourced, not a suite).
+# shellcheck shell=bash # sourced by bash scripts
 . "$(dirname "${BASH_SOURCE[0]}")/report.sh"
 # build_dynamic_program DIR: DIR/bin/prog needs libc, libm, libpthread and
 # DIR/lib/libown.so.1 (a link to libown.so.1.0), found through RUNPATH
@@ -33,8 +34,10 @@ C
 	gcc -shared -fPIC -Wl,-soname,libown.so.1 -o "$d/lib/libown.so.1.0" "$d/src/own.c" || return 1
 	ln -sf libown.so.1.0 "$d/lib/libown.so.1"
 	# libpthread by its file name: glibc 2.34+ links -lpthread to an empty archive
+	# shellcheck disable=SC2016 # single quotes: $ORIGIN is for the dynamic linker
 	gcc -o "$d/bin/prog" "$d/src/prog.c" -L"$d/lib" -l:libown.so.1 -Wl,--no-as-needed \
 		-lm -l:libpthread.so.0 -Wl,--enable-new-dtags,-rpath,'$ORIGIN/../lib' || return 1
+	# shellcheck disable=SC2016 # single quotes: a literal $ORIGIN in readelf's output
 	readelf -d "$d/bin/prog" | grep -q 'RUNPATH.*\$ORIGIN/../lib' || return 1
 	readelf -d "$d/bin/prog" | grep -q 'NEEDED.*libpthread' || return 1
 	"$d/bin/prog" 3 >/dev/null

@@ -2,6 +2,7 @@
 # namespaces, chrooted into a test root: no VM, no root needed (sourced, not
 # a suite). There, reboot(2) ends the namespace's init with SIGINT (power
 # off, halt) or SIGHUP (restart), so `unshare --fork` exits 130 or 129.
+# shellcheck shell=bash # sourced by bash scripts
 . "$(dirname "${BASH_SOURCE[0]}")/report.sh"
 
 BUSYBOX_STATIC=${BUSYBOX:-/bin/busybox}
@@ -13,7 +14,7 @@ trap 'rm -rf "$NS_TMP"' EXIT
 # null, zero and urandom onto (mknod is not allowed in a user namespace),
 # unless --empty-dev leaves /dev empty for init to fill.
 make_root() {
-	local r=$1 opt
+	local r=$1
 	mkdir -p "$r"/{bin,sbin,dev,etc,proc,sys,tmp,root,run}
 	cp "$B/init" "$r/sbin/init"
 	[[ " $* " == *" --empty-dev "* ]] || touch "$r"/dev/{null,zero,urandom}

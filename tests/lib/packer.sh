@@ -2,6 +2,7 @@
 # Images are built by an unprivileged user (nobody when the suites run as
 # root, as in CI) in a scratch directory, then checked with e2fsprogs' own
 # tools: e2fsck, debugfs, dumpe2fs.
+# shellcheck shell=bash # sourced by bash scripts
 . "$(dirname "${BASH_SOURCE[0]}")/report.sh"
 
 NOBODY=65534
@@ -30,7 +31,7 @@ need_tools
 # as_builder CMD...: run CMD as an unprivileged user. ${BUILDER[@]} is the
 # bare prefix, for commands that must be the direct child of the suite.
 BUILDER=()
-[ "$(id -u)" -ne 0 ] || BUILDER=(setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups --)
+[ "$(id -u)" -ne 0 ] || BUILDER=(setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups --)
 as_builder() { "${BUILDER[@]}" "$@"; }
 
 # pack NAME [VAR=VALUE...] ARGS...: run mkrootfs as the builder, with those
@@ -110,6 +111,7 @@ same_file() {
 # no_temp_files DIR WHAT: nothing like IMAGE.tmp-XXXXXX was left behind.
 no_temp_files() {
 	local left; left=$(find "$1" -name '*.tmp-*' 2>/dev/null)
+	# shellcheck disable=SC2001 # sed puts a prefix on each line
 	if [ -z "$left" ]; then ok "$2"; else fail "$2"; echo "$left" | sed 's/^/    | /'; fi
 }
 

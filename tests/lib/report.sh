@@ -2,9 +2,11 @@
 # Every check prints "ok - WHAT" or "not ok - WHAT" (tests/run counts these)
 # and a failure shows its evidence indented below it. The other files of
 # tests/lib/ source this one first.
+# shellcheck shell=bash # sourced by bash scripts
 [ -z "${MINROOT_REPORT_SH:-}" ] || return 0
 MINROOT_REPORT_SH=1
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck disable=SC2034 # B: for the suites that source this
 B=$TOP/${BUILD:-build}
 _failures=0
 
@@ -17,8 +19,8 @@ evidence() { sed -e 's/^/    | /' "$1" | tail -n "${2:-40}"; }
 # check WHAT CMD...: run CMD, pass if it exits 0.
 check() {
 	local what=$1; shift
-	local out; out=$("$@" 2>&1)
-	if [ $? -eq 0 ]; then ok "$what"; else fail "$what"; printf '%s\n' "$out" | sed 's/^/    | /' | tail -n 40; fi
+	local out
+	if out=$("$@" 2>&1); then ok "$what"; else fail "$what"; printf '%s\n' "$out" | sed 's/^/    | /' | tail -n 40; fi
 }
 
 # expect_eq WHAT EXPECTED ACTUAL

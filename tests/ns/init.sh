@@ -18,9 +18,9 @@ out=$("$B/init" 2>&1); r=$?
 expect_eq "not PID 1: exit status 1" 1 "$r"
 case $out in *"must be run as PID 1"*) ok "not PID 1: says why" ;; *) fail "not PID 1: says why"; echo "    $out" ;; esac
 out=$("$B/init" --help); r=$?
-[ $r -eq 0 ] && [[ $out == Usage:* ]] && ok "--help" || { fail "--help"; echo "    $out"; }
+if [ $r -eq 0 ] && [[ $out == Usage:* ]]; then ok "--help"; else fail "--help"; echo "    $out"; fi
 out=$("$B/init" --version); r=$?
-[ $r -eq 0 ] && [[ $out == "minroot init "* ]] && ok "--version" || { fail "--version"; echo "    $out"; }
+if [ $r -eq 0 ] && [[ $out == "minroot init "* ]]; then ok "--version"; else fail "--version"; echo "    $out"; fi
 
 echo "# command mode"
 for code in 0 3 255; do
@@ -63,6 +63,7 @@ run_init "$R" "" sh -c 'cut -d" " -f2,3 /proc/mounts; ls -l /dev/fd /dev/stdin' 
 expect_run "init mounts /proc itself (host command line)" 130 "/proc proc"
 E=$NS_TMP/emptydev
 make_root "$E" --empty-dev
+# shellcheck disable=SC2016 # single quotes: for the init's shell
 run_init "$E" "$LOUD" sh -c 'cut -d" " -f2,3 /proc/mounts; grep -c " /proc " /proc/mounts; for l in fd stdin stdout stderr ptmx; do readlink /dev/$l; done' </dev/null
 expect_run "mounts: /sys /dev /dev/pts /dev/shm /run" 130 "/sys sysfs" "/dev tmpfs" \
 	"/dev/pts devpts" "/dev/shm tmpfs" "/run tmpfs"
@@ -93,6 +94,7 @@ else fail "init opens /dev/console itself"; evidence "$NS_TMP/console.out"; fi
 echo "# reaping"
 # Each (sleep &) leaves an orphan that init inherits; wait until only this
 # shell is left as init's child, then count zombies anywhere.
+# shellcheck disable=SC2016 # single quotes: for the init's shell
 run_init "$R" "$LOUD" sh -c '
 	orphans() { grep -l "^PPid:	1\$" /proc/[0-9]*/status 2>/dev/null | wc -l; }
 	i=0; while [ $i -lt 1000 ]; do (sleep 5 </dev/null &); i=$((i+1)); done

@@ -33,18 +33,21 @@ in_order() {
 
 # no_line WHAT TEXT [-x]: no line of the last run's output holds TEXT (is TEXT).
 no_line() {
-	if grep -qF ${3:-} -- "$2" "$NS_TMP/out"; then fail "$1"; evidence "$NS_TMP/out"; else ok "$1"; fi
+	if grep -qF ${3:+"$3"} -- "$2" "$NS_TMP/out"; then fail "$1"; evidence "$NS_TMP/out"; else ok "$1"; fi
 }
 
 echo "# no inittab: /etc/init.d/rcS at boot, rcK at shutdown"
 # rcS starts a service the way S??* scripts do: in the background, pid in a
 # file. rcK finding it alive shows rcK runs before the TERM/KILL round.
+# shellcheck disable=SC2016 # single quotes: the script's text
 script /etc/init.d/rcS 'echo "rcS: stdin $(readlink /proc/self/fd/0)"
 sleep 1000 </dev/null >/dev/null 2>&1 &
 echo $! >/run/service.pid
 echo "rcS done"'
+# shellcheck disable=SC2016 # single quotes: the script's text
 script /etc/init.d/rcK 'kill -0 "$(cat /run/service.pid)" && echo "rcK: the service is still running"
 echo "rcK done"'
+# shellcheck disable=SC2016 # single quotes: for the init's shell
 run_init "$R" "$LOUD" sh -c 'echo "command: service $(cat /run/service.pid)"; cat /proc/self/stat >/dev/null' </dev/null
 expect_run "rcS and rcK ran, then the power-off" 130 "rcS done" "rcK: the service is still running" "rcK done"
 in_order "rcS ends before the command starts; rcK runs at the power-off" \
@@ -117,6 +120,7 @@ tty1::bogus:/bin/true
 EOF
 touch "$R/tmp/respawn.out" "$R/tmp/ask.out"
 # The command waits (at most 10 s) for the respawns before it ends.
+# shellcheck disable=SC2016 # single quotes: for the init's shell
 run_init "$R" "$LOUD" sh -c 'i=0
 	while [ $i -lt 100 ] && [ "$(cat /tmp/respawns 2>/dev/null | wc -l)" -lt 5 ]; do sleep 0.1; i=$((i+1)); done
 	sleep 0.5; echo "command ran"' </dev/null

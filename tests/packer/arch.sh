@@ -34,8 +34,10 @@ for arch in aarch64 armhf riscv64; do
 	expect_eq "its /bin/busybox is for $arch" "$want" "$(machine "$W/bb")"
 	expect_eq "its busybox is the cached one" "" "$(cmp "$W/bb" "$cache/busybox-static."* 2>&1)"
 	deb=$(debian_arch "$arch")
+	# shellcheck disable=SC2012 # ls -A: the names compared, all plain
 	expect_eq "the cache holds the busybox and debian/, nothing else" \
 		"busybox-static.$deb debian" "$(ls -A "$cache" | tr '\n' ' ' | sed 's/ $//')"
+	# shellcheck disable=SC2012 # ls -A: the names compared, all plain
 	expect_eq "  ... debian/ the one .deb it came from" "busybox-static_ $deb.deb" \
 		"$(ls -A "$cache"/debian/*-"$deb"/debs 2>&1 | sed 's/_.*_/_ /')"
 	links=$(debugfs -R 'stat /bin/sh' "$OUT/$arch.img" 2>/dev/null | grep -c 'Fast link dest: "/bin/busybox"')
@@ -66,5 +68,5 @@ if [ -x "$B/aarch64/init" ]; then
 		"1 mkrootfs: error: the cached busybox $W/badcache/busybox-static.arm64: is not an ELF executable" \
 		"$rc $(cat "$W/bad-cache.log")"
 fi
-[ ! -e "$OUT/bad.img" ] && ok "no image was written by a refused run" || fail "no image was written by a refused run"
+if [ ! -e "$OUT/bad.img" ]; then ok "no image was written by a refused run"; else fail "no image was written by a refused run"; fi
 finish

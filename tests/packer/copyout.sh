@@ -29,8 +29,8 @@ if "$MKROOTFS" --help | grep -q -e '--bare'; then
 		--overlay "$H" -o "$IMG"
 else
 	truncate -s 256M "$IMG"
-	mke2fs -q -F -t ext4 -d "$H" "$IMG" >"$W/mke2fs.log" 2>&1 &&
-		ok "mke2fs -d packs the share" || { fail "mke2fs -d packs the share"; evidence "$W/mke2fs.log"; }
+	if mke2fs -q -F -t ext4 -d "$H" "$IMG" >"$W/mke2fs.log" 2>&1; then
+		ok "mke2fs -d packs the share"; else fail "mke2fs -d packs the share"; evidence "$W/mke2fs.log"; fi
 fi
 give "$IMG"
 
@@ -76,7 +76,7 @@ debugfs -w -f "$W/guest.cmds" "$IMG" >"$W/debugfs.log" 2>&1
 if grep -q -i -e 'error' -e 'not found' -e 'usage' "$W/debugfs.log"; then
 	fail "debugfs made the guest's changes"; evidence "$W/debugfs.log"
 else ok "debugfs made the guest's changes"; fi
-e2fsck -fn "$IMG" >"$W/fsck.log" 2>&1 && ok "the changed image is clean" || { fail "the changed image is clean"; evidence "$W/fsck.log"; }
+if e2fsck -fn "$IMG" >"$W/fsck.log" 2>&1; then ok "the changed image is clean"; else fail "the changed image is clean"; evidence "$W/fsck.log"; fi
 
 # ... and the same changes with shell commands on a copy: the expectation.
 E=$W/expect
@@ -133,11 +133,11 @@ expect_eq "no temporary file left" "" "$(find "$H" -name '.mkrootfs-copy-out.*')
 inodes >"$W/inodes.after"
 expect_eq "unchanged files are not rewritten (same inodes)" \
 	"$(sed -n '1,2p' "$W/inodes.before")" "$(sed -n '1,2p' "$W/inodes.after")"
-[ "$(sed -n 3p "$W/inodes.before")" != "$(sed -n 3p "$W/inodes.after")" ] &&
-	ok "the changed file was replaced" || fail "the changed file was replaced"
+if [ "$(sed -n 3p "$W/inodes.before")" != "$(sed -n 3p "$W/inodes.after")" ]; then
+	ok "the changed file was replaced"; else fail "the changed file was replaced"; fi
 sparse_kib=$(du -k "$H/sparse" | cut -f1)
-[ "$sparse_kib" -lt 1024 ] && ok "20 MiB of zeros stay a hole on the host ($sparse_kib KiB allocated)" ||
-	fail "20 MiB of zeros stay a hole on the host ($sparse_kib KiB allocated)"
+if [ "$sparse_kib" -lt 1024 ]; then ok "20 MiB of zeros stay a hole on the host ($sparse_kib KiB allocated)"
+else fail "20 MiB of zeros stay a hole on the host ($sparse_kib KiB allocated)"; fi
 expect_eq "the 50 MiB file is the guest's" "$(sha256sum <"$W/big2")" "$(sha256sum <"$H/big")"
 
 echo "# a second copy-out changes nothing"

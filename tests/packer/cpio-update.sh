@@ -63,6 +63,7 @@ for arc in blog.cpio blog.cpio.gz ours.cpio; do
 	# ours out, the .orig back to their names: then all is as it was
 	rm -f "$W/x/init" "$W/x/sbin/init"
 	for f in init sbin/init; do
+		# shellcheck disable=SC2015 # mv when a link or a file is there
 		[ ! -L "$W/x/$f.orig" ] && [ ! -e "$W/x/$f.orig" ] || mv "$W/x/$f.orig" "$W/x/$f"
 	done
 	# times of files only: cpio -m cannot set a symlink's, and a directory's

@@ -70,6 +70,7 @@ expect_entry "$IMG" "/bin/busybox regular 0755 0 0 - -"
 same_file "/sbin/init is the init beside mkrootfs" "$IMG" /sbin/init "$INIT"
 same_file "/bin/busybox is the static busybox from PATH ($BUSYBOX)" "$IMG" /bin/busybox "$BUSYBOX"
 "$BUSYBOX" --list-full | grep -v -x -e bin/busybox -e sbin/init | sed 's|^|/|' >"$W/applets"
+# shellcheck disable=SC2046 # one applet path a line, no blanks
 describe "$IMG" $(cat "$W/applets") >"$W/applet-stat"
 awk '$2 != "symlink" || $7 != "/bin/busybox"' "$W/applet-stat" >"$W/bad-applets"
 expect_eq "applet links checked" "$(wc -l <"$W/applets")" "$(wc -l <"$W/applet-stat")"

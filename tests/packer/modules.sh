@@ -151,8 +151,8 @@ for disk in nvme virtio ide; do
 		"$(grep -e busybox -e '/loop\.ko' "$W/$disk.list")"
 	mkdir -p "$W/ird-$disk" && (cd "$W/ird-$disk" && zcat "$OUT/$disk.cpio.gz" | cpio -id --quiet 2>/dev/null)
 	indexes_complete "--disk $disk initramfs" "$W/ird-$disk/lib/modules/$V" 2>/dev/null
-	cmp -s "$W/ird-$disk/init" "$INIT" && ok "--disk $disk: /init has build/init's bytes" ||
-		fail "--disk $disk: /init has build/init's bytes"
+	if cmp -s "$W/ird-$disk/init" "$INIT"; then ok "--disk $disk: /init has build/init's bytes"
+	else fail "--disk $disk: /init has build/init's bytes"; fi
 done
 expect_eq "an initramfs for NVMe + ext4 is under 1 MiB" yes \
 	"$([ "$(stat -c %s "$OUT/nvme.cpio.gz")" -le 1048576 ] && echo yes)"

@@ -57,8 +57,8 @@ expect_eq "--list-program-deps exits 0" 0 "$rc"
 expect_eq "the program comes first" "file	$T/bin/prog	/usr/bin/prog" "$(head -n 1 "$W/list.log")"
 expect_eq "libown's link and file" "link	libown.so.1.0	/usr/lib/libown.so.1
 file	$T/bin/../lib/libown.so.1.0	/usr/lib/libown.so.1.0" "$(grep libown "$W/list.log")"
-awk -F '\t' 'NF != 3 || ($1 != "file" && $1 != "link") || $3 !~ /^\// { bad = 1 } END { exit bad }' "$W/list.log" &&
-	ok "every line is file|link, TAB, source, TAB, image path" || { fail "every line is file|link TAB source TAB image path"; evidence "$W/list.log"; }
+if awk -F '\t' 'NF != 3 || ($1 != "file" && $1 != "link") || $3 !~ /^\// { bad = 1 } END { exit bad }' "$W/list.log"; then
+	ok "every line is file|link, TAB, source, TAB, image path"; else fail "every line is file|link TAB source TAB image path"; evidence "$W/list.log"; fi
 lines=$(awk -F '\t' '{ print $3 }' "$W/list.log" | sort)
 in_image=$(walk "$IMG" | awk '{ print $1 }' | grep -x -F -f <(printf '%s\n' "$lines") | sort)
 expect_eq "the list names exactly what --add-program put in the image" "$lines" "$in_image"
@@ -86,6 +86,7 @@ same_file "--update added libown" "$OUT/upd.img" /usr/lib/libown.so.1.0 "$T/lib/
 same_file "--update added the loader" "$OUT/upd.img" "$LOADER" "$(readlink -f "$INTERP")"
 
 echo "# scripts"
+# shellcheck disable=SC2016 # single quotes: the script's text
 printf '#!/bin/bash\necho "bash $BASH_VERSION: $*"\n' >"$S/hello.sh"
 printf '#!/bin/sh\necho sh\n' >"$S/plain.sh"
 chmod 755 "$S/hello.sh" "$S/plain.sh"; give "$S/hello.sh" "$S/plain.sh"
@@ -99,6 +100,7 @@ missing=""
 for l in $bashlibs; do
 	[ "$(describe "$OUT/script.img" "$l" | awk '{ print $2 }')" != "?" ] || missing="$missing $l"
 done
+# shellcheck disable=SC2086,SC2116 # echo puts the list on one line
 expect_eq "bash's libraries are there ($(echo $bashlibs))" "" "$missing"
 expect_entry "$OUT/script.img" "/bin/sh symlink 0777 0 0 - /bin/busybox"
 
@@ -113,6 +115,7 @@ echo 'int deep(void); int mid(void) { return deep(); }' >"$R/mid.c"
 echo 'int mid(void); int main(void) { return mid(); }' >"$R/main.c"
 echo 'int cached(void) { return 6; }' >"$R/cached.c"
 echo 'int cached(void); int main(void) { return cached(); }' >"$R/usecache.c"
+# shellcheck disable=SC2015,SC2016 # fail if any build fails; $ORIGIN is for the dynamic linker
 gcc -shared -fPIC -o "$R/lib2/libdeep.so" "$R/deep.c" &&
 gcc -shared -fPIC -o "$R/lib2/libmid.so" "$R/mid.c" -L"$R/lib2" -ldeep &&
 gcc -o "$R/bin/rpath" "$R/main.c" -L"$R/lib2" -lmid -Wl,--disable-new-dtags,-rpath,'$ORIGIN/../lib2' &&
@@ -141,6 +144,7 @@ expect_eq "the CPU-level variant is left out" "? ? ? ? - -" "$(describe "$OUT/ca
 echo "# a run path relative to the working directory (rseq's selftests: -rpath=./)"
 mkdir -p "$R/dot"
 echo 'int deep(void); int main(void) { return deep(); }' >"$R/dot.c"
+# shellcheck disable=SC2015 # fail if either build fails
 gcc -shared -fPIC -o "$R/dot/libdot.so" "$R/deep.c" &&
 	gcc -o "$R/dot/prog" "$R/dot.c" -L"$R/dot" -ldot -Wl,-rpath=./ ||
 	fail "the program with -rpath=./ builds"
@@ -170,7 +174,7 @@ bad() {
 bad "a missing library is named, with the paths searched" \
 	"library libown.so.1 (needed by $S/broken/bin/prog) not found; searched $S/broken/bin/../lib, the loader's cache, " \
 	-o "$OUT/bad.img" --add-program "$S/broken/bin/prog"
-grep -q -F "$LIBDIR" "$W/bad.log" && ok "the searched paths include the system's $LIBDIR" || fail "the searched paths include $LIBDIR"
+if grep -q -F "$LIBDIR" "$W/bad.log"; then ok "the searched paths include the system's $LIBDIR"; else fail "the searched paths include $LIBDIR"; fi
 bad "a program for another architecture" "--add-program $S/foreign: is a program for s390x, but this image is for x86-64" \
 	-o "$OUT/bad.img" --add-program "$S/foreign"
 bad "not ELF and not a script" "--add-program $S/text: is neither an ELF program nor a #! script" \

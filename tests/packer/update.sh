@@ -126,7 +126,7 @@ mounted_refusal() {
 	local what=$1 mountcmd=$2 img=$OUT/mounted.img mnt=$W/mnt
 	cp "$IMG" "$img"; chmod 0644 "$img"; mkdir -p "$mnt"
 	cp "$img" "$W/copy"
-	unshare -m ${UNSHARE_USER:-} sh -c "$mountcmd && \"\$1\" --update \"\$2\"; rc=\$?; umount \"\$3\" 2>/dev/null; exit \$rc" \
+	unshare -m ${UNSHARE_USER:+"$UNSHARE_USER"} sh -c "$mountcmd && \"\$1\" --update \"\$2\"; rc=\$?; umount \"\$3\" 2>/dev/null; exit \$rc" \
 		sh "$MKROOTFS" "$img" "$mnt" >"$W/mounted.log" 2>&1
 	rc=$?
 	if [ "$rc" -eq 1 ] && grep -q "is mounted" "$W/mounted.log" && cmp -s "$img" "$W/copy"; then
@@ -134,9 +134,11 @@ mounted_refusal() {
 	else fail "$what (exit $rc)"; evidence "$W/mounted.log"; fi
 }
 [ "$(id -u)" -eq 0 ] || UNSHARE_USER="-r"
+# shellcheck disable=SC2016 # single quotes: for the sh -c that mounts
 mounted_refusal "an image named as a mount's source (as FUSE mounts show it)" \
 	'mount -t tmpfs "$2" "$3"'
 if [ "$(id -u)" -eq 0 ]; then
+	# shellcheck disable=SC2016 # single quotes: for the sh -c that mounts
 	mounted_refusal "an image mounted through a loop device" 'mount -o loop,ro "$2" "$3"'
 fi
 no_temp_files "$OUT" "no temporary file is left"

@@ -23,9 +23,11 @@ has() { local w; for w in "${Q[@]}"; do [ "$w" = "$1" ] && return 0; done; retur
 # arch NAME PROGRAM MACHINE CPU
 for row in "aarch64 qemu-system-aarch64 virt cortex-a57" "armhf qemu-system-arm virt,highmem=off max" \
 	"arm64 qemu-system-aarch64 virt cortex-a57" "x86_64 qemu-system-x86_64 - -"; do
+	# shellcheck disable=SC2086 # the row's four words
 	set -- $row
 	echo "# --arch $1"
 	# auto is TCG for a guest of another architecture: no KVM probe
+	# shellcheck disable=SC2046 # --accel tcg: two words, or none
 	if ! qprint --arch "$1" $([ "$1" != x86_64 ] || echo --accel tcg); then
 		fail "--arch $1 --print"; evidence "$T/err"; continue
 	fi

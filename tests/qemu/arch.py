@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """aarch64, armhf and riscv64 guests on Debian 12's arm64 cloud and armhf
 armmp kernels and Debian 13's riscv64 kernel, under TCG, from the images
 `make ARCH=...` packs: the prompt without a key on the console (ttyAMA0 on

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The command channel on Debian's cloud kernel under TCG: any argv reaches
 the guest's execvp byte for byte, --script, the command's stdin with its
 end, raw output when stdout is not a terminal."""

@@ -100,6 +100,7 @@ qprint --image "$R" --share "$T/static" -- true
 expect_eq "--share: root=UUID= of the image's ext file system ($uuid), no device name" \
 	"root=UUID=$uuid" "$(after -append | tr ' ' '\n' | grep '^root=' | xargs)"
 stage1=$(after -initrd)
+# shellcheck disable=SC2001 # a regular expression
 expect_eq "... found by the stage 1 that holds the init alone, named where the cache keeps it" \
 	"$T/cache/modules/stage1-*.cpio.gz" "$(echo "$stage1" | sed 's/-[0-9a-f]*\./-*./')"
 expect_eq "... --print makes nothing" "" "$(ls -A "$T/cache/modules" 2>/dev/null)"

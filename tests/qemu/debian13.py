@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Debian 13's 6.12 kernels under TCG, each booted only for what no other
 suite shows (they all run on Debian 12's 6.1):
 - the cloud kernel as it is: a command's status and `uname -r`; --share and

@@ -54,5 +54,6 @@ mkdir -p "$tmp/to/lib/modules/old"
 qemu/kernel/install-modules "$tmp/a" "$tmp/to" >"$tmp/out" 2>&1
 expect_eq "install-modules replaces the old tree as a whole" "9.9 kernel/x.ko:" \
 	"$(ls "$tmp/to/lib/modules") $(cat "$tmp/to/lib/modules/9.9/modules.dep" 2>&1)"
+# shellcheck disable=SC2012 # ls: the names compared, all plain
 expect_eq "... and leaves nothing beside it" "a none out to vmlinuz" "$(ls "$tmp" | tr '\n' ' ' | sed 's/ $//')"
 finish

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """run-qemu --modules on kernels whose root drivers are modules: Debian's
 standard kernel (make kernel-generic) and a kernel from source with EXT4,
 NVMe and virtio-blk as modules (make kernel-src-mod). One option does it

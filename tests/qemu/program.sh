@@ -10,6 +10,7 @@ K=$B/vmlinuz
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 
 dynamic_program_or_stop "$T/p" "$K" "$B/mkrootfs" "$B/init"
+# shellcheck disable=SC2016 # single quotes: the script's text
 printf '#!/bin/bash\necho "bash in the guest: ${BASH_VERSINFO[0]} $*"; exit $(( $# + 20 ))\n' >"$T/hello.sh"
 chmod 755 "$T/hello.sh"
 IMG=$T/prog.img

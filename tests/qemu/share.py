@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Host directories in the guest (--share, --share-rw) on Debian's cloud
 kernel under TCG: read-only means EROFS; what the guest leaves in a
 --share-rw directory is in the host directory after power-off (new, changed,

@@ -85,6 +85,7 @@ refused() {
 	else fail "$what: expected exit 2 and one line with '$text', got $got"; evidence "$T/out"; fi
 }
 mkdir -p "$T/gone/bin" "$T/gone/lib"
+# shellcheck disable=SC2015,SC2016 # fail if either build fails; $ORIGIN is for the dynamic linker
 gcc -shared -fPIC -Wl,-soname,libgone.so.1 -o "$T/gone/lib/libgone.so.1" "$T/p/src/own.c" &&
 	gcc -o "$T/gone/bin/prog" "$T/p/src/prog.c" -L"$T/gone/lib" -l:libgone.so.1 -lm \
 		-Wl,--enable-new-dtags,-rpath,'$ORIGIN/../lib' || fail "gcc of the program with libgone"

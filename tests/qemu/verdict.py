@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """A verdict a CI can trust, on Debian's cloud kernel under TCG: a kernel
 warning, oops or new taint fails the run (122) with one line naming it and
 the console log; --allow-warn keeps the command's status; a panic is 125;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # single quotes: these words are for sh -c and eval, or Markdown
 # mkrootfs against a hostile host and damaged images (the packer's own suite,
 # tests/packer/badinput.sh, covers bad options and sources). Every case must
 # end within a minute (a hang is a failure) with one line

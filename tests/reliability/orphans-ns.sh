@@ -13,6 +13,7 @@ make_root "$R"
 # shellcheck disable=SC2034 # read by ns.sh's run_init
 NS_TIMEOUT=$((60 + N / 20))
 
+# shellcheck disable=SC2016 # single quotes: for the init's shell
 run_init "$R" "console=ttyS0 minroot.grace=500" sh -c '
 	children() { grep -l "^PPid:[[:space:]]*1$" /proc/[0-9]*/status 2>/dev/null | wc -l; }
 	zombies() { grep -l "^State:[[:space:]]*Z" /proc/[0-9]*/status 2>/dev/null | wc -l; }

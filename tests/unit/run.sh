@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # single quotes: these words are for the made-up suites and sh -c
 # The test runner itself: tests/run on made-up suites, one passing, one
 # failing, one hanging past its time limit (with a child in a session of its
 # own, as pexpect starts QEMU, and one that ignores SIGTERM), one reporting
@@ -145,7 +146,7 @@ suite idle2 'echo "ok - up"; setsid sleep 1000 </dev/null >/dev/null 2>&1 & slee
 env RUN_TEST_MARK="$MARK" BUILD="$T/build" TEST_JOBS=2 "$TOP/tests/run" "$T/idle1.sh" "$T/idle2.sh" \
 	>"$T/out" 2>&1 &
 runner_pid=$!
-for i in $(seq 300); do [ "$(left | wc -l)" -ge 3 ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ "$(left | wc -l)" -ge 3 ] && break; sleep 0.1; done
 kill -TERM "$runner_pid"
 wait "$runner_pid"
 expect_eq "tests/run exits 130, saying so" "130|tests/run: interrupted: stopping 2 suites" "$?|$(tail -n 1 "$T/out")"
