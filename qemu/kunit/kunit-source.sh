@@ -34,9 +34,9 @@ kunit_tree() {
 		echo "$KERNEL_SRC"
 		return
 	fi
-	# shellcheck disable=SC2154 # debian_pkg: set by kernel-source.sh, sourced first
 	local version index tmp
 	version=$(debian_source_version) || exit 1
+	# shellcheck disable=SC2154 # debian_pkg: set by kernel-source.sh, sourced first
 	index=$(minroot_cache_dir)/kunit/$debian_pkg-$version-index
 	if [ ! -d "$index" ]; then
 		step "indexing the kunitconfigs and Kconfig files of $debian_pkg $version (once)"

@@ -90,7 +90,7 @@ for opt in CONFIG_KUNIT_TEST CONFIG_EXT4_KUNIT_TESTS CONFIG_FAT_KUNIT_TEST; do
 done
 check "... nothing written in BUILD" test ! -e "$T/out"
 # make -n: the recipe's two lines, joined.
-make -s -C "$TOP" -n kunit DEBIAN=13 BUILD="$T/out" 2>&1 | grep -A1 'qemu/kunit/kunit' | tr -d '\n\\' >"$T/k13.make"
+make -s -C "$TOP" -n kunit DEBIAN=13 BUILD="$T/out" 2>&1 | grep -A1 'qemu/kunit/kunit' | paste -sd' ' >"$T/k13.make"
 check "make kunit DEBIAN=13: the script gets DEBIAN=13, the results go to BUILD/debian13/results/kunit" \
 	grep -q "^DEBIAN=13 BUILD=$T/out .*qemu/kunit/kunit .*--results $T/out/debian13/results/kunit " "$T/k13.make"
 
