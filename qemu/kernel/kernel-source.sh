@@ -9,6 +9,8 @@
 #   13  linux-source-6.12 of Debian 13, downloaded into the cache by
 #       scripts/debian-package (never installed); its tarball is read from the .deb
 # Sets debian_release and debian_pkg, or fails naming the known releases.
+# A message that suggests a tree of one's own names the caller's variable
+# for it: tree_variable (default KSRC).
 # shellcheck shell=bash # sourced by bash scripts
 
 debian_release=${DEBIAN:-12}
@@ -38,7 +40,7 @@ debian_package() {
 debian_source_version() {
 	if [ "$debian_release" = 12 ]; then
 		dpkg-query -W -f='${Version}' "$debian_pkg" 2>/dev/null ||
-			die "$debian_pkg is not installed (or set KSRC=/path/to/linux)"
+			die "$debian_pkg is not installed (or set ${tree_variable:-KSRC}=/path/to/linux)"
 	else
 		debian_package version "$debian_pkg" || die "cannot tell the version of Debian $debian_release's $debian_pkg"
 	fi
@@ -52,19 +54,26 @@ lock_cache() {
 	flock -n 9 || { step "waiting for another build in $1 to finish"; flock 9; }
 }
 
-# extract_source_into TMP VERSION: the release's tarball unpacked in TMP
-# (as TMP/$debian_pkg).
+# extract_source_into DIR VERSION [PATTERN...]: the release's tarball
+# unpacked in DIR (as DIR/$debian_pkg), or only its members that match a
+# PATTERN (tar's wildcards). Debian 12's tarball is the installed one;
+# Debian 13's is read from its .deb, downloaded into the cache once (keyed
+# by package and version), through a pipe: never written out whole.
 extract_source_into() {
-	local tarball=/usr/src/$debian_pkg.tar.xz deb
+	local dir=$1 version=$2 tarball=/usr/src/$debian_pkg.tar.xz deb
+	shift 2
+	local only=()
+	[ $# -eq 0 ] || only=(--wildcards "$@")
 	if [ "$debian_release" = 12 ]; then
-		[ -r "$tarball" ] || die "$tarball: not found (install $debian_pkg, or set KSRC=/path/to/linux)"
-		step "extracting $tarball (takes some seconds)"
-		tar -xJf "$tarball" -C "$1" || die "extracting $tarball failed"
+		[ -r "$tarball" ] || die "$tarball: not found (install $debian_pkg, or set ${tree_variable:-KSRC}=/path/to/linux)"
+		step "extracting ${only:+some files of }$tarball (takes some seconds)"
+		tar -xJf "$tarball" -C "$dir" "${only[@]}" || die "extracting $tarball failed"
 		return
 	fi
-	deb=$(debian_package download "$debian_pkg=$2") || die "cannot download $debian_pkg $2 of Debian $debian_release"
-	step "extracting .$tarball from $deb (takes some seconds)"
-	dpkg-deb --fsys-tarfile "$deb" | tar -xO ".$tarball" | tar -xJ -C "$1" ||
+	deb=$(debian_package download "$debian_pkg=$version") ||
+		die "cannot download $debian_pkg $version of Debian $debian_release"
+	step "extracting ${only:+some files of }.$tarball from $deb (takes some seconds)"
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO ".$tarball" | tar -xJ -C "$dir" "${only[@]}" ||
 		die "extracting .$tarball of $deb failed"
 }
 

@@ -20,7 +20,8 @@
 # (qemu/kselftest/kselftest-jobs; docs/kselftest.md, docs/ci.md)
 .PHONY: kselftest kselftest-coverage
 TESTS ?=
-RESULTS ?= $(KERNEL_BUILD)/results/kselftest
+# Empty: each target has its own default (make kunit reads it too).
+RESULTS ?=
 JOBS ?= $(shell nproc)
 SHARD ?=
 DURATIONS ?=
@@ -32,7 +33,7 @@ kselftest: $(BUILD)/init $(BUILD)/mkrootfs $(RUN_KERNEL_DEP)
 	@scripts/deps $(DEPS_KSELFTEST) $(DEPS_RUN)
 	DEBIAN=$(DEBIAN) BUILD=$(BUILD) qemu/kselftest/kselftest-jobs --jobs $(JOBS) $(if $(SHARD),--shard $(SHARD)) \
 		$(if $(DURATIONS),--durations $(DURATIONS)) --kernel $(KERNEL) $(if $(MODULES),--modules $(MODULES)) \
-		$(if $(SMP),--smp $(SMP)) $(if $(BUDGET),--budget $(BUDGET)) --results $(RESULTS) $(TESTS)
+		$(if $(SMP),--smp $(SMP)) $(if $(BUDGET),--budget $(BUDGET)) --results $(or $(RESULTS),$(KERNEL_BUILD)/results/kselftest) $(TESTS)
 
 # Resumable: a collection already run (its summary in
 # $(BUILD)/kselftest-coverage/KERNEL/) is not run again.

@@ -3,6 +3,10 @@
 # qemu/kernel/kernel-source.sh; the caller defines die, bad_input and step.
 # shellcheck shell=bash # sourced by bash scripts
 
+# Their own tree is KERNEL_SRC (kernel-source.sh's messages name it).
+# shellcheck disable=SC2034 # read by kernel-source.sh's messages
+tree_variable=KERNEL_SRC
+
 # check_kernel_src: KERNEL_SRC, when set, names a kernel tree (made
 # absolute); bad input otherwise.
 check_kernel_src() {
@@ -18,30 +22,29 @@ check_kernel_src() {
 }
 
 # kunit_tree: prints the tree the kunitconfigs and Kconfig files are read
-# from: KERNEL_SRC, or, for Debian's source, an index of it in the cache
-# (its .kunitconfig files, tools/testing/kunit/configs and every Kconfig
-# file: 18 MB, extracted once from the tarball). The index needs no lock:
-# build-kernel removes the extracted tree after each build it makes, and
-# waiting for another build (minutes) only to read a kunitconfig, or to
-# refuse one, would be absurd.
+# from: KERNEL_SRC, or, for Debian's source of the release (DEBIAN), an
+# index of it in the cache, keyed by package and version (its .kunitconfig
+# files, tools/testing/kunit/configs and every Kconfig file: about 20 MB,
+# extracted once from the release's tarball by extract_source_into). The
+# index needs no lock: build-kernel removes the extracted tree after each
+# build it makes, and waiting for another build (minutes) only to read a
+# kunitconfig, or to refuse one, would be absurd.
 kunit_tree() {
 	if [ -n "${KERNEL_SRC:-}" ]; then
 		echo "$KERNEL_SRC"
 		return
 	fi
+	local version index tmp
+	version=$(debian_source_version) || exit 1
 	# shellcheck disable=SC2154 # debian_pkg: set by kernel-source.sh, sourced first
-	local version tarball=/usr/src/$debian_pkg.tar.xz index tmp
-	version=$(debian_source_version)
 	index=$(minroot_cache_dir)/kunit/$debian_pkg-$version-index
 	if [ ! -d "$index" ]; then
-		[ -r "$tarball" ] || die "$tarball: not found (install $debian_pkg, or set KERNEL_SRC=/path/to/linux)"
-		step "indexing the kunitconfigs and Kconfig files of $tarball (once; takes some seconds)"
+		step "indexing the kunitconfigs and Kconfig files of $debian_pkg $version (once)"
 		tmp=$index.tmp.$$
 		# shellcheck disable=SC2015 # die if either fails
 		rm -rf "$tmp" && mkdir -p "$tmp" || die "cannot create $tmp"
-		tar -xJf "$tarball" -C "$tmp" --wildcards '*/.kunitconfig' '*/Kconfig*' \
-			"$debian_pkg/tools/testing/kunit/configs/*" ||
-			{ rm -rf "$tmp"; die "extracting the kunitconfigs of $tarball failed"; }
+		(extract_source_into "$tmp" "$version" '*/.kunitconfig' '*/Kconfig*' \
+			"$debian_pkg/tools/testing/kunit/configs/*") || { rm -rf "$tmp"; exit 1; }
 		# Another run may have made it meanwhile: theirs is as good.
 		mv -T "$tmp/$debian_pkg" "$index" 2>/dev/null || [ -d "$index" ] || die "cannot write $index"
 		rm -rf "$tmp"

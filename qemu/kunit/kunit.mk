@@ -3,11 +3,17 @@
 #   make kunit KUNITCONFIG='fs/ext4 my.kunitconfig'   other kunitconfigs (files or directories)
 #   make kunit KERNEL_SRC=~/src/linux         your tree, built out of tree (it stays untouched)
 #   make kunit MODULES=1                      the tests as modules, each loaded in the guest
+#   make kunit MODULES=1 JOBS=N               ... in up to N guests at once (default: the CPU
+#                                             count), their results merged into one guest's
+#   make kunit DEBIAN=13                      Debian 13's linux-source-6.12 (downloaded), its
+#                                             kernels and results in $(BUILD)/debian13
 #   make kunit RESULTS=DIR                    results.ktap, junit.xml, results.json
 #                                             (default $(BUILD)/results/kunit)
 #   make kunit-py                             kunit.py run --arch=x86_64 on the same source
-#                                             and kunitconfigs, its build cached too
-# MODULES here is a switch (1); for `make run` it names a modules tree.
+#                                             and kunitconfigs, its build cached too (DEBIAN=13 too)
+# MODULES here is a switch (1); for `make run` it names a modules tree. JOBS
+# (qemu/kselftest/kselftest.mk's) counts guests; given on make's command
+# line it also reaches build-kernel, whose make -j it sets.
 .PHONY: kunit kunit-py
 KUNITCONFIG ?=
 KERNEL_SRC  ?=
@@ -18,12 +24,12 @@ DEPS_TEST += $(DEPS_KUNIT)
 
 kunit: $(BUILD)/rootfs.img $(BUILD)/mkrootfs
 	@scripts/deps $(DEPS_KUNIT) $(DEPS_RUN)
-	BUILD=$(BUILD) KERNEL_SRC='$(KERNEL_SRC)' RUN_FLAGS='$(RUN_FLAGS)' qemu/kunit/kunit \
-		$(if $(filter 1,$(MODULES)),--modules) --results $(or $(RESULTS),$(BUILD)/results/kunit) $(KUNITCONFIG)
+	DEBIAN=$(DEBIAN) BUILD=$(BUILD) KERNEL_SRC='$(KERNEL_SRC)' RUN_FLAGS='$(RUN_FLAGS)' qemu/kunit/kunit \
+		$(if $(filter 1,$(MODULES)),--modules --jobs $(JOBS)) --results $(or $(RESULTS),$(KERNEL_BUILD)/results/kunit) $(KUNITCONFIG)
 
 kunit-py:
 	@scripts/deps $(DEPS_KUNIT) qemu-system-x86
-	KERNEL_SRC='$(KERNEL_SRC)' qemu/kunit/kunitpy $(KUNITCONFIG)
+	DEBIAN=$(DEBIAN) KERNEL_SRC='$(KERNEL_SRC)' qemu/kunit/kunitpy $(KUNITCONFIG)
 
 # Both kernels make bench's KUnit row boots, built (or taken from the cache), not run.
 .PHONY: kunit-kernels

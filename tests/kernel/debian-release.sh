@@ -2,9 +2,12 @@
 # Debian 13's packages without touching the machine's apt (no VM): a fetch
 # into an empty cache by an unprivileged user leaves /etc/apt,
 # /var/lib/apt/lists and dpkg's state as they were; the second fetch of
-# Debian 13's kernel downloads nothing; an unknown release, or a release
-# without the architecture, is one line naming the known ones and a
-# non-zero status, in the scripts and in make, with nothing written.
+# Debian 13's kernel downloads nothing; make kunit DEBIAN=13's
+# configuration comes from linux-source-6.12 (read from its .deb, which the
+# first run downloads) and its files go under BUILD/debian13, with no
+# kernel built; an unknown release, or a release without the
+# architecture, is one line naming the known ones and a non-zero status,
+# in the scripts and in make, with nothing written.
 . "$(dirname "$0")/../lib/report.sh"
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 chmod 755 "$T"
@@ -67,6 +70,30 @@ else
 	fail "$B/debian13/vmlinuz exists (make kernel DEBIAN=13)"
 fi
 
+echo "# make kunit DEBIAN=13, configured only (qemu/kunit/kunit --print-config)"
+# A cache of its own, but for the shared .debs: the index of
+# linux-source-6.12's kunitconfigs is made again from the .deb each time.
+mkdir -p "$T/kcache" && ln -s "${MINROOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/minroot}/debian" "$T/kcache/debian"
+MINROOT_CACHE=$T/kcache DEBIAN=13 BUILD="$T/out" "$TOP/qemu/kunit/kunit" --print-config >"$T/k13.config" 2>"$T/k13.err"
+expect_eq "DEBIAN=13 kunit --print-config: status 0" 0 $?
+index=$T/kcache/kunit/$(sed -n 's|^kunit: source: .*/kunit/\(linux-source-6\.12-[^/]*-index\)$|\1|p' "$T/k13.err")
+if [ -f "$index/fs/ext4/.kunitconfig" ] && grep -q "^kunit: extracting some files of \./usr/src/linux-source-6\.12\.tar\.xz from .*/linux-source-6\.12_.*\.deb" "$T/k13.err"; then
+	ok "... the kunitconfigs and Kconfig files indexed from Debian 13's linux-source-6.12 .deb ($(basename "$index"))"
+else fail "... the kunitconfigs and Kconfig files indexed from Debian 13's linux-source-6.12 .deb"; evidence "$T/k13.err"; fi
+n=$(find "$T/kcache/kunit" -name '*.c' | wc -l)
+expect_eq "... only those: no C file in the index" 0 "$n"
+check "... the kernel in BUILD/debian13/kunit" \
+	grep -qx "kunit: kernel: $T/out/debian13/kunit/bzImage (its fragment: $T/out/debian13/kunit/kunit.config)" "$T/k13.err"
+check "... the results in BUILD/debian13/results/kunit" grep -qx "kunit: results: $T/out/debian13/results/kunit" "$T/k13.err"
+for opt in CONFIG_KUNIT_TEST CONFIG_EXT4_KUNIT_TESTS CONFIG_FAT_KUNIT_TEST; do
+	check "... the default kunitconfigs (lib/kunit, fs/ext4, fs/fat) exist on 6.12: $opt=y" grep -qx "$opt=y" "$T/k13.config"
+done
+check "... nothing written in BUILD" test ! -e "$T/out"
+# make -n: the recipe's two lines, joined.
+make -s -C "$TOP" -n kunit DEBIAN=13 BUILD="$T/out" 2>&1 | grep -A1 'qemu/kunit/kunit' | paste -sd' ' >"$T/k13.make"
+check "make kunit DEBIAN=13: the script gets DEBIAN=13, the results go to BUILD/debian13/results/kunit" \
+	grep -q "^DEBIAN=13 BUILD=$T/out .*qemu/kunit/kunit .*--results $T/out/debian13/results/kunit " "$T/k13.make"
+
 # refused WHAT WANT CMD...: CMD fails with one line holding WANT and
 # writes nothing in $T/out.
 refused() {
@@ -91,6 +118,12 @@ refused "DEBIAN=11 build-kernel" "known: 12 for linux-source-6.1, 13 for linux-s
 	env DEBIAN=11 "$TOP/qemu/kernel/build-kernel" -n -o "$T/out"
 refused "DEBIAN=11 kselftest" "known: 12 for linux-source-6.1, 13 for linux-source-6.12" \
 	env DEBIAN=11 BUILD="$T/out" "$TOP/qemu/kselftest/kselftest" kcmp
+refused "DEBIAN=11 kunit" "known: 12 for linux-source-6.1, 13 for linux-source-6.12" \
+	env DEBIAN=11 BUILD="$T/out" "$TOP/qemu/kunit/kunit"
+refused "DEBIAN=11 kunitpy" "known: 12 for linux-source-6.1, 13 for linux-source-6.12" \
+	env DEBIAN=11 "$TOP/qemu/kunit/kunitpy"
+refused "DEBIAN=11 make kunit" "DEBIAN=11: unknown Debian release (known: 12 for bookworm, 13 for trixie)" \
+	env DEBIAN=11 make -s -C "$TOP" kunit BUILD="$T/out"
 refused "make kernel DEBIAN=11" "DEBIAN=11: unknown Debian release (known: 12 for bookworm, 13 for trixie)" \
 	make -s -C "$TOP" kernel DEBIAN=11 BUILD="$T/out"
 refused "make ARCH=riscv64 DEBIAN=12" "Debian 12's packages for x86_64 aarch64 armhf, Debian 13's for x86_64 riscv64" \

@@ -14,6 +14,8 @@ DEPS_TEST += $(DEPS_KERNEL_SRC) gdb
 SUITE_TIMEOUTS += tests/kernel/build.sh=2400
 SUITE_WEIGHTS  += tests/kernel/build.sh=all
 # Debian 13's packages without touching the machine's apt, its kernel's
-# second fetch, bad releases (no VM, seconds).
+# second fetch, make kunit DEBIAN=13's configuration (linux-source-6.12's
+# kunitconfigs read from its .deb: 150 MB downloaded into the cache once,
+# then under a minute), bad releases (no VM, no kernel build).
 SUITES_kernel += tests/kernel/debian-release.sh
 TEST_DEPS += $(BUILD)/debian13/vmlinuz

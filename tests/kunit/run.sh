@@ -1,9 +1,9 @@
 #!/bin/bash
 # make kunit: the kernel's own unit tests (KUnit) from Debian's
 # linux-source-6.1, lib/kunit + fs/ext4 + fs/fat, built in and run at boot
-# (run-qemu --kunit), then as modules loaded in the guest; the per-suite
-# counts against kunit.py's on the same source (its build cached); one test
-# module loaded by hand; a failing KUnit document and where 121 stands; a
+# (run-qemu --kunit), then as modules loaded in one guest, and in two at
+# once (JOBS=2: the same results); the per-suite counts against kunit.py's
+# on the same source (its build cached); one test module loaded by hand; a failing KUnit document and where 121 stands; a
 # kernel without KUnit under --kunit; and bad input (one line, non-zero,
 # nothing written). The kernels are built once into the cache
 # (qemu/kernel/build-kernel's): from nothing, three kernel builds.
@@ -19,9 +19,11 @@ has() {
 	if tr -d '\r' <"$2" | grep -qxF -- "$3"; then ok "$1"; else fail "$1: no line '$3'"; evidence "$2"; fi
 }
 
-# suite_counts FILE: the "kunit: SUITE  N ok, N not ok, N skip" lines as "SUITE N N N", sorted.
+# suite_counts FILE: the "kunit: SUITE  N ok, N not ok, N skip" lines as
+# "SUITE N N N", sorted: run-qemu's for one guest, kunit-jobs's whole run's
+# for several (each guest's own lines, "kunit: guest N: ...", left out).
 suite_counts() {
-	sed -n 's/^run-qemu: kunit: \([^ ]*\) *\([0-9]*\) ok, \([0-9]*\) not ok, \([0-9]*\) skip$/\1 \2 \3 \4/p' "$1" | sort
+	sed -n 's/^\(run-qemu: \)\{0,1\}kunit: \([^ ]*\) *\([0-9]*\) ok, \([0-9]*\) not ok, \([0-9]*\) skip$/\2 \3 \4 \5/p' "$1" | sort
 }
 
 # fingerprint DIR: every file's name, size and content hash under DIR.
@@ -57,6 +59,7 @@ bad "two kunitconfigs giving one option two values" \
 	KUNITCONFIG="$T/a.kunitconfig $T/b.kunitconfig"
 bad "a KERNEL_SRC that is not a kernel tree" "KERNEL_SRC=$T: not a Linux source tree" KERNEL_SRC="$T"
 bad "a KERNEL_SRC that does not exist" "KERNEL_SRC=$T/none: no such directory" KERNEL_SRC="$T/none"
+bad "JOBS=0 with MODULES=1" "--jobs must be a number of guests above 0, not '0'" MODULES=1 JOBS=0
 
 echo "# make kunit: built in, the suites run at boot (run-qemu --kunit)"
 make -s kunit BUILD="$BUILD" RESULTS="$T/res" >"$T/builtin.out" 2>&1
@@ -104,11 +107,12 @@ for s in ext4_inode_test fat_test example; do
 	expect_eq "kunit.py ran $s too" 0 $?
 done
 
-echo "# make kunit MODULES=1: the tests as modules, each loaded in the guest"
-make -s kunit BUILD="$BUILD" MODULES=1 RESULTS="$T/mres" >"$T/mod.out" 2>&1
-expect_eq "make kunit MODULES=1 exits 0" 0 $?
+echo "# make kunit MODULES=1 JOBS=1: the tests as modules, each loaded in one guest"
+make -s kunit BUILD="$BUILD" MODULES=1 JOBS=1 RESULTS="$T/mres" >"$T/mod.out" 2>&1
+expect_eq "make kunit MODULES=1 JOBS=1 exits 0" 0 $?
 has "the 4 test modules found in the tree" "$T/mod.out" \
-	"kunit: loading 4 test modules in the guest: ext4-inode-test fat_test kunit-test kunit-example-test"
+	"kunit: 4 test modules: ext4-inode-test fat_test kunit-test kunit-example-test"
+has "... loaded in one guest" "$T/mod.out" "kunit: loading them in one guest"
 # Linux 6.1 builds these two suites only into a kernel with KUnit built in:
 # lib/kunit/Makefile ("string-stream-test compiles built-in only"), and
 # executor.c includes executor_test.c under IS_BUILTIN(CONFIG_KUNIT_TEST).
@@ -123,6 +127,27 @@ has "7 suites, 56 tests (63 less string-stream-test's 3 and kunit_executor_test'
 	"run-qemu: kunit: 7 suites, 56 tests: 54 ok, 0 not ok, 2 skip: PASS"
 n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["documents"]))' "$T/mres/results.json")
 expect_eq "one KTAP document per module suite (6.1 prints none around them)" 7 "$n"
+
+echo "# make kunit MODULES=1 JOBS=2: the modules dealt to two guests at once, one guest's results"
+make -s kunit BUILD="$BUILD" MODULES=1 JOBS=2 RESULTS="$T/mres2" >"$T/mod2.out" 2>&1
+expect_eq "make kunit MODULES=1 JOBS=2 exits 0" 0 $?
+has "... two guests, two modules each, in modules.order's order" "$T/mod2.out" \
+	"kunit: guest 1: ext4-inode-test fat_test"
+has "... the second's" "$T/mod2.out" "kunit: guest 2: kunit-test kunit-example-test"
+for g in 1 2; do
+	check "... guest $g ended with run-qemu status 0" grep -q "^kunit: guest $g: 2 modules (.*), run-qemu status 0$" "$T/mod2.out"
+done
+suite_counts "$T/mod2.out" >"$T/m2.counts"
+if [ -s "$T/m2.counts" ] && cmp -s "$T/m.counts" "$T/m2.counts"; then
+	ok "... the whole run's per-suite lines are one guest's ($(wc -l <"$T/m2.counts") suites)"
+else
+	fail "... the whole run's per-suite lines are one guest's"; diff "$T/m.counts" "$T/m2.counts" | sed 's/^/    | /'
+fi
+has "... and its total" "$T/mod2.out" "kunit: 7 suites, 56 tests: 54 ok, 0 not ok, 2 skip: PASS"
+"$TOP/tests/kselftest/same-results" --exact "JOBS=2 = JOBS=1" "$T/mres" "$T/mres2" >"$T/same.out" 2>&1
+rc=$?
+cat "$T/same.out"
+[ $rc -eq 0 ] || grep -q '^not ok' "$T/same.out" || fail "same-results exited $rc"
 
 echo "# one test module loaded by hand"
 mods=$B/kunit/modules

@@ -218,3 +218,23 @@ def test_what_cannot_be_read_back(tmp_path):
     (tmp_path / "results.json").write_text('{"format": "something else"}')
     with pytest.raises(merge.Unreadable, match="not the results of a run"):
         merge.read(str(tmp_path))
+
+
+def test_documents_without_a_version_line_merge_as_printed(tmp_path):
+    """Linux 6.1's test modules print each suite's document with no
+    version line; results.ktap gives it one, which reading back removes:
+    two guests' parts merged are then one guest's run, results.json's
+    documents too (make kunit MODULES=1 JOBS=2)."""
+    def module(suite, test):
+        return ["    KTAP version 1", f"    # Subtest: {suite}", "    1..1", f"    ok 1 {test}", f"ok 1 {suite}"]
+    lines = module("a", "t") + module("b", "u") + module("c", "v")
+    whole = written(tmp_path / "whole", ktap.documents_of(lines, "kernel"), facts())
+    assert [d["version"] for d in whole[2]["documents"]] == [None, None, None]
+    written(tmp_path / "g1", ktap.documents_of(lines[:10], "kernel"), facts())
+    written(tmp_path / "g2", ktap.documents_of(lines[10:], "kernel"), facts())
+    parts = [merge.read(str(tmp_path / g)) for g in ("g1", "g2")]
+    assert [d.version for p in parts for d in p.documents] == [None, None, None]
+    merged = written(tmp_path / "merged", merge.documents([p.documents for p in parts]),
+                     merge.facts([p.facts for p in parts], [], ["run-qemu", "--", "run"], 100.0))
+    assert merged[:2] == whole[:2]
+    assert comparable(merged[2]) == comparable(whole[2])
