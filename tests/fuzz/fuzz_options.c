@@ -13,12 +13,18 @@ static void check_sources(const struct options *o)
 	for (size_t i = 0; i < o->nsources; i++) {
 		const struct source_arg *s = &o->sources[i];
 		FUZZ_ASSERT(s->src && *s->src, "source %zu has an empty SRC", i);
-		FUZZ_ASSERT(s->dest && s->dest[0] == '/', "source %zu: DEST \"%s\" not absolute", i,
-			    s->dest ? s->dest : "(null)");
-		const char *opt = s->overlay ? "--overlay " : s->program ? "--add-program "
-				  : "--add ";
+		/* --add-list FILE: its lines' destinations are read when the image
+		 * is made; the option itself has none. */
+		if (s->list)
+			FUZZ_ASSERT(!s->dest, "source %zu: --add-list with a DEST", i);
+		else
+			FUZZ_ASSERT(s->dest && s->dest[0] == '/', "source %zu: DEST \"%s\" not absolute", i,
+				    s->dest ? s->dest : "(null)");
+		const char *opt = s->list ? "--add-list " : s->overlay ? "--overlay "
+				  : s->program ? "--add-program " : "--add ";
 
-		FUZZ_ASSERT(!strncmp(s->origin, opt, strlen(opt)) && !(s->overlay && s->program),
+		FUZZ_ASSERT(!strncmp(s->origin, opt, strlen(opt)) &&
+			    s->overlay + s->program + s->list <= 1,
 			    "source %zu: origin \"%s\"", i, s->origin);
 	}
 }
