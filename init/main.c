@@ -114,6 +114,14 @@ static _Noreturn void finish_command(struct init *in, int code)
 	char line[STATUS_LINE_MAX];
 	size_t len = format_status_line(line, sizeof line, code, in->taint_before,
 					read_kernel_taint());
+	/* The command's last output may still wait in its terminal's buffer
+	 * (a slow UART under a loaded TCG): it must reach the host before the
+	 * status that ends the run, and before the power-off that drops it. */
+	int tty = *in->tty ? open(in->tty, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) : -1;
+	if (tty >= 0) {
+		tcdrain(tty);
+		close(tty);
+	}
 	if (write(STDERR_FILENO, line, len) < 0) {
 	}
 	if (in->channel >= 0) {
