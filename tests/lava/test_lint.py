@@ -1,11 +1,11 @@
 """pyflakes over lava-job's package, its entry points and these tests; no
 call cycle between the package's modules."""
-import ast
 import glob
 import os
 import subprocess
 
 from conftest import TOP
+from importgraph import assert_acyclic, package_graph
 
 LAVA = os.path.join(TOP, "qemu", "lava")
 PACKAGE = os.path.join(LAVA, "lavajob")
@@ -19,23 +19,5 @@ def test_pyflakes_is_clean():
 
 
 def test_no_import_cycle():
-    graph = {}
-    for path in glob.glob(os.path.join(PACKAGE, "*.py")):
-        found = set()
-        for node in ast.walk(ast.parse(open(path).read())):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                found |= {node.module} if node.module else {a.name for a in node.names}
-        graph[os.path.basename(path)[:-3]] = found
-    done, path = set(), []
-
-    def visit(mod):
-        assert mod not in path, "a cycle: " + " -> ".join(path[path.index(mod):] + [mod])
-        if mod not in done:
-            path.append(mod)
-            for dep in sorted(graph[mod]):
-                visit(dep)
-            path.pop()
-            done.add(mod)
-    for mod in sorted(graph):
-        visit(mod)
-    assert len(done) == len(graph) >= 8
+    graph = package_graph(PACKAGE)
+    assert assert_acyclic(graph) == len(graph) >= 8
