@@ -138,7 +138,42 @@ STARTS=$T/starts TEST_JOBS=2 SUITE_WEIGHTS="$T/first.sh=all $T/second.sh=all $T/
 	runner "$T/first.sh" "$T/second.sh" "$T/longest.sh" "$T/new.sh"
 expect_eq "a suite not timed yet, then the longest, then the rest by time" \
 	"$T/new.sh $T/longest.sh $T/first.sh $T/second.sh" "$(tr '\n' ' ' <"$T/starts" | sed 's/ $//')"
-check "... this run's times kept for the next" grep -qE "^$T/new.sh [0-9]+$" "$T/build/test-logs/durations"
+check "... this run's times kept for the next, seconds and CPU seconds" \
+	grep -qE "^$T/new.sh [0-9]+ [0-9]+$" "$T/build/test-logs/durations"
+
+echo "# a suite's CPU seconds: its processes', those in a session of their own too"
+suite busy 'setsid bash -c "end=\$((SECONDS + 3)); while [ \$SECONDS -lt \$end ]; do :; done" </dev/null &
+sleep 1; wait; echo "ok - busy"'
+for jobs in 1 2; do
+	TEST_JOBS=$jobs runner "$T/busy.sh"
+	expect_eq "TEST_JOBS=$jobs: about 3 CPU seconds kept (2 to 4)" "0|yes" \
+		"$rc|$(awk -v s="$T/busy.sh" '$1 == s { print ($3 >= 2 && $3 <= 4 ? "yes" : $0) }' "$T/build/test-logs/durations")"
+done
+
+echo "# the load table (a one-at-a-time run's durations): a suite weighs its CPU seconds"
+echo "# over its seconds, at least a quarter of a CPU; its seconds order the start"
+for n in 1 2 3 4; do meet "q$n" "q$((n % 4 + 1))"; done
+# Each waits for the next: only all four at once pass. A quarter each,
+# two of them by the floor.
+printf '%s 100 20\n' "$T/q1.sh" "$T/q2.sh" >"$T/load"
+printf '%s 100 1\n' "$T/q3.sh" "$T/q4.sh" >>"$T/load"
+rm -rf "$T/meet" "$T/build/test-logs/durations" && mkdir -p "$T/meet"
+# shellcheck disable=SC2030,SC2031 # the subshell's cd is its own
+( cd "$T" && MEET=$T/meet SUITE_LOAD=load TEST_JOBS=2 runner "$T/q1.sh" "$T/q2.sh" "$T/q3.sh" "$T/q4.sh"
+	echo "$rc" >"$T/rc" )
+expect_eq "TEST_JOBS=2, four suites of a quarter CPU: all four at once (SUITE_LOAD relative to where tests/run started)" \
+	"0|12 passed, 0 failed" "$(cat "$T/rc")|$(tail -n 1 "$T/out")"
+rm -rf "$T/meet" "$T/build/test-logs/durations" && mkdir -p "$T/meet"
+printf '%s 100 200\n' "$T/c.sh" >"$T/load"
+MEET=$T/meet SUITE_LOAD=$T/load TEST_JOBS=2 runner "$T/a.sh" "$T/c.sh"
+for n in a c; do check "TEST_JOBS=2, one suite of 2 CPUs by the table: $n ran alone" grep -qx "ok - $n ran alone" "$T/out"; done
+printf '%s 3 1\n%s 2 1\n%s 90 1\n' "$T/first.sh" "$T/second.sh" "$T/longest.sh" >"$T/load"
+rm -f "$T/starts" "$T/build/test-logs/durations"
+STARTS=$T/starts SUITE_LOAD=$T/load TEST_JOBS=2 \
+	SUITE_WEIGHTS="$T/first.sh=all $T/second.sh=all $T/longest.sh=all $T/new.sh=all" \
+	runner "$T/first.sh" "$T/second.sh" "$T/longest.sh" "$T/new.sh"
+expect_eq "no last run: the table's seconds order the start, a suite not in it first" \
+	"$T/new.sh $T/longest.sh $T/first.sh $T/second.sh" "$(tr '\n' ' ' <"$T/starts" | sed 's/ $//')"
 
 echo "# at once: SIGTERM stops every suite running"
 suite idle1 'echo "ok - up"; sleep 1000'
@@ -169,6 +204,9 @@ expect_eq "TEST_JOBS=none" "2|tests/run: error: TEST_JOBS must be a number of CP
 SUITE_WEIGHTS="$T/pass.sh=half" runner "$T/pass.sh"
 expect_eq "a weight that is no number" \
 	"2|tests/run: error: SUITE_WEIGHTS's $T/pass.sh must be a number of CPUs above 0 or 'all', not 'half'" \
+	"$rc|$(cat "$T/out")"
+SUITE_LOAD=$T/noload runner "$T/pass.sh"
+expect_eq "a load table that is not there" "2|tests/run: error: SUITE_LOAD: $T/noload is not a readable file" \
 	"$rc|$(cat "$T/out")"
 runner "$T/pass.sh" "$T/nosuch.sh"
 expect_eq "a suite that does not exist" "2|tests/run: error: $T/nosuch.sh is not an executable file" \
