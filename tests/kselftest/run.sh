@@ -5,9 +5,11 @@
 # is the KTAP they came from, and the results a CI reads (RESULTS=DIR: read
 # by junitparser, xmlschema and the kernel's kunit.py, see check-results).
 # Also: more collections (static libcap and popt, rseq's librseq.so beside its
-# programs, a script for the host's bash), a run that cannot finish (and its
-# results), a time budget and a cap on a test, a suspend to RAM in the
-# guest, the build's cache, and bad input.
+# programs, a script for the host's bash), /dev/fuse on the standard kernel
+# with its modules (made from modules.devname, fuse loaded when it is
+# opened), a run that cannot finish (and its results), a time budget and a
+# cap on a test, a suspend to RAM in the guest, the build's cache, and bad
+# input.
 . "$(dirname "$0")/../lib/report.sh"
 BUILD=${BUILD:-build}
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
@@ -100,6 +102,15 @@ check "a #!/bin/bash script runs with the host's bash" \
 	grep -qE '^ok [0-9]+ selftests: cgroup: test_cpuset_prs.sh$' <(tr -d '\r' <"$B/kselftest.log")
 expect_eq "the guest had the packages build-kselftest listed" "bash coreutils iproute2 perl python3" \
 	"$(grep -xE 'bash|coreutils|iproute2|perl|python3' "$B/kselftest/minroot/host-tools.txt" | tr '\n' ' ' | sed 's/ $//')"
+
+echo "# the standard kernel with its modules: a module's device node there before it is loaded"
+# memfd's fuse test opens /dev/fuse and never loads fuse: the guest makes
+# the nodes of modules.devname, as udev does, and the open loads it.
+make -s -C "$TOP" kselftest BUILD="$BUILD" KERNEL="$B/vmlinuz-generic" MODULES="$B/modules-generic" \
+	TESTS='memfd:run_fuse_test.sh' >"$T/fuse.out" 2>&1
+rc=$?
+if [ $rc -eq 0 ]; then ok "make kselftest MODULES=... TESTS=memfd:run_fuse_test.sh exits 0"; else fail "it exits $rc"; evidence "$T/fuse.out" 60; fi
+has "... and the test passes" "$T/fuse.out" "kselftest: 1 suites, 1 tests: 1 ok, 0 not ok, 0 skip: PASS"
 
 echo "# a run that does not finish"
 BUILD=$BUILD "$TOP/qemu/kselftest/kselftest" --kernel "$B/vmlinuz" --timeout 40 --log "$T/slow.log" \
