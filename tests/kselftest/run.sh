@@ -5,7 +5,8 @@
 # is the KTAP they came from, and the results a CI reads (RESULTS=DIR: read
 # by junitparser, xmlschema and the kernel's kunit.py, see check-results).
 # Also: more collections (static libcap and popt, rseq's librseq.so beside its
-# programs, a script for the host's bash), /dev/fuse on the standard kernel
+# programs, a script for the host's bash, openat2's resolve_test making /tmp
+# private), /dev/fuse on the standard kernel
 # with its modules (made from modules.devname, fuse loaded when it is
 # opened), a run that cannot finish (and its results), a time budget and a
 # cap on a test, a suspend to RAM in the guest, the build's cache, and bad
@@ -83,13 +84,13 @@ expect_eq "valid-adjtimex exits 0 in the guest" 0 $?
 has "... its frequency checks pass" "$T/adj.out" "Testing ADJ_FREQ... [OK]"
 has "... and its clock offsets" "$T/adj.out" "Testing ADJ_SETOFFSET... [OK]"
 
-echo "# more collections: static libcap and popt, a library beside its program, the host's bash"
-more='clone3:clone3 clone3:clone3_set_tid mqueue:mq_open_tests rseq:basic_test cgroup:test_cpuset_prs.sh sigaltstack'
+echo "# more collections: static libcap and popt, a library beside its program, the host's bash, /tmp a mount point"
+more='clone3:clone3 clone3:clone3_set_tid mqueue:mq_open_tests rseq:basic_test cgroup:test_cpuset_prs.sh sigaltstack openat2:resolve_test'
 make -s -C "$TOP" kselftest BUILD="$BUILD" KERNEL="$B/vmlinuz" RESULTS="$T/more-results" TESTS="$more" \
 	>"$T/more.out" 2>&1
 rc=$?
 if [ $rc -eq 0 ]; then ok "make kselftest TESTS='$more' exits 0"; else fail "it exits $rc"; evidence "$T/more.out" 60; fi
-has "5 suites, 6 tests, all ok" "$T/more.out" "kselftest: 5 suites, 6 tests: 6 ok, 0 not ok, 0 skip: PASS"
+has "6 suites, 7 tests, all ok" "$T/more.out" "kselftest: 6 suites, 7 tests: 7 ok, 0 not ok, 0 skip: PASS"
 for p in clone3/clone3 clone3/clone3_set_tid mqueue/mq_open_tests; do
 	check "$p is a static program (libcap, popt: Debian's archives, installed by scripts/deps)" \
 		sh -c "file '$B/kselftest/$p' | grep -q 'statically linked'"
