@@ -53,9 +53,13 @@ struct program {
 	const char *path;     /* for execv, or a name for execvp when search is set */
 	char *const *argv;
 	bool search;
+	bool led;             /* a session leader outlives it (leader.c) */
 };
 pid_t spawn_child(const char *tty, int stdin_fd, const struct program *progs, int n, int *errs);
 void leave_pid1_state(void);
+
+/* leader.c */
+void lead_command_session(int report_fd);
 /* other gets each reaped child but watched; NULL: only reaped. */
 bool reap_children(pid_t watched, int *wait_status, void (*other)(pid_t pid));
 /* deadline: a monotonic_ms() time; status may be NULL. */

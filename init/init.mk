@@ -2,7 +2,7 @@
 INIT_SRCS := $(addprefix init/,main.c options.c policy.c format.c log.c mounts.c devices.c \
 	environment.c console.c supervise.c shutdown.c dir.c blockdev.c \
 	request.c channel.c disks.c moddep.c modules.c rootdev.c switch_root.c stage1.c \
-	status.c kernelfs.c net.c timeout.c rc.c inittab.c sys.c)
+	status.c kernelfs.c net.c timeout.c rc.c inittab.c sys.c leader.c)
 INIT_HDRS := $(wildcard init/*.h)
 # The init's size limit: make test passes it to the suites that check it.
 INIT_MAX_BYTES := 40960

@@ -114,14 +114,8 @@ static _Noreturn void finish_command(struct init *in, int code)
 	char line[STATUS_LINE_MAX];
 	size_t len = format_status_line(line, sizeof line, code, in->taint_before,
 					read_kernel_taint());
-	/* The command's last output may still wait in its terminal's buffer
-	 * (a slow UART under a loaded TCG): it must reach the host before the
-	 * status that ends the run, and before the power-off that drops it. */
-	int tty = *in->tty ? open(in->tty, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) : -1;
-	if (tty >= 0) {
-		tcdrain(tty);
-		close(tty);
-	}
+	/* The command's last output reached the host before this: its
+	 * session leader drained the terminal (leader.c). */
 	if (write(STDERR_FILENO, line, len) < 0) {
 	}
 	if (in->channel >= 0) {
@@ -147,7 +141,7 @@ static _Noreturn void finish_command(struct init *in, int code)
 static void start_command(struct init *in)
 {
 	int err;
-	struct program prog = { in->command[0], in->command, true };
+	struct program prog = { in->command[0], in->command, true, true };
 	in->taint_before = read_kernel_taint();
 	in->child = spawn_child(in->tty, in->stdin_fd, &prog, 1, &err);
 	if (in->child < 0) {
@@ -175,11 +169,11 @@ static void start_shell(struct init *in)
 	char *const *dash_sh = (char *const[]){ "-sh", NULL };
 	char *const *custom = (char *const[]){ login_name, NULL };
 	const struct program defaults[NUM_DEFAULT_SHELLS] = {
-		{ "/bin/sh", dash_sh, false },
-		{ "/bin/busybox", dash_sh, false },
-		{ "/busybox", dash_sh, false },
+		{ "/bin/sh", dash_sh, false, false },
+		{ "/bin/busybox", dash_sh, false, false },
+		{ "/busybox", dash_sh, false, false },
 	};
-	struct program chosen = { in->opt.shell, custom, false };
+	struct program chosen = { in->opt.shell, custom, false, false };
 	const struct program *progs = *in->opt.shell ? &chosen : defaults;
 	int n = *in->opt.shell ? 1 : NUM_DEFAULT_SHELLS, errs[NUM_DEFAULT_SHELLS];
 	if (*in->opt.shell) {

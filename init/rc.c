@@ -73,7 +73,7 @@ static pid_t start_entry(const struct inittab_entry *e)
 	char path[OPT_PATH_MAX];
 	char *cmd = (char *)e->command + (e->command[0] == '-');
 	char *argv[] = { "sh", "-c", cmd, NULL, cmd, NULL };
-	struct program sh = { "/bin/sh", argv, false };
+	struct program sh = { "/bin/sh", argv, false, false };
 	int err;
 	if (e->action == RC_ASKFIRST) {
 		argv[2] = (char *)ask_first;

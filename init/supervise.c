@@ -30,6 +30,8 @@ static _Noreturn void run_child(const char *tty, int stdin_fd, const struct prog
 		complain_errno("%s as controlling terminal, no job control", tty);
 	if (stdin_fd >= 0 && dup2(stdin_fd, STDIN_FILENO) < 0)
 		complain_errno("the command's stdin from the command channel");
+	if (progs[0].led)
+		lead_command_session(report_fd);
 	int err = ENOENT;
 	for (int i = 0; i < n; i++) {
 		if (progs[i].search)

@@ -18,8 +18,9 @@ void arm_command_timeout(unsigned seconds)
 		setitimer(ITIMER_REAL, &t, NULL);
 }
 
-/* The command leads its own session and process group (spawn_child's
- * setsid), so its pid names the whole group; SIGCONT wakes a stopped one.
+/* The command's session and process group (spawn_child's setsid) are its
+ * leader's (leader.c), whose pid names the whole group; SIGCONT wakes a
+ * stopped one.
  * Returns false when the command had already ended on its own: *status is
  * its wait status then. Other children that end meanwhile are only reaped:
  * the power-off follows, nothing is started again. */

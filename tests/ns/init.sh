@@ -45,6 +45,15 @@ if grep -q 'powering off' "$NS_TMP/out"; then fail "quiet: no progress messages"
 run_init "$R" "$LOUD minroot.status=/tmp/status" sh -c 'exit 5' </dev/null
 expect_eq "minroot.status: the status line goes to the device too" "$(status_line 5)" "$(cat "$R/tmp/status")"
 
+echo "# the command's session leader: its parent, which outlives it (the kernel flushes a terminal's unsent output when the session leader exits)"
+# shellcheck disable=SC2016 # the guest's shell expands these
+run_init "$R" "$LOUD" sh -c 'read -r _ _ _ ppid pgrp sid _ </proc/self/stat; read -r _ _ _ gppid _ </proc/$ppid/stat
+[ "$sid" != $$ ] && [ "$sid" = "$ppid" ] && [ "$pgrp" = "$sid" ] && [ "$gppid" = 1 ] && echo led-by-parent' </dev/null
+expect_run "the command's session and group are its parent's, a child of PID 1" 130 led-by-parent "$(status_line 0)"
+run_init "$R" "$LOUD" sh -c 'trap "echo got TERM; exit 5" TERM; kill -TERM 0; sleep 2; exit 1' </dev/null
+expect_run "a signal to the whole group is the command's to handle: its status, not the leader's death" 130 \
+	"got TERM" "$(status_line 5)"
+
 echo "# what the child inherits"
 run_init "$R" "$LOUD" cat /proc/self/status </dev/null
 expect_run "child: empty signal mask, no ignored signals" 130 \
