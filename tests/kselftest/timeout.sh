@@ -58,13 +58,17 @@ else fail "the test's child (pid $(cat "$T/child")) still runs after the test's 
 # the test is stopped).
 KSELFTEST_TIMEOUT_SCALE=2 runner 1 sleep 30 2>"$T/err"
 expect_eq "scaled: stopped at 1 s times 2" \
-	"minroot: stopped after 2 s (its collection's own limit: 1 s, times 2)" "$(cat "$T/err")"
+	"minroot: stopped after 2 s (its collection's own limit: 1 s, times 2)" "$(tail -n 1 "$T/err")"
 KSELFTEST_TIMEOUT_SCALE=4 KSELFTEST_MAX_TIMEOUT=2 runner 1 sleep 30 2>"$T/err"
 expect_eq "capped: 1 s times 4 is past the cap of 2 s" \
-	"minroot: stopped after 2 s (its collection's own limit: 1 s, times 4, at most 2 s)" "$(cat "$T/err")"
+	"minroot: stopped after 2 s (its collection's own limit: 1 s, times 4, at most 2 s)" "$(tail -n 1 "$T/err")"
 KSELFTEST_MAX_TIMEOUT=1 runner 0 sleep 30 2>"$T/err"
 expect_eq "no limit of its own (0): the cap" \
-	"minroot: stopped after 1 s (its collection's own limit: none, times 1, at most 1 s)" "$(cat "$T/err")"
+	"minroot: stopped after 1 s (its collection's own limit: none, times 1, at most 1 s)" "$(tail -n 1 "$T/err")"
+# shellcheck disable=SC2016 # single quotes: for the test's sh
+KSELFTEST_MAX_TIMEOUT=1 runner 0 sh -c 'printf "mid-line: "; sleep 30' >"$T/out" 2>&1
+expect_eq "... on a line of its own after a test stopped mid-line" \
+	"minroot: stopped after 1 s (its collection's own limit: none, times 1, at most 1 s)" "$(tail -n 1 "$T/out")"
 
 # The budget spent: the test is not started, and says why.
 KSELFTEST_DEADLINE=0 runner 5 touch "$T/started" >"$T/out"
