@@ -16,7 +16,8 @@
 #   make kselftest KERNEL=build/vmlinuz-generic MODULES=build/modules-generic
 #   make kselftest TESTS=cpu-hotplug SMP=2  guest CPUs
 #   make kselftest-coverage                 every collection on both default kernels
-#                                           (hours under TCG), the table in docs/kselftest.md
+#                                           (hours under TCG), the table in docs/kselftest.md;
+#                                           JOBS=N guests at once (default: the CPU count)
 # (qemu/kselftest/kselftest-jobs; docs/kselftest.md, docs/ci.md)
 .PHONY: kselftest kselftest-coverage
 TESTS ?=
@@ -40,4 +41,4 @@ kselftest: $(BUILD)/init $(BUILD)/mkrootfs $(RUN_KERNEL_DEP)
 kselftest-coverage: $(BUILD)/init $(BUILD)/mkrootfs $(BUILD)/vmlinuz $(BUILD)/vmlinuz-generic \
 		$(BUILD)/modules-generic
 	@scripts/deps $(DEPS_KSELFTEST) $(DEPS_RUN)
-	BUILD=$(BUILD) qemu/kselftest/kselftest-coverage
+	BUILD=$(BUILD) qemu/kselftest/kselftest-coverage --jobs $(JOBS)
