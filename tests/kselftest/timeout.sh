@@ -27,7 +27,7 @@ status_of() {
 status_of 0 "the runner's call (--foreground 5 /usr/bin/timeout 5 true)" runner 5 true
 status_of 7 "a test's own status comes through" runner 5 sh -c 'exit 7'
 status_of 124 "a test still running at its limit: 124" runner 1 sleep 30
-status_of 124 "... also when it ignores SIGTERM (killed 5 s later)" runner 1 sh -c 'trap "" TERM; sleep 30'
+status_of 124 "... also when it ignores SIGTERM (killed as long again later)" runner 1 sh -c 'trap "" TERM; sleep 30'
 status_of 143 "a test that kills itself with SIGTERM before its limit: 143, no timeout" runner 20 sh -c 'kill -TERM $$'
 status_of 0 "0 means no limit, as in GNU timeout" runner 0 sleep 1
 # shellcheck disable=SC2016 # single quotes: for the test's sh
@@ -53,6 +53,12 @@ runner 1 sh -c 'sleep 300 & echo $! >"$0"; wait' "$T/child" >/dev/null 2>&1
 expect_eq "a test with a child, at its limit: 124" 124 $?
 if gone "$(cat "$T/child")"; then ok "the test's child was stopped with it"
 else fail "the test's child (pid $(cat "$T/child")) still runs after the test's limit"; kill "$(cat "$T/child")"; fi
+# The test's EXIT trap (its cleanup) runs on SIGTERM and may take its time:
+# net/forwarding's, cut by SIGKILL at 5 s under TCG, left its interfaces
+# behind. The grace is as long as the limit, at most 60 s.
+# shellcheck disable=SC2016 # single quotes: for the test's bash
+runner 6 bash -c 'trap "sleep 5.5; echo cleaned >\"\$0\"" EXIT; sleep 300' "$T/cleanup" >/dev/null 2>&1
+expect_eq "a test stopped at its limit: its EXIT trap ends a cleanup of 5.5 s (6 s of grace)" cleaned "$(cat "$T/cleanup" 2>/dev/null)"
 
 # The limit: the collection's times the scale, at most the cap (said when
 # the test is stopped).
