@@ -4,8 +4,10 @@
 # kselftest-coverage-report are stand-ins that record their calls. Every
 # collection on every kernel once, with the options the issue's table was
 # made with; --jobs N: N at once (two that wait for each other both pass),
-# never more; a collection run already is not run again; bad --jobs.
+# never more; SIGTERM stops them all; a collection run already is not run
+# again; bad --jobs.
 . "$(dirname "$0")/../lib/report.sh"
+. "$(dirname "$0")/../lib/procs.sh"
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 F=$T/top/qemu/kselftest
 mkdir -p "$F" "$T/top/docs" "$T/state" "$T/cache/kselftest/src/linux-source-6.1-1/tools/testing/selftests"
@@ -28,6 +30,11 @@ echo "run $*" >>"$s/calls"
 touch "$s/running.$c"
 n=$(ls "$s" | grep -c '^running\.')
 echo "$n" >>"$s/at-once"
+if [ -n "${STALL:-}" ]; then
+	sleep 300 &
+	echo "$!" >>"$s/stalled"
+	wait
+fi
 if [ -n "${PAIRS:-}" ]; then
 	case $c in alpha) p=beta ;; beta) p=alpha ;; gamma) p=delta ;; delta) p=gamma ;; esac
 	for _ in $(seq $((PAIRS * 10))); do [ -e "$s/running.$p" ] && break; sleep 0.1; done
@@ -79,6 +86,23 @@ expect_eq "a summary for each" 4 "$(find "$T/out" -name '*.out' | wc -l)"
 rm -rf "$T/out" "$T/state"/*
 PAIRS=2 coverage --kernels generic >"$T/log" 2>&1
 expect_eq "without --jobs the pairs wait in vain (the check can fail)" 0 "$(wc -l 2>/dev/null <"$T/state/pairs" || echo 0)"
+
+echo "# stopped: every guest with it"
+rm -rf "$T/out" "$T/state"/*
+# (not through coverage(): $! would be a subshell's)
+STALL=1 BUILD=$T/build "$F/kselftest-coverage" -o "$T/out" --jobs 2 --kernels generic >"$T/log" 2>&1 &
+cov=$!
+for _ in $(seq 100); do [ "$(wc -l 2>/dev/null <"$T/state/stalled")" = 2 ] && break; sleep 0.1; done
+expect_eq "two guests running" 2 "$(wc -l 2>/dev/null <"$T/state/stalled")"
+kill -TERM "$cov"; wait "$cov"
+expect_eq "SIGTERM: exit 130" 130 $?
+mapfile -t stalled <"$T/state/stalled"
+if left=$(ended "${stalled[@]}"); then ok "... and the guests' processes are gone with it"
+else
+	fail "still running after SIGTERM: $left"
+	# shellcheck disable=SC2086 # one pid a word
+	kill $left
+fi
 
 echo "# bad input"
 for bad in 0 two -1; do
